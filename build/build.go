@@ -1,0 +1,139 @@
+// Package build is the pipeline: the only place that knows the order of
+// the stages. source reads the files, site builds and checks the model,
+// render turns it into files, output writes them.
+package build
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/rscp/handbook/build/diag"
+	"github.com/rscp/handbook/build/output"
+	"github.com/rscp/handbook/build/render"
+	"github.com/rscp/handbook/build/site"
+	"github.com/rscp/handbook/build/source"
+	"github.com/rscp/handbook/themes"
+)
+
+// Options say what to build.
+type Options struct {
+	SiteDir string // the site folder: handbook.yaml, content/, data/
+	BaseURL string // overrides base_url in handbook.yaml when set
+	Drafts  bool   // build draft pages too (the dev server does)
+}
+
+// Result is a built site, held in memory until it is written.
+type Result struct {
+	Site  *site.Site
+	Files []output.File
+	Diags *diag.List
+}
+
+// Build runs every stage except writing. It returns an error, with the
+// diagnostics in Result, when the site has errors.
+func Build(opts Options) (*Result, error) {
+	if opts.SiteDir == "" {
+		opts.SiteDir = "."
+	}
+	if st, err := os.Stat(opts.SiteDir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("site folder %s: not found", opts.SiteDir)
+	}
+	fsys := os.DirFS(opts.SiteDir)
+	return BuildFS(fsys, opts)
+}
+
+// BuildFS builds the site held in fsys.
+func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
+	res := &Result{Diags: &diag.List{}}
+	in, diags := source.Load(fsys)
+	res.Diags.Merge(diags)
+	if opts.BaseURL != "" {
+		in.Config.BaseURL = opts.BaseURL
+		in.Config.Defaults()
+	}
+	in.Assets = append(in.Assets, assetsOf(fsys)...)
+
+	themeFS := themes.Default()
+	if sub, err := fs.Sub(fsys, "themes/"+in.Config.Theme); err == nil {
+		if _, err := fs.Stat(sub, "."); err == nil {
+			themeFS = themes.Overlay(sub, themeFS)
+		}
+	}
+	theme, err := render.LoadTheme(themeFS)
+	if err != nil {
+		res.Diags.Errorf("themes/"+in.Config.Theme, 0, "%v", err)
+		return res, res.Diags.Err()
+	}
+	addThemePages(in, themeFS, res.Diags)
+
+	s, diags := site.New(in, site.Options{Drafts: opts.Drafts})
+	res.Diags.Merge(diags)
+	res.Site = s
+	if err := res.Diags.Err(); err != nil {
+		return res, err
+	}
+	files, err := theme.Render(s)
+	if err != nil {
+		res.Diags.Errorf("", 0, "%v", err)
+		return res, res.Diags.Err()
+	}
+	for _, a := range s.Assets {
+		b, err := fs.ReadFile(fsys, "content/"+a)
+		if err != nil {
+			res.Diags.Errorf("content/"+a, 0, "cannot read: %v", err)
+			continue
+		}
+		files = append(files, output.File{Path: a, Data: b})
+	}
+	res.Files = files
+	return res, res.Diags.Err()
+}
+
+// addThemePages adds the theme's default pages (accessibility statement,
+// glossary, contacts, search) that the site does not have itself.
+func addThemePages(in *site.Input, themeFS fs.FS, diags *diag.List) {
+	pages, d := source.LoadContent(themeFS, "content", in.Markdown)
+	diags.Merge(d)
+	have := map[string]bool{}
+	for _, p := range in.Pages {
+		have[p.URL] = true
+	}
+	for _, p := range pages {
+		if !have[p.URL] {
+			p.File = "(theme) " + p.File
+			in.Pages = append(in.Pages, p)
+		}
+	}
+}
+
+// assetsOf lists the files under content/ that are not pages.
+func assetsOf(fsys fs.FS) []string {
+	var out []string
+	_ = fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, ".md") || strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			return nil
+		}
+		out = append(out, strings.TrimPrefix(p, "content/"))
+		return nil
+	})
+	return out
+}
+
+// Write writes the built site to dir, replacing it atomically.
+func (r *Result) Write(dir string) error {
+	if r == nil || r.Files == nil {
+		return errors.New("nothing to write: the build failed")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	return output.WriteDir(abs, r.Files)
+}

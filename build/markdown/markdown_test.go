@@ -1,0 +1,142 @@
+package markdown
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+// TestGolden renders every case in testdata/*.txtar. Each archive holds
+// "input.md" and "output.html"; -update rewrites output.html. A case whose
+// name contains "unsafe" is rendered with raw HTML allowed.
+func TestGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no golden cases in testdata")
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
+		t.Run(name, func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var input []byte
+			outIdx := -1
+			for i, f := range ar.Files {
+				switch f.Name {
+				case "input.md":
+					input = f.Data
+				case "output.html":
+					outIdx = i
+				}
+			}
+			c := New(Options{UnsafeHTML: strings.Contains(name, "unsafe"), ReservedIDs: []string{"main-content"}})
+			doc := c.Parse(input, 0)
+			fillContacts(doc)
+			var got bytes.Buffer
+			if err := c.Render(&got, doc); err != nil {
+				t.Fatal(err)
+			}
+			if *update {
+				if outIdx < 0 {
+					ar.Files = append(ar.Files, txtar.File{Name: "output.html"})
+					outIdx = len(ar.Files) - 1
+				}
+				ar.Files[outIdx].Data = got.Bytes()
+				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if outIdx < 0 {
+				t.Fatalf("%s has no output.html; run go test -update", file)
+			}
+			if want := string(ar.Files[outIdx].Data); got.String() != want {
+				t.Errorf("rendered HTML differs from %s\n--- got\n%s\n--- want\n%s", file, got.String(), want)
+			}
+		})
+	}
+}
+
+// fillContacts stands in for the site model, which fills contacts from data/contacts.yaml.
+func fillContacts(doc *Doc) {
+	for _, ref := range doc.Contacts {
+		ref.Info = ContactInfo{Service: "Service " + ref.ID, URL: "/contacts/#" + ref.ID}
+		if ref.ID == "police" {
+			ref.Info.Phone = "999"
+		}
+	}
+}
+
+func TestHeadingsAndLines(t *testing.T) {
+	src := "Intro\n\n## Stage 2: senior managers\n\ntext [link](other.md#x) and\n![](img.png)\n\n## Stage 2: senior managers\n\n## Main content\n"
+	doc := New(Options{ReservedIDs: []string{"main-content"}}).Parse([]byte(src), 4)
+	var ids []string
+	for _, h := range doc.Headings {
+		ids = append(ids, h.ID)
+	}
+	want := "stage-2-senior-managers stage-2-senior-managers-1 main-content-1"
+	if got := strings.Join(ids, " "); got != want {
+		t.Errorf("heading ids = %q, want %q", got, want)
+	}
+	if doc.Headings[0].Line != 7 {
+		t.Errorf("first heading line = %d, want 7 (3 in body + 4 lines of front matter)", doc.Headings[0].Line)
+	}
+	if len(doc.Links) != 2 {
+		t.Fatalf("links = %d, want 2", len(doc.Links))
+	}
+	if doc.Links[0].Dest != "other.md#x" || doc.Links[0].Line != 9 {
+		t.Errorf("link = %+v, want other.md#x at line 9", doc.Links[0])
+	}
+	if !doc.Links[1].Image || doc.Links[1].Alt != "" || doc.Links[1].Line != 10 {
+		t.Errorf("image = %+v, want an image without alt at line 10", doc.Links[1])
+	}
+}
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"Stage 2: senior managers": "stage-2-senior-managers",
+		"  What -- to do  ":        "what-to-do",
+		"Café & ‘quotes’":          "caf-quotes",
+		"":                         "",
+	} {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzRender(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.txtar")
+	for _, file := range files {
+		ar, err := txtar.ParseFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, fl := range ar.Files {
+			if fl.Name == "input.md" {
+				f.Add(string(fl.Data))
+			}
+		}
+	}
+	c := New(Options{})
+	f.Fuzz(func(t *testing.T, src string) {
+		doc := c.Parse([]byte(src), 0)
+		fillContacts(doc)
+		var out bytes.Buffer
+		if err := c.Render(&out, doc); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(strings.ToLower(out.String()), "<script") {
+			t.Fatalf("raw script reached the output: %q", out.String())
+		}
+	})
+}

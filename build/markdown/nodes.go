@@ -1,0 +1,282 @@
+package markdown
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+// Node kinds added by the project.
+var (
+	KindCallout     = ast.NewNodeKind("Callout")
+	KindContactRef  = ast.NewNodeKind("ContactRef")
+	KindContactCard = ast.NewNodeKind("ContactCard")
+	KindTableWrap   = ast.NewNodeKind("TableWrap")
+)
+
+// CalloutKind is the style of a callout block.
+type CalloutKind string
+
+const (
+	CalloutWarning CalloutKind = "warning"
+	CalloutInset   CalloutKind = "inset"
+)
+
+// calloutMarkers maps GitHub's alert markers to callouts, so that a callout
+// looks right in a pull request preview too.
+var calloutMarkers = map[string]CalloutKind{
+	"[!WARNING]":   CalloutWarning,
+	"[!CAUTION]":   CalloutWarning,
+	"[!IMPORTANT]": CalloutWarning,
+	"[!INSET]":     CalloutInset,
+	"[!NOTE]":      CalloutInset,
+	"[!TIP]":       CalloutInset,
+}
+
+// Callout is a block of warning or inset text.
+type Callout struct {
+	ast.BaseBlock
+	Style CalloutKind
+}
+
+// Kind implements ast.Node.
+func (n *Callout) Kind() ast.NodeKind { return KindCallout }
+
+// Dump implements ast.Node.
+func (n *Callout) Dump(src []byte, lvl int) {
+	ast.DumpHelper(n, src, lvl, map[string]string{"Style": string(n.Style)}, nil)
+}
+
+// ContactInfo is what a page shows of a contact; the site model fills it in
+// from data/contacts.yaml.
+type ContactInfo struct {
+	Service    string
+	Phone      string
+	Email      string
+	Hours      string
+	OutOfHours string
+	URL        string // the contact's entry on the contacts page
+}
+
+// ContactRef is a link such as [MASH](contact:mash).
+type ContactRef struct {
+	ast.BaseInline
+	ID   string
+	Card bool
+	Line int
+	Info ContactInfo
+}
+
+// Kind implements ast.Node.
+func (n *ContactRef) Kind() ast.NodeKind { return KindContactRef }
+
+// Dump implements ast.Node.
+func (n *ContactRef) Dump(src []byte, lvl int) {
+	ast.DumpHelper(n, src, lvl, map[string]string{"ID": n.ID}, nil)
+}
+
+// ContactCard is a paragraph that holds only a contact link: it renders as a card.
+type ContactCard struct {
+	ast.BaseBlock
+}
+
+// Kind implements ast.Node.
+func (n *ContactCard) Kind() ast.NodeKind { return KindContactCard }
+
+// Dump implements ast.Node.
+func (n *ContactCard) Dump(src []byte, lvl int) { ast.DumpHelper(n, src, lvl, nil, nil) }
+
+// TableWrap lets a wide table scroll inside its own box on a phone.
+type TableWrap struct {
+	ast.BaseBlock
+	Label string
+}
+
+// Kind implements ast.Node.
+func (n *TableWrap) Kind() ast.NodeKind { return KindTableWrap }
+
+// Dump implements ast.Node.
+func (n *TableWrap) Dump(src []byte, lvl int) { ast.DumpHelper(n, src, lvl, nil, nil) }
+
+// transformer rewrites the parsed AST: callouts, contact links, table wrappers.
+type transformer struct{}
+
+func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	src := reader.Source()
+	var quotes, tables []ast.Node
+	var links []*ast.Link
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Blockquote:
+			quotes = append(quotes, n)
+		case *east.Table:
+			tables = append(tables, n)
+		case *ast.Link:
+			if strings.HasPrefix(string(n.Destination), "contact:") {
+				links = append(links, n)
+			}
+		case *ast.CodeSpan, *ast.CodeBlock, *ast.FencedCodeBlock:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, q := range quotes {
+		toCallout(q, src)
+	}
+	for _, tbl := range tables {
+		wrap := &TableWrap{Label: tableLabel(tbl, src)}
+		parent := tbl.Parent()
+		parent.ReplaceChild(parent, tbl, wrap)
+		wrap.AppendChild(wrap, tbl)
+	}
+	for _, l := range links {
+		toContactRef(l)
+	}
+}
+
+// toCallout turns "> [!WARNING]" blockquotes into callouts.
+func toCallout(q ast.Node, src []byte) {
+	para, ok := q.FirstChild().(*ast.Paragraph)
+	if !ok || para.Lines().Len() == 0 {
+		return
+	}
+	first := para.Lines().At(0)
+	marker := strings.ToUpper(string(bytes.TrimSpace(first.Value(src))))
+	kind, ok := calloutMarkers[marker]
+	if !ok {
+		return
+	}
+	// Drop the marker line's inline nodes; keep the rest of the paragraph.
+	for c := para.FirstChild(); c != nil; {
+		next := c.NextSibling()
+		off, has := firstOffset(c)
+		if !has || off >= first.Stop {
+			break
+		}
+		para.RemoveChild(para, c)
+		c = next
+	}
+	if para.FirstChild() == nil {
+		q.RemoveChild(q, para)
+	} else {
+		lines := text.NewSegments()
+		for i := 1; i < para.Lines().Len(); i++ {
+			lines.Append(para.Lines().At(i))
+		}
+		para.SetLines(lines)
+	}
+	callout := &Callout{Style: kind}
+	for c := q.FirstChild(); c != nil; {
+		next := c.NextSibling()
+		callout.AppendChild(callout, c)
+		c = next
+	}
+	parent := q.Parent()
+	parent.ReplaceChild(parent, q, callout)
+}
+
+func toContactRef(l *ast.Link) {
+	ref := &ContactRef{ID: strings.TrimPrefix(string(l.Destination), "contact:")}
+	for c := l.FirstChild(); c != nil; {
+		next := c.NextSibling()
+		ref.AppendChild(ref, c)
+		c = next
+	}
+	parent := l.Parent()
+	parent.ReplaceChild(parent, l, ref)
+	// A paragraph holding only the contact link becomes a contact card.
+	if p, ok := parent.(*ast.Paragraph); ok && p.ChildCount() == 1 {
+		ref.Card = true
+		card := &ContactCard{}
+		card.SetLines(p.Lines())
+		gp := p.Parent()
+		gp.ReplaceChild(gp, p, card)
+		card.AppendChild(card, ref)
+	}
+}
+
+func tableLabel(tbl ast.Node, src []byte) string {
+	head := tbl.FirstChild()
+	if head == nil {
+		return "Table"
+	}
+	var cells []string
+	for c := head.FirstChild(); c != nil; c = c.NextSibling() {
+		if t := PlainText(c, src); t != "" {
+			cells = append(cells, t)
+		}
+	}
+	if len(cells) == 0 {
+		return "Table"
+	}
+	return "Table: " + strings.Join(cells, ", ")
+}
+
+// ids generates heading ids: lower-case ASCII letters and digits joined by
+// single hyphens, unique in the page, never one the templates use.
+type ids struct {
+	used map[string]bool
+}
+
+func newIDs(reserved []string) *ids {
+	s := &ids{used: map[string]bool{}}
+	for _, r := range reserved {
+		s.used[r] = true
+	}
+	return s
+}
+
+// Slug makes an anchor from heading text the way headings get their ids.
+func Slug(value string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(value) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '_' || r == '\t' || r == '/' || r == '.':
+			dash = true
+		}
+	}
+	return b.String()
+}
+
+func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
+	base := Slug(string(value))
+	if base == "" {
+		base = "section"
+	}
+	id := base
+	for i := 1; s.used[id]; i++ {
+		id = base + "-" + itoa(i)
+	}
+	s.used[id] = true
+	return []byte(id)
+}
+
+func (s *ids) Put(value []byte) { s.used[string(value)] = true }
+
+func itoa(i int) string {
+	var buf [20]byte
+	n := len(buf)
+	for {
+		n--
+		buf[n] = byte('0' + i%10)
+		i /= 10
+		if i == 0 {
+			break
+		}
+	}
+	return string(buf[n:])
+}

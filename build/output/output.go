@@ -1,0 +1,181 @@
+// Package output writes a built site. A build writes every file into a
+// fresh folder beside the target and swaps it in only when all succeeded,
+// so a failed or killed build never leaves a half-written site.
+package output
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// File is one file of the built site. Path is slash-separated and relative
+// to the site root ("procedures/escalation/index.html").
+type File struct {
+	Path string
+	Data []byte
+}
+
+// tmpPrefix marks folders a build is writing; a later build removes any
+// that a killed build left behind.
+const tmpPrefix = ".handbook-tmp-"
+
+// ValidPath reports whether p is a clean relative path inside the site.
+func ValidPath(p string) bool {
+	return p != "" && !strings.HasPrefix(p, "/") && path.Clean(p) == p && p != ".." && !strings.HasPrefix(p, "../")
+}
+
+// WriteDir writes files as the complete contents of dir, replacing what
+// was there only once every file has been written.
+func WriteDir(dir string, files []File) error {
+	dir = filepath.Clean(dir)
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	unlock, err := lock(dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	removeStale(parent, filepath.Base(dir))
+
+	tmp, err := os.MkdirTemp(parent, tmpPrefix+filepath.Base(dir)+"-")
+	if err != nil {
+		return err
+	}
+	if err := writeAll(tmp, files); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	// Move the old site aside, move the new one in, then delete the old.
+	var old string
+	if _, err := os.Stat(dir); err == nil {
+		old = tmp + ".old"
+		if err := os.Rename(dir, old); err != nil {
+			os.RemoveAll(tmp)
+			return fmt.Errorf("cannot replace %s: %w", dir, err)
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if old != "" {
+			_ = os.Rename(old, dir)
+		}
+		os.RemoveAll(tmp)
+		return fmt.Errorf("cannot replace %s: %w", dir, err)
+	}
+	if old != "" {
+		return os.RemoveAll(old)
+	}
+	return nil
+}
+
+// removeStale deletes folders left by builds of dir that were killed.
+func removeStale(parent, base string) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), tmpPrefix+base+"-") {
+			os.RemoveAll(filepath.Join(parent, e.Name()))
+		}
+	}
+}
+
+func writeAll(root string, files []File) error {
+	dirs := map[string]bool{}
+	for _, f := range files {
+		if !ValidPath(f.Path) {
+			return fmt.Errorf("refusing to write %q: not a path inside the site", f.Path)
+		}
+		dirs[path.Dir(f.Path)] = true
+	}
+	sorted := make([]string, 0, len(dirs))
+	for d := range dirs {
+		sorted = append(sorted, d)
+	}
+	sort.Strings(sorted)
+	for _, d := range sorted {
+		if err := os.MkdirAll(filepath.Join(root, filepath.FromSlash(d)), 0o755); err != nil {
+			return err
+		}
+	}
+	// Files are independent: write them on a few goroutines.
+	var wg sync.WaitGroup
+	errs := make(chan error, 1)
+	next := make(chan File)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range next {
+				if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(f.Path)), f.Data, 0o644); err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+				}
+			}
+		}()
+	}
+	for _, f := range files {
+		next <- f
+	}
+	close(next)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+		return nil
+	}
+}
+
+// Memory holds a built site in memory, for the dev server and tests.
+type Memory struct {
+	files map[string][]byte
+}
+
+// NewMemory returns the files as an in-memory site.
+func NewMemory(files []File) (*Memory, error) {
+	m := &Memory{files: make(map[string][]byte, len(files))}
+	for _, f := range files {
+		if !ValidPath(f.Path) {
+			return nil, fmt.Errorf("not a path inside the site: %q", f.Path)
+		}
+		if _, dup := m.files[f.Path]; dup {
+			return nil, fmt.Errorf("two files at %s", f.Path)
+		}
+		m.files[f.Path] = f.Data
+	}
+	return m, nil
+}
+
+// Get returns the file at p.
+func (m *Memory) Get(p string) ([]byte, bool) {
+	b, ok := m.files[p]
+	return b, ok
+}
+
+// Paths lists every file, sorted.
+func (m *Memory) Paths() []string {
+	out := make([]string, 0, len(m.files))
+	for p := range m.files {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ErrLocked is returned when another build is writing the same folder.
+var ErrLocked = errors.New("another handbook build is writing this folder")

@@ -1,0 +1,224 @@
+package render
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"html/template"
+	"slices"
+	"strings"
+
+	"github.com/rscp/handbook/build/markdown"
+	"github.com/rscp/handbook/build/site"
+)
+
+// View is what a page template sees.
+type View struct {
+	Site        *site.Site
+	Page        *site.Page
+	Content     template.HTML   // the rendered Markdown body
+	Boxes       []template.HTML // a briefing's rendered boxes
+	TOC         []markdown.Heading
+	Breadcrumbs []*site.Page
+	Section     *site.Page // the top-level section the page is in
+	Canonical   string
+	QuickExit   bool
+	Edition     *EditionInfo
+	Asset       func(string) string
+}
+
+func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
+	v := &View{Site: s, Page: p, Asset: t.asset(s)}
+	var buf bytes.Buffer
+	if err := s.Markdown.Render(&buf, p.Body); err != nil {
+		return nil, fmt.Errorf("%s: %w", p.File, err)
+	}
+	v.Content = template.HTML(buf.String())
+	for _, b := range p.BoxBodies {
+		buf.Reset()
+		if err := s.Markdown.Render(&buf, b); err != nil {
+			return nil, fmt.Errorf("%s: %w", p.File, err)
+		}
+		v.Boxes = append(v.Boxes, template.HTML(buf.String()))
+	}
+	for _, h := range p.Body.Headings {
+		if h.Level == 2 || h.Level == 3 {
+			v.TOC = append(v.TOC, h)
+		}
+	}
+	v.Breadcrumbs = p.Ancestors()
+	if len(v.Breadcrumbs) > 1 {
+		v.Section = v.Breadcrumbs[1]
+	} else if p.Parent != nil && p.IsSection {
+		v.Section = p
+	}
+	if p.IsSection && p.Parent == s.Home {
+		v.Section = p
+	}
+	if p.URL != "/404.html" {
+		v.Canonical = s.AbsURL(p.URL)
+	}
+	v.QuickExit = p.Sensitive
+	if v.Section != nil {
+		for _, sec := range s.Config.QuickExit.Sections {
+			if strings.Trim(v.Section.URL, "/") == strings.Trim(sec, "/") {
+				v.QuickExit = true
+			}
+		}
+	}
+	return v, nil
+}
+
+// asset returns the function templates use to link a theme file.
+func (t *Theme) asset(s *site.Site) func(string) string {
+	return func(name string) string {
+		return s.Link("/" + t.AssetDir + strings.TrimPrefix(name, "/"))
+	}
+}
+
+// TOCTree nests level-3 headings under their level-2 heading.
+type TOCItem struct {
+	markdown.Heading
+	Children []markdown.Heading
+}
+
+// TOCTree returns the table of contents as a two-level tree.
+func (v *View) TOCTree() []TOCItem {
+	var out []TOCItem
+	for _, h := range v.TOC {
+		if h.Level == 3 && len(out) > 0 {
+			out[len(out)-1].Children = append(out[len(out)-1].Children, h)
+			continue
+		}
+		if h.Level == 2 {
+			out = append(out, TOCItem{Heading: h})
+		}
+	}
+	return out
+}
+
+// Title is the page's title element text.
+func (v *View) Title() string {
+	if v.Page.IsHome() || v.Page.Title == v.Site.Config.Title {
+		return v.Site.Config.Title
+	}
+	return v.Page.Title + " – " + v.Site.Config.Title
+}
+
+// PageTypeLabel names the type of a page for readers.
+func PageTypeLabel(typ string) string {
+	switch typ {
+	case site.TypeArrangement:
+		return "Safeguarding arrangements"
+	case site.TypeThreshold:
+		return "Threshold guidance"
+	case site.TypeBriefing:
+		return "7-minute briefing"
+	case site.TypeProcedure:
+		return "Procedure"
+	case site.TypeReport:
+		return "Report"
+	}
+	return ""
+}
+
+func baseFuncs(t *Theme) template.FuncMap {
+	return template.FuncMap{
+		"typeLabel": PageTypeLabel,
+		"contactCard": func(s *site.Site, id string) template.HTML {
+			c := s.Contact[id]
+			if c == nil {
+				return ""
+			}
+			var b strings.Builder
+			markdown.WriteContactCard(&b, s.ContactInfo(c))
+			return template.HTML(b.String())
+		},
+		"domains": site.Domains,
+		"add":     func(a, b int) int { return a + b },
+		"inline": func(s *site.Site, text string) template.HTML {
+			// Short Markdown in front matter (stage actions, questions).
+			var buf bytes.Buffer
+			doc := s.Markdown.Parse([]byte(text), 0)
+			_ = s.Markdown.Render(&buf, doc)
+			out := strings.TrimSpace(buf.String())
+			if strings.HasPrefix(out, "<p>") && strings.HasSuffix(out, "</p>") && strings.Count(out, "<p>") == 1 {
+				out = strings.TrimSuffix(strings.TrimPrefix(out, "<p>"), "</p>")
+			}
+			return template.HTML(out)
+		},
+		"byLevel": func(s *site.Site, level int) *site.Page {
+			for _, p := range s.Pages {
+				if p.Threshold != nil && p.Threshold.Level == level {
+					return p
+				}
+			}
+			return nil
+		},
+		"pagesOfType": func(s *site.Site, typ string) []*site.Page {
+			var out []*site.Page
+			for _, p := range s.Pages {
+				if p.Type == typ && !p.Withdrawn() {
+					out = append(out, p)
+				}
+			}
+			return out
+		},
+		"glossaryLetters": glossaryLetters,
+	}
+}
+
+// Letter groups glossary terms under their first letter.
+type Letter struct {
+	Letter string
+	Terms  []site.Term
+}
+
+func glossaryLetters(terms []site.Term) []Letter {
+	sorted := append([]site.Term(nil), terms...)
+	key := func(t site.Term) string {
+		if t.Acronym != "" {
+			return strings.ToUpper(t.Acronym)
+		}
+		return strings.ToUpper(t.Term)
+	}
+	slices.SortStableFunc(sorted, func(a, b site.Term) int { return strings.Compare(key(a), key(b)) })
+	var out []Letter
+	for _, t := range sorted {
+		l := key(t)[:1]
+		if len(out) == 0 || out[len(out)-1].Letter != l {
+			out = append(out, Letter{Letter: l})
+		}
+		out[len(out)-1].Terms = append(out[len(out)-1].Terms, t)
+	}
+	return out
+}
+
+func sitemap(s *site.Site) []byte {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	for _, p := range s.Pages {
+		if p.Draft() || p.Withdrawn() {
+			continue
+		}
+		b.WriteString("  <url><loc>")
+		_ = xml.EscapeText(&b, []byte(s.AbsURL(p.URL)))
+		b.WriteString("</loc></url>\n")
+	}
+	b.WriteString("</urlset>\n")
+	return b.Bytes()
+}
+
+func robots(s *site.Site) []byte {
+	return []byte("User-agent: *\nAllow: /\nSitemap: " + s.AbsURL("/sitemap.xml") + "\n")
+}
+
+// redirects is Netlify's _redirects file: old URLs answer with a 301.
+func redirects(s *site.Site) []byte {
+	var b bytes.Buffer
+	for _, r := range s.Redirects {
+		fmt.Fprintf(&b, "%s %s 301\n", s.Link(r.From), s.Link(r.To.URL))
+	}
+	return b.Bytes()
+}

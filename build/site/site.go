@@ -1,0 +1,561 @@
+package site
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/rscp/handbook/build/diag"
+	"github.com/rscp/handbook/build/markdown"
+)
+
+// Input is what the source stage read from the site folder.
+type Input struct {
+	Config   Config
+	Markdown *markdown.Converter
+	Pages    []*Page
+	Glossary []Term
+	Contacts []Contact
+	Assets   []string // other files under content/ (images, PDFs), by content path
+}
+
+// Options change how the model is built.
+type Options struct {
+	Drafts bool   // include draft pages (the dev server shows them, marked)
+	Prefix string // URL prefix of an edition built under /v/<name>/, e.g. "v/2019/"
+}
+
+// Redirect sends an old URL to a page.
+type Redirect struct {
+	From string // site path, "/old/path/"
+	To   *Page
+}
+
+// Site is the model of one edition of the site.
+type Site struct {
+	Config    Config
+	Markdown  *markdown.Converter
+	Pages     []*Page // every page to build, ordered by URL
+	Home      *Page
+	Sections  []*Page // top-level sections in navigation order
+	ByURL     map[string]*Page
+	ByID      map[string]*Page
+	Glossary  []Term
+	Contacts  []Contact
+	Contact   map[string]*Contact
+	Redirects []Redirect
+	Assets    []string
+
+	root string // URL path every link starts with: "/", "/handbook/", "/v/2019/"
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// New builds the model from what the source stage read, resolving links
+// and checking references. It reports every problem it finds.
+func New(in *Input, opts Options) (*Site, *diag.List) {
+	var diags diag.List
+	s := &Site{
+		Config:   in.Config,
+		Markdown: in.Markdown,
+		ByURL:    map[string]*Page{},
+		ByID:     map[string]*Page{},
+		Glossary: in.Glossary,
+		Contacts: in.Contacts,
+		Contact:  map[string]*Contact{},
+		Assets:   in.Assets,
+	}
+	s.root = basePath(in.Config.BaseURL) + strings.Trim(opts.Prefix, "/")
+	if !strings.HasSuffix(s.root, "/") {
+		s.root += "/"
+	}
+	for _, p := range in.Pages {
+		if p.Draft() && !opts.Drafts {
+			continue
+		}
+		s.Pages = append(s.Pages, p)
+	}
+	s.checkData(&diags)
+	s.index(&diags)
+	s.buildTree()
+	s.resolveReferences(&diags)
+	for _, p := range s.Pages {
+		s.resolveLinks(p, p.Body, &diags)
+		for _, b := range p.BoxBodies {
+			s.resolveLinks(p, b, &diags)
+		}
+		checkPage(p, &diags)
+	}
+	s.collectRedirects(&diags)
+	return s, &diags
+}
+
+func basePath(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	p := u.Path
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p
+}
+
+// Link turns a site path ("/procedures/x/") into the URL readers follow,
+// with the base path and edition prefix.
+func (s *Site) Link(sitePath string) string {
+	return s.root + strings.TrimPrefix(sitePath, "/")
+}
+
+// Root is the URL path of the edition's home page.
+func (s *Site) Root() string { return s.root }
+
+// AbsURL is the full URL of a site path, for canonical links and feeds.
+func (s *Site) AbsURL(sitePath string) string {
+	base := strings.TrimSuffix(s.Config.BaseURL, "/")
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" {
+		return s.Link(sitePath)
+	}
+	return u.Scheme + "://" + u.Host + s.Link(sitePath)
+}
+
+func (s *Site) checkData(diags *diag.List) {
+	for i := range s.Contacts {
+		c := &s.Contacts[i]
+		switch {
+		case !idPattern.MatchString(c.ID):
+			diags.Errorf("data/contacts.yaml", c.Line, "contact id %q must be lower-case letters, digits and hyphens", c.ID)
+		case s.Contact[c.ID] != nil:
+			diags.Errorf("data/contacts.yaml", c.Line, "contact id %q is used twice (first at line %d)", c.ID, s.Contact[c.ID].Line)
+		default:
+			s.Contact[c.ID] = c
+		}
+		if c.Service == "" {
+			diags.Errorf("data/contacts.yaml", c.Line, "contact %q needs a service name", c.ID)
+		}
+	}
+	seen := map[string]int{}
+	for _, t := range s.Glossary {
+		if t.Term == "" || t.Definition == "" {
+			diags.Errorf("data/glossary.yaml", t.Line, "a glossary entry needs a term and a definition")
+		}
+		if t.Acronym != "" {
+			if first, dup := seen[t.Acronym]; dup {
+				diags.Errorf("data/glossary.yaml", t.Line, "the acronym %s is defined twice (first at line %d)", t.Acronym, first)
+			}
+			seen[t.Acronym] = t.Line
+		}
+	}
+}
+
+func (s *Site) index(diags *diag.List) {
+	for _, p := range s.Pages {
+		if p.ID == "" {
+			p.ID = defaultID(p.URL)
+		} else if !idPattern.MatchString(p.ID) {
+			diags.Errorf(p.File, p.Line("id"), "id %q must be lower-case letters, digits and hyphens, like \"escalation-policy\"", p.ID)
+		}
+		if other := s.ByURL[p.URL]; other != nil {
+			diags.Errorf(p.File, 1, "this page and %s both have the address %s: rename one of the files", other.File, p.URL)
+			continue
+		}
+		s.ByURL[p.URL] = p
+		if other := s.ByID[p.ID]; other != nil {
+			diags.Errorf(p.File, p.Line("id"), "id %q is already used by %s: ids must be unique", p.ID, other.File)
+			continue
+		}
+		s.ByID[p.ID] = p
+	}
+	sort.Slice(s.Pages, func(i, j int) bool { return s.Pages[i].URL < s.Pages[j].URL })
+}
+
+func defaultID(u string) string {
+	id := strings.ReplaceAll(strings.Trim(u, "/"), "/", "-")
+	if id == "" {
+		return "home"
+	}
+	return id
+}
+
+// buildTree links every page to its section, making a section page for a
+// folder that has no _index.md, and orders the navigation.
+func (s *Site) buildTree() {
+	home := s.ByURL["/"]
+	if home == nil {
+		home = &Page{File: "content/_index.md", Path: "_index.md", URL: "/", IsSection: true, Meta: Meta{Title: s.Config.Title, Status: StatusPublished, ID: "home"}, Body: s.Markdown.Parse(nil, 0)}
+		s.addPage(home)
+	}
+	s.Home = home
+	// Walk a copy: adding section pages grows s.Pages.
+	for _, p := range append([]*Page(nil), s.Pages...) {
+		if p == home {
+			continue
+		}
+		p.Parent = s.sectionOf(p)
+	}
+	for _, p := range s.Pages {
+		if p.Parent != nil && !p.Withdrawn() {
+			p.Parent.Children = append(p.Parent.Children, p)
+		}
+	}
+	for _, p := range s.Pages {
+		sortPages(p.Children)
+		var prev *Page
+		for _, c := range p.Children {
+			if c.IsSection {
+				continue
+			}
+			if prev != nil {
+				prev.Next, c.Prev = c, prev
+			}
+			prev = c
+		}
+	}
+	for _, c := range home.Children {
+		if c.IsSection {
+			s.Sections = append(s.Sections, c)
+		}
+	}
+	sort.Slice(s.Pages, func(i, j int) bool { return s.Pages[i].URL < s.Pages[j].URL })
+}
+
+func (s *Site) addPage(p *Page) {
+	s.Pages = append(s.Pages, p)
+	s.ByURL[p.URL] = p
+	if s.ByID[p.ID] == nil {
+		s.ByID[p.ID] = p
+	}
+}
+
+// sectionOf returns the section page of the folder that holds p.
+func (s *Site) sectionOf(p *Page) *Page {
+	parentURL := path.Dir(strings.TrimSuffix(p.URL, "/")) + "/"
+	if parentURL == "//" || parentURL == "./" {
+		parentURL = "/"
+	}
+	if sec := s.ByURL[parentURL]; sec != nil {
+		return sec
+	}
+	// A folder without _index.md still gets a section page.
+	dir := path.Dir(p.Path)
+	if p.IsSection {
+		dir = path.Dir(dir)
+	}
+	name := path.Base(dir)
+	title := strings.ReplaceAll(name, "-", " ")
+	if title != "" {
+		title = strings.ToUpper(title[:1]) + title[1:]
+	}
+	sec := &Page{
+		File: "content/" + dir + "/_index.md", Path: dir + "/_index.md", URL: parentURL, IsSection: true,
+		Meta: Meta{Title: title, Status: StatusPublished, ID: defaultID(parentURL)},
+		Body: s.Markdown.Parse(nil, 0),
+	}
+	s.addPage(sec)
+	sec.Parent = s.sectionOf(sec)
+	return sec
+}
+
+func sortPages(ps []*Page) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		a, b := ps[i], ps[j]
+		if a.Weight != b.Weight {
+			// Pages with a weight come before pages without one.
+			if a.Weight == 0 || b.Weight == 0 {
+				return b.Weight == 0
+			}
+			return a.Weight < b.Weight
+		}
+		return strings.ToLower(a.Title) < strings.ToLower(b.Title)
+	})
+}
+
+func (s *Site) resolveReferences(diags *diag.List) {
+	for _, p := range s.Pages {
+		for _, id := range p.Related {
+			if r := s.ByID[id]; r != nil {
+				p.RelatedPages = append(p.RelatedPages, r)
+			} else {
+				diags.Errorf(p.File, p.Line("related"), "related page %q does not exist: use the id of another page", id)
+			}
+		}
+		if p.ReplacedBy != "" && s.ByID[p.ReplacedBy] == nil {
+			diags.Errorf(p.File, p.Line("replaced_by"), "replaced_by %q is not the id of any page", p.ReplacedBy)
+		}
+		if t := p.Threshold; t != nil {
+			if s.Contact[t.Route] == nil {
+				diags.Errorf(p.File, p.Line("route"), "route %q is not a contact in data/contacts.yaml", t.Route)
+			}
+		}
+		if pr := p.Procedure; pr != nil {
+			for _, id := range pr.Contacts {
+				if s.Contact[id] == nil {
+					diags.Errorf(p.File, p.Line("contacts"), "contact %q is not in data/contacts.yaml", id)
+				}
+			}
+		}
+		if b := p.Briefing; b != nil {
+			for _, id := range b.Procedures {
+				if s.ByID[id] == nil {
+					diags.Errorf(p.File, p.Line("procedures"), "procedure %q does not exist: use the id of a procedure page", id)
+				}
+			}
+		}
+		for _, doc := range append([]*markdown.Doc{p.Body}, p.BoxBodies...) {
+			for _, ref := range doc.Contacts {
+				c := s.Contact[ref.ID]
+				if c == nil {
+					diags.Errorf(p.File, ref.Line, "contact %q is not in data/contacts.yaml", ref.ID)
+					continue
+				}
+				ref.Info = s.ContactInfo(c)
+			}
+		}
+	}
+}
+
+// ContactInfo is what a page shows of contact c.
+func (s *Site) ContactInfo(c *Contact) markdown.ContactInfo {
+	ooh := c.OutOfHours
+	if other := s.Contact[ooh]; other != nil {
+		ooh = other.Service
+		if other.Phone != "" {
+			ooh += ": " + other.Phone
+		}
+	}
+	return markdown.ContactInfo{
+		Service: c.Service, Phone: c.Phone, Email: c.Email, Hours: c.Hours,
+		OutOfHours: ooh, URL: s.Link("/contacts/") + "#" + c.ID,
+	}
+}
+
+var unsafeScheme = regexp.MustCompile(`(?i)^\s*(javascript|vbscript|data|file):`)
+
+// resolveLinks checks every link of doc and rewrites links between Markdown
+// files into site URLs.
+func (s *Site) resolveLinks(p *Page, doc *markdown.Doc, diags *diag.List) {
+	for _, l := range doc.Links {
+		dest := l.Dest
+		switch {
+		case unsafeScheme.MatchString(dest):
+			diags.Errorf(p.File, l.Line, "link to %q: links may not run code or embed data; link to a web page instead", truncate(dest, 40))
+			l.SetDest("#")
+			continue
+		case dest == "":
+			diags.Errorf(p.File, l.Line, "a link has no address")
+			continue
+		case isExternal(dest):
+			continue
+		}
+		target, frag, ok := s.resolve(p, dest, l, diags)
+		if !ok {
+			continue
+		}
+		if frag != "" && !hasAnchor(target, frag) {
+			diags.Errorf(p.File, l.Line, "link to %q: %s has no heading with the anchor #%s", dest, target.File, frag)
+			continue
+		}
+		u := s.Link(target.URL)
+		if frag != "" {
+			u += "#" + frag
+		}
+		l.SetDest(u)
+	}
+}
+
+func (s *Site) resolve(p *Page, dest string, l markdown.Link, diags *diag.List) (*Page, string, bool) {
+	pathPart, frag, _ := strings.Cut(dest, "#")
+	if unesc, err := url.PathUnescape(pathPart); err == nil {
+		pathPart = unesc
+	}
+	if pathPart == "" {
+		return p, frag, true
+	}
+	if l.Image || !strings.HasSuffix(pathPart, ".md") && !strings.HasPrefix(pathPart, "/") {
+		// A file next to the page: an image or a document.
+		rel := path.Join(path.Dir(p.Path), pathPart)
+		if strings.HasPrefix(pathPart, "/") {
+			rel = strings.TrimPrefix(pathPart, "/")
+		}
+		for _, a := range s.Assets {
+			if a == rel {
+				l.SetDest(s.Link("/" + rel))
+				return nil, "", false
+			}
+		}
+		if !strings.HasSuffix(pathPart, "/") {
+			diags.Errorf(p.File, l.Line, "link to %q: no such file in content/; link to a .md file for a page", dest)
+			return nil, "", false
+		}
+	}
+	if strings.HasPrefix(pathPart, "/") {
+		clean := path.Clean(pathPart)
+		if !strings.HasSuffix(clean, "/") {
+			clean += "/"
+		}
+		if t := s.ByURL[clean]; t != nil {
+			return t, frag, true
+		}
+		if clean == "/contacts/" || clean == "/glossary/" || clean == "/search/" {
+			return s.Home, "", false
+		}
+		diags.Errorf(p.File, l.Line, "link to %q: there is no page at that address", dest)
+		return nil, "", false
+	}
+	rel := path.Join(path.Dir(p.Path), pathPart)
+	if strings.HasPrefix(rel, "../") || rel == ".." {
+		diags.Errorf(p.File, l.Line, "link to %q points outside content/", dest)
+		return nil, "", false
+	}
+	for _, t := range []string{rel, strings.TrimSuffix(rel, "/") + "/_index.md"} {
+		if target := s.byPath(t); target != nil {
+			if target.Draft() && !p.Draft() {
+				diags.Warnf(p.File, l.Line, "link to %q: that page is a draft and will not be published", dest)
+			}
+			return target, frag, true
+		}
+	}
+	diags.Errorf(p.File, l.Line, "link to %q: %s does not exist", dest, "content/"+rel)
+	return nil, "", false
+}
+
+func (s *Site) byPath(rel string) *Page {
+	u, _ := urlForPath(rel)
+	if p := s.ByURL[u]; p != nil && p.Path == rel {
+		return p
+	}
+	for _, p := range s.Pages {
+		if p.Path == rel {
+			return p
+		}
+	}
+	return nil
+}
+
+// urlForPath mirrors the source stage's mapping, for a quick lookup.
+func urlForPath(rel string) (string, bool) {
+	dir, name := path.Split(strings.TrimSuffix(rel, ".md"))
+	var segs []string
+	for _, seg := range strings.Split(strings.Trim(dir, "/"), "/") {
+		if seg != "" {
+			segs = append(segs, markdown.Slug(seg))
+		}
+	}
+	if name != "_index" && name != "index" {
+		segs = append(segs, markdown.Slug(name))
+	}
+	if len(segs) == 0 {
+		return "/", true
+	}
+	return "/" + strings.Join(segs, "/") + "/", true
+}
+
+func isExternal(dest string) bool {
+	u, err := url.Parse(dest)
+	return err == nil && u.Scheme != "" || strings.HasPrefix(dest, "//")
+}
+
+// Anchors returns the ids a link may point to in p: its headings and the
+// anchors the page's template adds.
+func Anchors(p *Page) map[string]bool {
+	out := map[string]bool{}
+	for _, h := range p.Body.Headings {
+		out[h.ID] = true
+	}
+	if pr := p.Procedure; pr != nil {
+		for i := range pr.Stages {
+			out[fmt.Sprintf("route-stage-%d", i+1)] = true
+		}
+	}
+	if t := p.Threshold; t != nil {
+		for _, d := range Domains(t) {
+			out[d.ID] = true
+			for _, ind := range d.Items {
+				out[ind.ID] = true
+			}
+		}
+	}
+	if b := p.Briefing; b != nil {
+		for i := range b.Boxes {
+			out[fmt.Sprintf("box-%d", i+1)] = true
+		}
+	}
+	if r := p.Report; r != nil {
+		for _, t := range r.Tables {
+			if t.ID != "" {
+				out[t.ID] = true
+			}
+		}
+	}
+	return out
+}
+
+func hasAnchor(p *Page, frag string) bool {
+	if strings.HasPrefix(frag, "fn:") || strings.HasPrefix(frag, "fnref:") {
+		return true
+	}
+	return Anchors(p)[frag]
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// checkPage reports problems a page's model shows by itself.
+func checkPage(p *Page, diags *diag.List) {
+	if b := p.Briefing; b != nil && len(b.Boxes) != 7 {
+		diags.Errorf(p.File, p.Line("boxes"), "a 7-minute briefing has exactly seven boxes; this one has %d", len(b.Boxes))
+	}
+	if n := len([]rune(p.Summary)); n > 160 {
+		diags.Warnf(p.File, p.Line("summary"), "the summary is %d characters; keep it to 160 so it fits in search results", n)
+	}
+	if p.Withdrawn() && p.WithdrawnReason == "" {
+		diags.Errorf(p.File, p.Line("status"), "a withdrawn page needs withdrawn_reason: say why readers should no longer follow it")
+	}
+}
+
+func (s *Site) collectRedirects(diags *diag.List) {
+	from := map[string]*Page{}
+	for _, p := range s.Pages {
+		for _, a := range p.Aliases {
+			u := normaliseAlias(a)
+			if u == "" {
+				diags.Errorf(p.File, p.Line("aliases"), "alias %q must be a path on this site, like /old/page/", a)
+				continue
+			}
+			if other := s.ByURL[u]; other != nil {
+				diags.Errorf(p.File, p.Line("aliases"), "alias %s would hide the page %s: remove the alias", u, other.File)
+				continue
+			}
+			if other := from[u]; other != nil {
+				diags.Errorf(p.File, p.Line("aliases"), "alias %s is also an alias of %s", u, other.File)
+				continue
+			}
+			from[u] = p
+			s.Redirects = append(s.Redirects, Redirect{From: u, To: p})
+		}
+	}
+	sort.Slice(s.Redirects, func(i, j int) bool { return s.Redirects[i].From < s.Redirects[j].From })
+}
+
+func normaliseAlias(a string) string {
+	if !strings.HasPrefix(a, "/") || strings.Contains(a, "..") || strings.ContainsAny(a, "?#\\ \t\n") {
+		return ""
+	}
+	a = path.Clean(a)
+	if a == "/" {
+		return ""
+	}
+	if path.Ext(a) == "" {
+		a += "/"
+	}
+	return a
+}

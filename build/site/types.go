@@ -1,0 +1,338 @@
+// Package site is the domain model of a handbook: pages, sections, the
+// navigation tree, glossary and contacts. It resolves links and validates
+// the content, reporting problems by file and line. It never writes files.
+package site
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rscp/handbook/build/markdown"
+)
+
+// Page types with their own fields.
+const (
+	TypeArrangement = "arrangement"
+	TypeThreshold   = "threshold"
+	TypeBriefing    = "briefing"
+	TypeProcedure   = "procedure"
+	TypeReport      = "report"
+)
+
+// Statuses.
+const (
+	StatusDraft     = "draft"
+	StatusPublished = "published"
+	StatusWithdrawn = "withdrawn"
+)
+
+// Date is a calendar date written YYYY-MM-DD. The zero Date means unset.
+type Date struct{ time.Time }
+
+// ParseDate parses YYYY-MM-DD, rejecting impossible dates like 2024-13-45.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse("2006-01-02", strings.TrimSpace(s))
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a date: write it as YYYY-MM-DD, for example 2024-06-30", s)
+	}
+	return Date{t}, nil
+}
+
+// UnmarshalYAML decodes a YAML date or string.
+func (d *Date) UnmarshalYAML(b []byte) error {
+	s := strings.Trim(strings.TrimSpace(string(b)), `"'`)
+	if s == "" || s == "null" || s == "~" {
+		*d = Date{}
+		return nil
+	}
+	v, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// Set reports whether the date was given.
+func (d Date) Set() bool { return !d.IsZero() }
+
+// String formats the date for readers: "5 June 2024".
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Format("2 January 2006")
+}
+
+// ISO formats the date as YYYY-MM-DD.
+func (d Date) ISO() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Format("2006-01-02")
+}
+
+// Cell is one value in a report table: text or a number as written.
+type Cell string
+
+// UnmarshalYAML accepts any scalar.
+func (c *Cell) UnmarshalYAML(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if uq, err := strconv.Unquote(s); err == nil {
+		s = uq
+	} else {
+		s = strings.Trim(s, `'`)
+	}
+	*c = Cell(s)
+	return nil
+}
+
+// Change is an amendment note written in front matter, for changes made
+// before the git history starts.
+type Change struct {
+	Date Date   `yaml:"date"`
+	Note string `yaml:"note"`
+}
+
+// Meta is the front matter every page may have.
+type Meta struct {
+	Title           string   `yaml:"title"`
+	Summary         string   `yaml:"summary"`
+	Type            string   `yaml:"type"`
+	ID              string   `yaml:"id"`
+	Status          string   `yaml:"status"`
+	Owner           string   `yaml:"owner"`
+	ApprovedBy      string   `yaml:"approved_by"`
+	LastReviewed    Date     `yaml:"last_reviewed"`
+	NextReview      Date     `yaml:"next_review"`
+	EffectiveFrom   Date     `yaml:"effective_from"`
+	Audience        []string `yaml:"audience"`
+	Sensitive       bool     `yaml:"sensitive"`
+	Related         []string `yaml:"related"`
+	Aliases         []string `yaml:"aliases"`
+	Weight          int      `yaml:"weight"`
+	Layout          string   `yaml:"layout"`
+	Changes         []Change `yaml:"changes"`
+	WithdrawnReason string   `yaml:"withdrawn_reason"`
+	ReplacedBy      string   `yaml:"replaced_by"`
+}
+
+// Arrangement is a section of the multi-agency safeguarding arrangements.
+type Arrangement struct {
+	Section     string `yaml:"section"`
+	Requirement string `yaml:"requirement"`
+}
+
+// Indicators are signs of need grouped by the three domains of the
+// Assessment Framework.
+type Indicators struct {
+	ChildDevelopment  []string `yaml:"child_development"`
+	ParentingCapacity []string `yaml:"parenting_capacity"`
+	FamilyEnvironment []string `yaml:"family_environment"`
+}
+
+// Threshold is one level of the continuum of need.
+type Threshold struct {
+	Level      int        `yaml:"level"`
+	Label      string     `yaml:"label"`
+	Response   string     `yaml:"response"`
+	LegalBasis string     `yaml:"legal_basis"`
+	Route      string     `yaml:"route"`
+	Indicators Indicators `yaml:"indicators"`
+}
+
+// Box is one of the seven boxes of a 7-minute briefing; Body is Markdown.
+type Box struct {
+	Heading string `yaml:"heading"`
+	Body    string `yaml:"body"`
+}
+
+// Briefing is a 7-minute briefing.
+type Briefing struct {
+	Boxes      []Box    `yaml:"boxes"`
+	Themes     []string `yaml:"themes"`
+	Source     string   `yaml:"source"`
+	Questions  []string `yaml:"questions"`
+	Procedures []string `yaml:"procedures"`
+}
+
+// Stage is a step of an escalation route.
+type Stage struct {
+	Who       string `yaml:"who"`
+	Timescale string `yaml:"timescale"`
+	Action    string `yaml:"action"`
+}
+
+// Procedure is a multi-agency procedure.
+type Procedure struct {
+	Chapter  string   `yaml:"chapter"`
+	Scope    string   `yaml:"scope"`
+	Stages   []Stage  `yaml:"stages"`
+	Levels   []int    `yaml:"levels"`
+	Contacts []string `yaml:"contacts"`
+}
+
+// DataTable is a table of figures in a report.
+type DataTable struct {
+	ID      string   `yaml:"id"`
+	Caption string   `yaml:"caption"`
+	Unit    string   `yaml:"unit"`
+	Columns []string `yaml:"columns"`
+	Rows    [][]Cell `yaml:"rows"`
+	Source  string   `yaml:"source"`
+	Chart   string   `yaml:"chart"`
+}
+
+// Report is an annual report or other report with figures.
+type Report struct {
+	PeriodStart Date        `yaml:"period_start"`
+	PeriodEnd   Date        `yaml:"period_end"`
+	Tables      []DataTable `yaml:"tables"`
+}
+
+// Page is one Markdown file of the site.
+type Page struct {
+	File      string // path from the site folder, for messages: "content/procedures/escalation.md"
+	Path      string // path inside content/: "procedures/escalation.md"
+	URL       string // "/procedures/escalation/"
+	IsSection bool   // an _index.md: the page of a folder
+	Meta
+	Arrangement *Arrangement
+	Threshold   *Threshold
+	Briefing    *Briefing
+	Procedure   *Procedure
+	Report      *Report
+
+	Body      *markdown.Doc   // the Markdown body
+	BoxBodies []*markdown.Doc // a briefing's box bodies, in order
+	// FieldLines holds the file line of each top-level front matter key,
+	// so that a problem with a field points at it.
+	FieldLines map[string]int
+
+	// Set by the model.
+	Parent       *Page
+	Children     []*Page // pages and sub-sections of a section, in order
+	Prev         *Page
+	Next         *Page
+	RelatedPages []*Page
+}
+
+// Line returns the line of front matter field name, or 1.
+func (p *Page) Line(field string) int {
+	if l, ok := p.FieldLines[field]; ok {
+		return l
+	}
+	return 1
+}
+
+// Draft reports whether the page is a draft.
+func (p *Page) Draft() bool { return p.Status == StatusDraft }
+
+// Withdrawn reports whether the page has been withdrawn.
+func (p *Page) Withdrawn() bool { return p.Status == StatusWithdrawn }
+
+// IsHome reports whether the page is the home page.
+func (p *Page) IsHome() bool { return p.URL == "/" }
+
+// Ancestors returns the sections above the page, from the top down.
+func (p *Page) Ancestors() []*Page {
+	var out []*Page
+	for a := p.Parent; a != nil; a = a.Parent {
+		out = append([]*Page{a}, out...)
+	}
+	return out
+}
+
+// Term is a glossary entry.
+type Term struct {
+	Term       string   `yaml:"term"`
+	Acronym    string   `yaml:"acronym"`
+	Definition string   `yaml:"definition"`
+	Aliases    []string `yaml:"aliases"`
+	Line       int      `yaml:"-"`
+}
+
+// Anchor is the id of the term on the glossary page.
+func (t Term) Anchor() string {
+	if t.Acronym != "" {
+		return markdown.Slug(t.Acronym)
+	}
+	return markdown.Slug(t.Term)
+}
+
+// Contact is a service people can call.
+type Contact struct {
+	ID           string `yaml:"id"`
+	Service      string `yaml:"service"`
+	Phone        string `yaml:"phone"`
+	Email        string `yaml:"email"`
+	Hours        string `yaml:"hours"`
+	OutOfHours   string `yaml:"out_of_hours"`
+	URL          string `yaml:"url"`
+	LastVerified Date   `yaml:"last_verified"`
+	Notes        string `yaml:"notes"`
+	Line         int    `yaml:"-"`
+}
+
+// Edition is a published edition of the content, declared in handbook.yaml.
+type Edition struct {
+	Name          string `yaml:"name"`
+	Label         string `yaml:"label"`
+	EffectiveFrom Date   `yaml:"effective_from"`
+	Ref           string `yaml:"ref"`
+	Dir           string `yaml:"dir"`
+}
+
+// MarkdownConfig configures Markdown.
+type MarkdownConfig struct {
+	UnsafeHTML bool `yaml:"unsafe_html"`
+}
+
+// QuickExitConfig configures the quick exit button.
+type QuickExitConfig struct {
+	URL      string   `yaml:"url"`
+	Sections []string `yaml:"sections"` // top-level sections where every page has quick exit
+}
+
+// Config is handbook.yaml. Every field is optional.
+type Config struct {
+	Title       string          `yaml:"title"`
+	Description string          `yaml:"description"`
+	BaseURL     string          `yaml:"base_url"`
+	Language    string          `yaml:"language"`
+	Theme       string          `yaml:"theme"`
+	Markdown    MarkdownConfig  `yaml:"markdown"`
+	QuickExit   QuickExitConfig `yaml:"quick_exit"`
+	Editions    []Edition       `yaml:"editions"`
+	Footer      []FooterLink    `yaml:"footer"`
+}
+
+// FooterLink is an extra link in the footer.
+type FooterLink struct {
+	Text string `yaml:"text"`
+	URL  string `yaml:"url"`
+}
+
+// Defaults fills in what handbook.yaml left out.
+func (c *Config) Defaults() {
+	if c.Title == "" {
+		c.Title = "Handbook"
+	}
+	if c.Language == "" {
+		c.Language = "en-GB"
+	}
+	if c.Theme == "" {
+		c.Theme = "default"
+	}
+	if c.QuickExit.URL == "" {
+		c.QuickExit.URL = "https://www.bbc.co.uk/weather"
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "/"
+	}
+	if !strings.HasSuffix(c.BaseURL, "/") {
+		c.BaseURL += "/"
+	}
+}

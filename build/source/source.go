@@ -1,0 +1,507 @@
+// Package source reads a site folder: handbook.yaml, content/**.md and
+// data/*.yaml. It splits and decodes front matter into typed structs and
+// parses Markdown, reporting every problem with its file and line.
+package source
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/goccy/go-yaml"
+	"github.com/yuin/goldmark/ast"
+
+	"github.com/rscp/handbook/build/diag"
+	"github.com/rscp/handbook/build/markdown"
+	"github.com/rscp/handbook/build/site"
+)
+
+// Limits that keep a hostile or broken file from exhausting the machine.
+const (
+	MaxFileSize        = 64 << 20 // a Markdown file larger than this is refused
+	MaxFrontMatterSize = 256 << 10
+)
+
+// ReservedIDs are element ids used by the page templates; headings never take them.
+var ReservedIDs = []string{"main-content", "search", "search-input", "top", "site-nav", "on-this-page", "page-updates", "related", "footer"}
+
+// Load reads the site in fsys (the site folder). Problems are returned as
+// diagnostics; pages with errors are left out of the result.
+func Load(fsys fs.FS) (*site.Input, *diag.List) {
+	var diags diag.List
+	cfg := loadConfig(fsys, &diags)
+	in := &site.Input{
+		Config: cfg,
+		Markdown: markdown.New(markdown.Options{
+			UnsafeHTML:  cfg.Markdown.UnsafeHTML,
+			ReservedIDs: ReservedIDs,
+		}),
+	}
+	in.Glossary = loadList[site.Term](fsys, "data/glossary.yaml", &diags)
+	in.Contacts = loadList[site.Contact](fsys, "data/contacts.yaml", &diags)
+	in.Pages = loadPages(fsys, "content", in.Markdown, &diags)
+	return in, &diags
+}
+
+// LoadContent reads only the pages under dir, for an edition kept in its own folder.
+func LoadContent(fsys fs.FS, dir string, conv *markdown.Converter) ([]*site.Page, *diag.List) {
+	var diags diag.List
+	return loadPages(fsys, dir, conv, &diags), &diags
+}
+
+func loadConfig(fsys fs.FS, diags *diag.List) site.Config {
+	var cfg site.Config
+	data, err := fs.ReadFile(fsys, "handbook.yaml")
+	if errors.Is(err, fs.ErrNotExist) {
+		cfg.Defaults()
+		return cfg
+	}
+	if err != nil {
+		diags.Errorf("handbook.yaml", 0, "cannot read: %v", err)
+		cfg.Defaults()
+		return cfg
+	}
+	data, ok := cleanText("handbook.yaml", data, diags)
+	if ok {
+		if err := yaml.UnmarshalWithOptions(data, &cfg, yaml.DisallowUnknownField()); err != nil {
+			line, msg := yamlError(err)
+			diags.Errorf("handbook.yaml", line, "%s", msg)
+		}
+	}
+	cfg.Defaults()
+	return cfg
+}
+
+// loadList decodes a YAML list of T from file, recording each item's line.
+func loadList[T any](fsys fs.FS, file string, diags *diag.List) []T {
+	data, err := fs.ReadFile(fsys, file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		diags.Errorf(file, 0, "cannot read: %v", err)
+		return nil
+	}
+	data, ok := cleanText(file, data, diags)
+	if !ok {
+		return nil
+	}
+	var items []T
+	if err := yaml.UnmarshalWithOptions(data, &items, yaml.DisallowUnknownField()); err != nil {
+		line, msg := yamlError(err)
+		diags.Errorf(file, line, "%s", msg)
+		return nil
+	}
+	lines := itemLines(data)
+	for i := range items {
+		if i < len(lines) {
+			reflect.ValueOf(&items[i]).Elem().FieldByName("Line").SetInt(int64(lines[i]))
+		}
+	}
+	return items
+}
+
+// itemLines finds the line of each item of a top-level block sequence.
+func itemLines(data []byte) []int {
+	var out []int
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		if bytes.HasPrefix(line, []byte("- ")) || bytes.Equal(bytes.TrimRight(line, " "), []byte("-")) {
+			out = append(out, i+1)
+		}
+	}
+	return out
+}
+
+// cleanText checks that data is UTF-8, drops a byte order mark and turns
+// CRLF line endings into LF so that line numbers match what editors show.
+func cleanText(file string, data []byte, diags *diag.List) ([]byte, bool) {
+	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	if !utf8.Valid(data) {
+		bad := 0
+		for bad < len(data) {
+			r, size := utf8.DecodeRune(data[bad:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			bad += size
+		}
+		line := bytes.Count(data[:bad], []byte("\n")) + 1
+		diags.Errorf(file, line, "the file is not valid UTF-8 text: save it with UTF-8 encoding")
+		return nil, false
+	}
+	if bytes.Contains(data, []byte("\r")) {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
+	}
+	return data, true
+}
+
+func loadPages(fsys fs.FS, dir string, conv *markdown.Converter, diags *diag.List) []*site.Page {
+	var files []string
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == dir {
+				return fs.SkipAll
+			}
+			diags.Errorf(p, 0, "cannot read: %v", err)
+			return nil
+		}
+		name := d.Name()
+		if p != dir && (strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~")) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			diags.Warnf(p, 0, "symbolic link skipped: put the file itself in the site folder")
+			return nil
+		}
+		if !d.IsDir() && strings.HasSuffix(name, ".md") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		diags.Errorf(dir, 0, "cannot read: %v", err)
+	}
+	sort.Strings(files)
+	pages := make([]*site.Page, 0, len(files))
+	for _, file := range files {
+		if p := loadPage(fsys, dir, file, conv, diags); p != nil {
+			pages = append(pages, p)
+		}
+	}
+	return pages
+}
+
+func loadPage(fsys fs.FS, dir, file string, conv *markdown.Converter, diags *diag.List) *site.Page {
+	info, err := fs.Stat(fsys, file)
+	if err != nil {
+		diags.Errorf(file, 0, "cannot read: %v", err)
+		return nil
+	}
+	if info.Size() > MaxFileSize {
+		diags.Errorf(file, 0, "the file is %d MB, more than the limit of %d MB: split it into several pages", info.Size()>>20, MaxFileSize>>20)
+		return nil
+	}
+	data, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		diags.Errorf(file, 0, "cannot read: %v", err)
+		return nil
+	}
+	data, ok := cleanText(file, data, diags)
+	if !ok {
+		return nil
+	}
+	rel := strings.TrimPrefix(file, dir+"/")
+	p := &site.Page{File: file, Path: rel, FieldLines: map[string]int{}}
+	p.URL, p.IsSection = urlFor(rel)
+	if p.URL == "" {
+		diags.Errorf(file, 0, "the file name %q gives no web address: use letters or digits in it", path.Base(rel))
+		return nil
+	}
+	front, body, bodyLine, err := splitFrontMatter(data)
+	if err != nil {
+		diags.Errorf(file, 1, "%v", err)
+		return nil
+	}
+	if !decodeFrontMatter(p, front, diags) {
+		return nil
+	}
+	p.Body = conv.Parse(body, bodyLine)
+	takeTitle(p, diags)
+	if p.Briefing != nil {
+		line := p.Line("boxes")
+		for _, box := range p.Briefing.Boxes {
+			p.BoxBodies = append(p.BoxBodies, conv.Parse([]byte(box.Body), line))
+		}
+	}
+	return p
+}
+
+// urlFor maps a content path to its clean URL.
+func urlFor(rel string) (url string, isSection bool) {
+	dir, name := path.Split(strings.TrimSuffix(rel, ".md"))
+	var segs []string
+	for _, s := range strings.Split(strings.Trim(dir, "/"), "/") {
+		if s == "" {
+			continue
+		}
+		slug := markdown.Slug(s)
+		if slug == "" {
+			return "", false
+		}
+		segs = append(segs, slug)
+	}
+	if name == "_index" || name == "index" {
+		isSection = true
+	} else {
+		slug := markdown.Slug(name)
+		if slug == "" {
+			return "", false
+		}
+		segs = append(segs, slug)
+	}
+	if len(segs) == 0 {
+		return "/", isSection
+	}
+	return "/" + strings.Join(segs, "/") + "/", isSection
+}
+
+// splitFrontMatter separates YAML front matter between --- lines from the
+// body. bodyLine is the number of file lines before the body.
+func splitFrontMatter(data []byte) (front, body []byte, bodyLine int, err error) {
+	if !bytes.HasPrefix(data, []byte("---\n")) && !bytes.Equal(bytes.TrimRight(data, " \n"), []byte("---")) {
+		return nil, data, 0, nil
+	}
+	rest := data[4:]
+	line := 1
+	for off := 0; off <= len(rest); {
+		end := bytes.IndexByte(rest[off:], '\n')
+		var l []byte
+		if end < 0 {
+			l = rest[off:]
+		} else {
+			l = rest[off : off+end]
+		}
+		line++
+		if t := bytes.TrimRight(l, " \t"); bytes.Equal(t, []byte("---")) || bytes.Equal(t, []byte("...")) {
+			front = rest[:off]
+			if end < 0 {
+				return front, nil, line, nil
+			}
+			return front, rest[off+end+1:], line, nil
+		}
+		if off > MaxFrontMatterSize {
+			break
+		}
+		if end < 0 {
+			break
+		}
+		off += end + 1
+	}
+	return nil, nil, 0, errors.New("the front matter that starts here is not closed: add a line with three dashes (---) after the last field")
+}
+
+var keyLine = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_-]*)\s*:`)
+
+// frontMatter is every field any page may have; which are allowed depends
+// on the page's type.
+type frontMatter struct {
+	site.Meta        `yaml:",inline"`
+	site.Arrangement `yaml:",inline"`
+	site.Threshold   `yaml:",inline"`
+	site.Briefing    `yaml:",inline"`
+	site.Procedure   `yaml:",inline"`
+	site.Report      `yaml:",inline"`
+}
+
+var (
+	metaFields = yamlFields(site.Meta{})
+	typeFields = map[string]map[string]bool{
+		site.TypeArrangement: yamlFields(site.Arrangement{}),
+		site.TypeThreshold:   yamlFields(site.Threshold{}),
+		site.TypeBriefing:    yamlFields(site.Briefing{}),
+		site.TypeProcedure:   yamlFields(site.Procedure{}),
+		site.TypeReport:      yamlFields(site.Report{}),
+	}
+	requiredFields = map[string][]string{
+		site.TypeArrangement: {"section"},
+		site.TypeThreshold:   {"level", "label", "route"},
+		site.TypeBriefing:    {"boxes"},
+		site.TypeReport:      {"period_start", "period_end"},
+	}
+)
+
+func yamlFields(v any) map[string]bool {
+	out := map[string]bool{}
+	t := reflect.TypeOf(v)
+	for i := 0; i < t.NumField(); i++ {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); name != "" && name != "-" {
+			out[name] = true
+		}
+	}
+	return out
+}
+
+func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
+	if len(front) > MaxFrontMatterSize {
+		diags.Errorf(p.File, 1, "the front matter is larger than %d KB: move long text into the page body", MaxFrontMatterSize>>10)
+		return false
+	}
+	for i, l := range bytes.Split(front, []byte("\n")) {
+		if m := keyLine.FindSubmatch(l); m != nil {
+			if _, seen := p.FieldLines[string(m[1])]; !seen {
+				p.FieldLines[string(m[1])] = i + 2 // line 1 is the opening ---
+			}
+		}
+	}
+	if len(bytes.TrimSpace(front)) == 0 {
+		p.Status = site.StatusPublished
+		return true
+	}
+	var raw map[string]any
+	if err := yaml.UnmarshalWithOptions(front, &raw); err != nil {
+		line, msg := yamlError(err)
+		diags.Errorf(p.File, line+1, "%s", msg)
+		return false
+	}
+	var fm frontMatter
+	if err := yaml.Unmarshal(front, &fm); err != nil {
+		line, msg := yamlError(err)
+		diags.Errorf(p.File, line+1, "%s", msg)
+		return false
+	}
+	p.Meta = fm.Meta
+	allowed, typed := typeFields[p.Type]
+	if p.Type != "" && !typed {
+		diags.Errorf(p.File, p.Line("type"), "unknown type %q: use one of arrangement, threshold, briefing, procedure, report, or leave type out for a plain page", p.Type)
+		return false
+	}
+	ok := true
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if metaFields[k] || allowed[k] {
+			continue
+		}
+		msg := fmt.Sprintf("unknown field %q", k)
+		if s := suggest(k, allowed); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		if typed {
+			diags.Errorf(p.File, p.Line(k), "%s on a %s page: remove it or correct its name", msg, p.Type)
+			ok = false
+		} else {
+			diags.Warnf(p.File, p.Line(k), "%s: it is ignored on a plain page", msg)
+		}
+	}
+	for _, k := range requiredFields[p.Type] {
+		if _, has := raw[k]; !has {
+			diags.Errorf(p.File, p.Line("type"), "a %s page needs the field %q", p.Type, k)
+			ok = false
+		}
+	}
+	switch p.Type {
+	case site.TypeArrangement:
+		p.Arrangement = &fm.Arrangement
+	case site.TypeThreshold:
+		p.Threshold = &fm.Threshold
+	case site.TypeBriefing:
+		p.Briefing = &fm.Briefing
+	case site.TypeProcedure:
+		p.Procedure = &fm.Procedure
+	case site.TypeReport:
+		p.Report = &fm.Report
+	}
+	switch p.Status {
+	case "":
+		p.Status = site.StatusPublished
+	case site.StatusDraft, site.StatusPublished, site.StatusWithdrawn:
+	default:
+		diags.Errorf(p.File, p.Line("status"), "status %q is not one of draft, published, withdrawn", p.Status)
+		ok = false
+	}
+	return ok
+}
+
+// suggest returns the known field closest to a misspelt one.
+func suggest(k string, typed map[string]bool) string {
+	best, bestDist := "", 3
+	try := func(c string) {
+		if d := editDistance(k, c); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	for c := range metaFields {
+		try(c)
+	}
+	for c := range typed {
+		try(c)
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// yamlError extracts the line (within the YAML) and a plain message.
+func yamlError(err error) (int, string) {
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		line := 0
+		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
+			line = tk.Position.Line
+		}
+		return line, ye.GetMessage()
+	}
+	msg := err.Error()
+	if m := regexp.MustCompile(`^\[(\d+):\d+\]\s*(.*)`).FindStringSubmatch(msg); m != nil {
+		var line int
+		fmt.Sscan(m[1], &line)
+		first, _, _ := strings.Cut(m[2], "\n")
+		return line, first
+	}
+	first, _, _ := strings.Cut(msg, "\n")
+	return 0, first
+}
+
+// takeTitle sets the title from a leading "# Heading" when front matter has
+// none, and removes that heading so the page has one h1.
+func takeTitle(p *site.Page, diags *diag.List) {
+	if len(p.Body.Headings) > 0 && p.Body.Headings[0].Level == 1 {
+		if first := p.Body.Root.FirstChild(); first != nil && isH1(first) {
+			if p.Title == "" {
+				p.Title = p.Body.Headings[0].Text
+			}
+			p.Body.Root.RemoveChild(p.Body.Root, first)
+			p.Body.Headings = p.Body.Headings[1:]
+		}
+	}
+	if p.Title == "" {
+		base := strings.TrimSuffix(path.Base(p.Path), ".md")
+		if p.IsSection {
+			base = path.Base(path.Dir(p.Path))
+			if base == "." {
+				base = "Home"
+			}
+		}
+		t := strings.ReplaceAll(strings.ReplaceAll(base, "-", " "), "_", " ")
+		if t != "" {
+			p.Title = strings.ToUpper(t[:1]) + t[1:]
+		}
+	}
+}
+
+func isH1(n ast.Node) bool {
+	h, ok := n.(*ast.Heading)
+	return ok && h.Level == 1
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/rscp/handbook/build"
+	"github.com/rscp/handbook/build/diag"
+)
+
+// Main is the program, shared by main and the tests.
+type Main struct {
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+const usage = `handbook builds a safeguarding partnership's handbook as a static website.
+
+Usage:
+  handbook build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL]
+
+Run "handbook COMMAND -h" for the options of a command.
+`
+
+// Run runs the command in args and returns the exit status.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(m.Stderr, usage)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "build":
+		return m.build(ctx, rest)
+	case "help", "-h", "--help":
+		fmt.Fprint(m.Stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(m.Stderr, "handbook: unknown command %q\n\n%s", cmd, usage)
+	return 2
+}
+
+func (m *Main) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("handbook "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	return fs
+}
+
+func (m *Main) build(ctx context.Context, args []string) int {
+	fs := m.flags("build")
+	siteDir := fs.String("s", ".", "site folder holding handbook.yaml, content/ and data/")
+	outDir := fs.String("o", "public", "output folder; replaced only when the build succeeds")
+	baseURL := fs.String("base-url", "", "the site's public URL, e.g. https://procedures.example.org/ (overrides handbook.yaml)")
+	drafts := fs.Bool("drafts", false, "include draft pages")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(m.Stderr, "handbook build: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	start := time.Now()
+	res, err := build.Build(build.Options{SiteDir: *siteDir, BaseURL: *baseURL, Drafts: *drafts})
+	if res != nil {
+		m.printDiags(res.Diags)
+	}
+	if err != nil {
+		var be *diag.BuildError
+		if !errors.As(err, &be) {
+			fmt.Fprintf(m.Stderr, "handbook build: %v\n", err)
+		}
+		fmt.Fprintf(m.Stderr, "build failed: %s was not changed\n", *outDir)
+		return 1
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintf(m.Stderr, "build interrupted: %s was not changed\n", *outDir)
+		return 1
+	}
+	if err := res.Write(*outDir); err != nil {
+		fmt.Fprintf(m.Stderr, "handbook build: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(m.Stdout, "built %d pages (%d files) into %s in %s\n", len(res.Site.Pages), len(res.Files), *outDir, time.Since(start).Round(time.Millisecond))
+	return 0
+}
+
+// printDiags prints every diagnostic as "file:line: severity: message".
+func (m *Main) printDiags(d *diag.List) {
+	for _, x := range d.Sorted() {
+		fmt.Fprintln(m.Stderr, x.String())
+	}
+	if e, w := d.Count(); e+w > 0 {
+		fmt.Fprintf(m.Stderr, "%s, %s\n", plural(e, "error"), plural(w, "warning"))
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
