@@ -291,7 +291,37 @@ func splitFrontMatter(data []byte) (front, body []byte, bodyLine int, err error)
 	return nil, nil, 0, errors.New("the front matter that starts here is not closed: add a line with three dashes (---) after the last field")
 }
 
-var keyLine = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_-]*)\s*:`)
+var (
+	keyLine       = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_-]*)\s*:`)
+	nestedKeyLine = regexp.MustCompile(`^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_-]*)\s*:`)
+)
+
+// lineOfQuoted finds the line holding the first quoted value of msg, for
+// errors from our own decoders, which carry no position.
+func lineOfQuoted(yamlText []byte, msg string) int {
+	m := regexp.MustCompile(`"([^"]+)"`).FindStringSubmatch(msg)
+	if m == nil {
+		return 0
+	}
+	for i, l := range bytes.Split(yamlText, []byte("\n")) {
+		if bytes.Contains(l, []byte(m[1])) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// keyOnLine returns the field named on line n (1-based) of the YAML.
+func keyOnLine(yamlText []byte, n int) string {
+	lines := bytes.Split(yamlText, []byte("\n"))
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	if m := nestedKeyLine.FindSubmatch(lines[n-1]); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
 
 // frontMatter is every field any page may have; which are allowed depends
 // on the page's type.
@@ -357,6 +387,12 @@ func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 	var fm frontMatter
 	if err := yaml.Unmarshal(front, &fm); err != nil {
 		line, msg := yamlError(err)
+		if line == 0 {
+			line = lineOfQuoted(front, msg)
+		}
+		if key := keyOnLine(front, line); key != "" {
+			msg = fmt.Sprintf("field %q: %s", key, msg)
+		}
 		diags.Errorf(p.File, line+1, "%s", msg)
 		return false
 	}
@@ -455,6 +491,10 @@ func editDistance(a, b string) int {
 
 // yamlError extracts the line (within the YAML) and a plain message.
 func yamlError(err error) (int, string) {
+	var te *yaml.TypeError
+	if errors.As(err, &te) && te.Token != nil && te.Token.Position != nil {
+		return te.Token.Position.Line, fmt.Sprintf("%q should be %s: write it like %s", te.Token.Value, kindName(te.DstType), example(te.DstType))
+	}
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		line := 0
@@ -472,6 +512,37 @@ func yamlError(err error) (int, string) {
 	}
 	first, _, _ := strings.Cut(msg, "\n")
 	return 0, first
+}
+
+// kindName says in plain words what a field of type t holds.
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "a whole number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "text"
+	case reflect.Slice:
+		return "a list"
+	case reflect.Struct, reflect.Map:
+		return "a group of fields"
+	}
+	return t.String()
+}
+
+func example(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "3"
+	case reflect.Bool:
+		return "true"
+	case reflect.Slice:
+		return "[first, second] or one \"- item\" per line"
+	case reflect.Struct, reflect.Map:
+		return "indented \"name: value\" lines"
+	}
+	return "\"some text\""
 }
 
 // takeTitle sets the title from a leading "# Heading" when front matter has
