@@ -488,7 +488,7 @@ func Anchors(p *Page) map[string]bool {
 	if r := p.Report; r != nil {
 		for _, t := range r.Tables {
 			if t.ID != "" {
-				out[t.ID] = true
+				out["table-"+t.ID] = true
 			}
 		}
 	}

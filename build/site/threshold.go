@@ -28,7 +28,7 @@ func Domains(t *Threshold) []Domain {
 	}
 	var out []Domain
 	for _, g := range groups {
-		d := Domain{ID: g.key, Title: g.title}
+		d := Domain{ID: "domain-" + g.key, Title: g.title}
 		used := map[string]bool{}
 		for _, text := range g.items {
 			id := g.key + "-" + markdown.Slug(text)
