@@ -46,7 +46,12 @@ func New(opts Options) *Converter {
 	}
 	md := goldmark.New(
 		goldmark.WithExtensions(
-			extension.GFM, // tables, strikethrough, autolinks, task lists
+			// GitHub Flavored Markdown, with table alignment as attributes:
+			// goldmark's default style="" would be blocked by the CSP.
+			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
+			extension.Strikethrough,
+			extension.Linkify,
+			extension.TaskList,
 			extension.Footnote,
 			extension.DefinitionList,
 			extension.Typographer,
