@@ -259,7 +259,10 @@ func urlFor(rel string) (url string, isSection bool) {
 // splitFrontMatter separates YAML front matter between --- lines from the
 // body. bodyLine is the number of file lines before the body.
 func splitFrontMatter(data []byte) (front, body []byte, bodyLine int, err error) {
-	if !bytes.HasPrefix(data, []byte("---\n")) && !bytes.Equal(bytes.TrimRight(data, " \n"), []byte("---")) {
+	if !bytes.HasPrefix(data, []byte("---\n")) {
+		if bytes.Equal(bytes.TrimRight(data, " \t\n"), []byte("---")) {
+			return nil, nil, 0, errUnclosed
+		}
 		return nil, data, 0, nil
 	}
 	rest := data[4:]
@@ -288,8 +291,10 @@ func splitFrontMatter(data []byte) (front, body []byte, bodyLine int, err error)
 		}
 		off += end + 1
 	}
-	return nil, nil, 0, errors.New("the front matter that starts here is not closed: add a line with three dashes (---) after the last field")
+	return nil, nil, 0, errUnclosed
 }
+
+var errUnclosed = errors.New("the front matter that starts here is not closed: add a line with three dashes (---) after the last field")
 
 var (
 	keyLine       = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_-]*)\s*:`)
