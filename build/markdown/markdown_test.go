@@ -140,3 +140,30 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+type testGlossary map[string]string
+
+func (g testGlossary) Expand(word string) (string, string, bool) {
+	t, ok := g[word]
+	return t, "/glossary/#" + strings.ToLower(word), ok
+}
+
+func TestExpandAcronyms(t *testing.T) {
+	src := "## The MASH\n\nCall the MASH, then the MASH again. `MASH` in code.\nSee [MASH](x) and CSE\nnow.\n"
+	c := New(Options{})
+	doc := c.Parse([]byte(src), 0)
+	ExpandAcronyms(doc, testGlossary{"MASH": "Multi-Agency Safeguarding Hub", "CSE": "Child sexual exploitation"}, map[string]bool{})
+	var out bytes.Buffer
+	if err := c.Render(&out, doc); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	want := `<h2 id="the-mash">The MASH</h2>
+<p>Call the <a class="hb-abbr" href="/glossary/#mash"><abbr title="Multi-Agency Safeguarding Hub">MASH</abbr></a>, then the MASH again. <code>MASH</code> in code.
+See <a href="x">MASH</a> and <a class="hb-abbr" href="/glossary/#cse"><abbr title="Child sexual exploitation">CSE</abbr></a>
+now.</p>
+`
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

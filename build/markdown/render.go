@@ -37,6 +37,7 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(KindContactRef, r.contactRef)
 	reg.Register(KindContactCard, r.contactCard)
 	reg.Register(KindTableWrap, r.tableWrap)
+	reg.Register(KindAbbr, r.abbr)
 	reg.Register(ast.KindFencedCodeBlock, r.code)
 	reg.Register(ast.KindCodeBlock, r.code)
 	if !r.unsafe {

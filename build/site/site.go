@@ -90,6 +90,7 @@ func New(in *Input, opts Options) (*Site, *diag.List) {
 		checkPage(p, &diags)
 	}
 	s.collectRedirects(&diags)
+	s.expandAcronyms()
 	return s, &diags
 }
 
