@@ -25,7 +25,7 @@ import (
 
 // Limits that keep a hostile or broken file from exhausting the machine.
 const (
-	MaxFileSize        = 64 << 20 // a Markdown file larger than this is refused
+	MaxFileSize        = 8 << 20 // a page larger than this is refused: it is surely a mistake
 	MaxFrontMatterSize = 256 << 10
 )
 
@@ -189,7 +189,7 @@ func loadPage(fsys fs.FS, dir, file string, conv *markdown.Converter, diags *dia
 		return nil
 	}
 	if info.Size() > MaxFileSize {
-		diags.Errorf(file, 0, "the file is %d MB, more than the limit of %d MB: split it into several pages", info.Size()>>20, MaxFileSize>>20)
+		diags.Errorf(file, 1, "the file is %.1f MB, more than the limit of %d MB for one page: split it into several pages", float64(info.Size())/(1<<20), MaxFileSize>>20)
 		return nil
 	}
 	data, err := fs.ReadFile(fsys, file)
