@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Limits every hostile input must stay within.
+const (
+	hostileTimeout = 30 * time.Second
+	hostileMaxRSS  = 1 << 30 // bytes
+)
+
+// hostileCase is a site made to break the build. want is the exit status;
+// stderr and absent are patterns the output must or must not show.
+type hostileCase struct {
+	name   string
+	files  map[string]string
+	setup  func(t *testing.T, dir string)
+	want   int
+	stderr string
+	absent string // must not appear in any built file
+}
+
+func hostileCases() []hostileCase {
+	bomb := "---\ntitle: Bomb\n" + "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+	for i := 1; i < 10; i++ {
+		refs := strings.TrimSuffix(strings.Repeat("*a"+itoa(i-1)+", ", 9), ", ")
+		bomb += "a" + itoa(i) + ": &a" + itoa(i) + " [" + refs + "]\n"
+	}
+	bomb += "---\n"
+	return []hostileCase{
+		{name: "invalid utf-8", files: map[string]string{"content/a.md": "---\ntitle: A\n---\nfine\n\xff\xfe broken\n"},
+			want: 1, stderr: `content/a.md:5: error: the file is not valid UTF-8 text`},
+		{name: "byte order mark", files: map[string]string{"content/a.md": "\xEF\xBB\xBF---\ntitle: With BOM\n---\nText\n"}, want: 0},
+		{name: "crlf line endings", files: map[string]string{"content/a.md": "---\r\ntitle: Windows\r\n---\r\n[x](b.md)\r\n", "content/b.md": "B\r\n"}, want: 0},
+		{name: "front matter not closed", files: map[string]string{"content/a.md": "---\ntitle: A\nsummary: B\n"},
+			want: 1, stderr: `content/a.md:1: error: the front matter that starts here is not closed`},
+		{name: "only dashes", files: map[string]string{"content/a.md": "---"},
+			want: 1, stderr: `content/a.md:1: error: the front matter that starts here is not closed`},
+		{name: "yaml alias bomb", files: map[string]string{"content/a.md": bomb}, want: 0, stderr: `content/a.md:3: warning: unknown field "a0"`},
+		{name: "deeply nested yaml", files: map[string]string{"content/a.md": "---\nx: " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + "\n---\n"},
+			want: 0, stderr: `content/a.md:2: warning: unknown field "x"`},
+		{name: "50 MB markdown file", setup: func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "content/a.md"), bytes.Repeat([]byte(strings.Repeat("Some words here. ", 60)+"\n\n"), 50<<20/1022))
+		}, want: 1, stderr: `content/a.md:1: error: the file is 50.0 MB, more than the limit of 8 MB for one page`},
+		{name: "10 MB line", setup: func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "content/a.md"), append(bytes.Repeat([]byte("x"), 10<<20), '\n'))
+		}, want: 1, stderr: `content/a.md:1: error: the file is 10.0 MB`},
+		{name: "10,000-deep nested list", files: map[string]string{"content/a.md": strings.Repeat("- ", 10000) + "x\n"}, want: 0},
+		{name: "10,000-deep block quotes", files: map[string]string{"content/a.md": strings.Repeat(">", 10000) + " x\n"}, want: 0},
+		{name: "symlink out of the site", files: map[string]string{"content/a.md": "A"}, setup: func(t *testing.T, dir string) {
+			secret := filepath.Join(t.TempDir(), "secret.md")
+			writeFile(t, secret, []byte("TOP-SECRET-CONTENT"))
+			symlink(t, secret, filepath.Join(dir, "content/leak.md"))
+			symlink(t, filepath.Dir(secret), filepath.Join(dir, "content/leakdir"))
+		}, want: 0, stderr: `content/leak.md: warning: symbolic link skipped`, absent: "TOP-SECRET-CONTENT"},
+		{name: "symlink loop", files: map[string]string{"content/a.md": "A"}, setup: func(t *testing.T, dir string) {
+			symlink(t, filepath.Join(dir, "content/loop"), filepath.Join(dir, "content/loop"))
+			symlink(t, filepath.Join(dir, "content"), filepath.Join(dir, "content/self"))
+		}, want: 0, stderr: `content/loop: warning: symbolic link skipped`},
+		{name: "two files with one URL", files: map[string]string{"content/a.md": "A", "content/a/_index.md": "A again"},
+			want: 1, stderr: `both have the address /a/`},
+		{name: "file names with spaces, unicode and dots", files: map[string]string{
+			"content/my page.md": "[u](über%20uns.md) [d](a..b.md)", "content/über uns.md": "U", "content/a..b.md": "D"}, want: 0},
+		{name: "file name without letters", files: map[string]string{"content/!!!.md": "x"},
+			want: 1, stderr: `content/!!!.md: error: the file name "!!!.md" gives no web address`},
+		{name: "hidden files are ignored", files: map[string]string{"content/....md": "x", "content/.draft.md": "y"}, want: 0},
+		{name: "empty file", files: map[string]string{"content/a.md": ""}, want: 0},
+		{name: "impossible date", files: map[string]string{"content/a.md": "---\ntitle: A\nlast_reviewed: 2024-13-45\n---\n"},
+			want: 1, stderr: `content/a.md:3: error: field "last_reviewed": "2024-13-45" is not a date`},
+		{name: "javascript link", files: map[string]string{"content/a.md": "Click [here](javascript:alert(1)).\n"},
+			want: 1, stderr: `content/a.md:1: error: link to "javascript:alert\(1\)": links may not run code`},
+		{name: "raw script and event handlers", files: map[string]string{"content/a.md": "<script>alert(1)</script>\n\nHi <img src=x onerror=alert(2)>\n"},
+			want: 0, absent: "<script>alert"},
+		{name: "template error in a theme override", files: map[string]string{
+			"content/a.md": "A", "themes/default/templates/page.html": "{{define \"main\"}}{{if}}{{end}}"},
+			want: 1, stderr: `templates/page.html:1: .*missing value for if`},
+	}
+}
+
+// TestHostileInputs runs the real binary on each hostile site: a clear
+// error or a clean build, never a panic, a half-written output folder, or
+// unbounded time and memory.
+func TestHostileInputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the handbook binary")
+	}
+	bin := filepath.Join(t.TempDir(), "handbook")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, c := range hostileCases() {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			site := filepath.Join(dir, "site")
+			for name, body := range c.files {
+				writeFile(t, filepath.Join(site, name), []byte(body))
+			}
+			if err := os.MkdirAll(filepath.Join(site, "content"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if c.setup != nil {
+				c.setup(t, site)
+			}
+			out := filepath.Join(dir, "public")
+			writeFile(t, filepath.Join(out, "previous.html"), []byte("the last good site"))
+
+			ctx, cancel := context.WithTimeout(context.Background(), hostileTimeout)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, "build", "-s", site, "-o", out)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			start := time.Now()
+			err := cmd.Run()
+			elapsed := time.Since(start)
+			code := cmd.ProcessState.ExitCode()
+			if ctx.Err() != nil {
+				t.Fatalf("the build took longer than %s", hostileTimeout)
+			}
+			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss*1024 > hostileMaxRSS {
+				t.Errorf("peak memory %d MB, over the %d MB bound", ru.Maxrss>>10, hostileMaxRSS>>20)
+			}
+			if strings.Contains(stderr.String(), "panic:") || strings.Contains(stderr.String(), "goroutine ") {
+				t.Fatalf("the build panicked:\n%s", stderr.String())
+			}
+			if code != c.want {
+				t.Fatalf("exit status %d (%v), want %d\nstderr:\n%s", code, err, c.want, stderr.String())
+			}
+			if c.stderr != "" && !regexp.MustCompile(c.stderr).MatchString(stderr.String()) {
+				t.Errorf("stderr does not match %q:\n%s", c.stderr, stderr.String())
+			}
+			_, previous := os.Stat(filepath.Join(out, "previous.html"))
+			if c.want != 0 && previous != nil {
+				t.Errorf("a failed build changed the output folder")
+			}
+			if c.want == 0 && previous == nil {
+				t.Errorf("a successful build kept a stale file of the old site")
+			}
+			if stray, _ := filepath.Glob(filepath.Join(dir, ".handbook-tmp-*")); len(stray) > 0 {
+				t.Errorf("temporary folders left behind: %v", stray)
+			}
+			if c.absent != "" {
+				assertAbsent(t, out, c.absent)
+			}
+			t.Logf("exit %d in %s", code, elapsed.Round(time.Millisecond))
+		})
+	}
+}
+
+func assertAbsent(t *testing.T, dir, text string) {
+	t.Helper()
+	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if b, _ := os.ReadFile(p); bytes.Contains(b, []byte(text)) {
+			t.Errorf("%s contains %q", p, text)
+		}
+		return nil
+	})
+}
+
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Skipf("symlinks not supported here: %v", err)
+	}
+}
+
+func itoa(i int) string { return string(rune('0' + i)) }
