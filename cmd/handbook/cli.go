@@ -22,6 +22,9 @@ const usage = `handbook builds a safeguarding partnership's handbook as a static
 
 Usage:
   handbook build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL]
+  handbook check [-s SITE_DIR] [--format text|json]       find mistakes before publishing
+  handbook new TYPE TITLE [-s SITE_DIR]                   start a new page (TYPE: arrangement,
+                                                          threshold, briefing, procedure, report, page)
 
 Run "handbook COMMAND -h" for the options of a command.
 `
@@ -36,6 +39,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	switch cmd {
 	case "build":
 		return m.build(ctx, rest)
+	case "check":
+		return m.check(ctx, rest)
+	case "new":
+		return m.newPage(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return 0

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/rscp/handbook/build"
+	"github.com/rscp/handbook/build/diag"
+	"github.com/rscp/handbook/build/site"
+)
+
+// checkBuild names, in JSON output, the problems the build itself finds.
+const checkBuild = "build"
+
+func (m *Main) check(ctx context.Context, args []string) int {
+	fs := m.flags("check")
+	siteDir := fs.String("s", ".", "site folder holding handbook.yaml, content/ and data/")
+	format := fs.String("format", "text", "output format: text (file:line: severity: message) or json")
+	todayFlag := fs.String("today", "", "check review and verification dates as if today were this date (YYYY-MM-DD)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(m.Stderr, "handbook check: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(m.Stderr, "handbook check: --format must be text or json, not %q\n", *format)
+		return 2
+	}
+	today := time.Now()
+	if *todayFlag != "" {
+		d, err := site.ParseDate(*todayFlag)
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "handbook check: --today: %v\n", err)
+			return 2
+		}
+		today = d.Time
+	}
+	diags, pages, err := runChecks(*siteDir, today)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "handbook check: %v\n", err)
+		return 1
+	}
+	if ctx.Err() != nil {
+		return 1
+	}
+	list := diags.Sorted()
+	nerr, nwarn := diags.Count()
+	if *format == "json" {
+		out := struct {
+			Diagnostics []diag.Diagnostic `json:"diagnostics"`
+			Errors      int               `json:"errors"`
+			Warnings    int               `json:"warnings"`
+		}{append([]diag.Diagnostic{}, list...), nerr, nwarn}
+		enc := json.NewEncoder(m.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			fmt.Fprintf(m.Stderr, "handbook check: %v\n", err)
+			return 1
+		}
+	} else {
+		for _, d := range list {
+			fmt.Fprintln(m.Stdout, d.String())
+		}
+		switch {
+		case nerr+nwarn == 0:
+			fmt.Fprintf(m.Stdout, "checked %s: no problems found\n", plural(pages, "page"))
+		case nerr == 0:
+			fmt.Fprintf(m.Stdout, "checked %s: %s; the site can be published\n", plural(pages, "page"), plural(nwarn, "warning"))
+		default:
+			fmt.Fprintf(m.Stdout, "checked %s: %s, %s; fix the errors before publishing\n", plural(pages, "page"), plural(nerr, "error"), plural(nwarn, "warning"))
+		}
+	}
+	if nerr > 0 {
+		return 1
+	}
+	return 0
+}
+
+// runChecks runs the build's own validation and the editorial checks.
+//
+// The build is run twice: without drafts, exactly as it is published, so
+// that a problem only the published site has (a link to a draft) is
+// reported; and with drafts, as previews show them, keeping only the
+// problems of the draft pages themselves. The editorial checks look at
+// every page, drafts included.
+func runChecks(siteDir string, today time.Time) (*diag.List, int, error) {
+	all := &diag.List{}
+	seen := map[diag.Diagnostic]bool{}
+	add := func(d diag.Diagnostic) {
+		if d.Check == "" {
+			d.Check = checkBuild
+		}
+		if !seen[d] {
+			seen[d] = true
+			all.Add(d)
+		}
+	}
+	pub, err := build.Build(build.Options{SiteDir: siteDir})
+	if pub == nil {
+		return nil, 0, err
+	}
+	for _, d := range pub.Diags.Sorted() {
+		add(d)
+	}
+	if err != nil && !isBuildError(err) {
+		add(diag.Diagnostic{Severity: diag.Error, Message: err.Error()})
+	}
+	withDrafts, err := build.Build(build.Options{SiteDir: siteDir, Drafts: true})
+	if withDrafts == nil {
+		return nil, 0, err
+	}
+	pages := 0
+	if s := withDrafts.Site; s != nil {
+		drafts := map[string]bool{}
+		for _, p := range s.Pages {
+			if p.Draft() {
+				drafts[p.File] = true
+			}
+		}
+		for _, d := range withDrafts.Diags.Sorted() {
+			if drafts[d.File] {
+				add(d)
+			}
+		}
+		for _, d := range site.Check(s, today).Sorted() {
+			add(d)
+		}
+		pages = len(s.Pages)
+	}
+	return all, pages, nil
+}
+
+func isBuildError(err error) bool {
+	var be *diag.BuildError
+	return errors.As(err, &be)
+}
