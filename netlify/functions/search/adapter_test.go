@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/rscp/handbook/search"
+)
+
+const shell = `<html><body><main>` + search.ResultsMarker + `</main></body></html>`
+
+func buildIndex(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "_search", "index.bleve")
+	docs := []search.Doc{
+		{URL: "/procedures/escalation/", Title: "Escalation", Type: "procedure", Summary: "Resolving disagreements.",
+			Body:     "Stage 2: managers discuss. Managers meet within 5 working days.",
+			Headings: []search.Heading{{Anchor: "stage-2", Text: "Stage 2: managers discuss", Body: "Managers meet within 5 working days."}}},
+		{URL: "/procedures/cse/", Title: "Child sexual exploitation", Type: "procedure", Body: "Signs of exploitation."},
+	}
+	if err := search.Build(dir, docs, []search.Synonym{{Acronym: "CSE", Term: "child sexual exploitation"}}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func newTestAdapter(t *testing.T) *adapter {
+	t.Helper()
+	ix, err := search.Open(buildIndex(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ix.Close() })
+	return &adapter{h: search.NewHandler(ix, []byte(shell))}
+}
+
+func TestAdapter(t *testing.T) {
+	a := newTestAdapter(t)
+	tests := []struct {
+		name   string
+		ev     events.APIGatewayProxyRequest
+		status int
+		ctype  string
+		want   string
+	}{
+		{"rewritten page", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/search", QueryStringParameters: map[string]string{"q": "CSE"}},
+			200, "text/html; charset=utf-8", `href="/procedures/cse/"`},
+		{"function path", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/.netlify/functions/search", MultiValueQueryStringParameters: map[string][]string{"q": {"stage 2"}}},
+			200, "text/html; charset=utf-8", `href="/procedures/escalation/#stage-2"`},
+		{"json rewrite", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/search.json", QueryStringParameters: map[string]string{"q": "escalation"}},
+			200, "application/json; charset=utf-8", `"url":"/procedures/escalation/"`},
+		{"json function path", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/.netlify/functions/search/json", QueryStringParameters: map[string]string{"q": "exploitation"}},
+			200, "application/json; charset=utf-8", `"title":"Child sexual exploitation"`},
+		{"empty query", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/search.json", QueryStringParameters: map[string]string{"q": ""}},
+			400, "application/json; charset=utf-8", `"error"`},
+		{"long query", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/search", QueryStringParameters: map[string]string{"q": strings.Repeat("x", 3000)}},
+			400, "text/html; charset=utf-8", "govuk-error-summary"},
+		{"post", events.APIGatewayProxyRequest{HTTPMethod: "POST", Path: "/search", Body: "q=x"},
+			405, "text/html; charset=utf-8", "only answers GET"},
+		{"no method", events.APIGatewayProxyRequest{Path: "/search", QueryStringParameters: map[string]string{"q": "escalation"}},
+			200, "text/html; charset=utf-8", "1 result for ‘escalation’"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := a.serve(context.Background(), tt.ev)
+			if resp.StatusCode != tt.status {
+				t.Errorf("status %d, want %d: %s", resp.StatusCode, tt.status, resp.Body)
+			}
+			if got := resp.Headers["Content-Type"]; got != tt.ctype {
+				t.Errorf("Content-Type %q, want %q", got, tt.ctype)
+			}
+			if resp.Headers["Cache-Control"] != "no-store" {
+				t.Errorf("Cache-Control %q", resp.Headers["Cache-Control"])
+			}
+			if !strings.Contains(resp.Body, tt.want) {
+				t.Errorf("body lacks %q:\n%s", tt.want, resp.Body)
+			}
+			if len(resp.MultiValueHeaders) != 0 {
+				t.Error("MultiValueHeaders set: Netlify ignores them")
+			}
+		})
+	}
+	resp := a.serve(context.Background(), events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/search.json", QueryStringParameters: map[string]string{"q": "CSE"}})
+	var res []search.Result
+	if err := json.Unmarshal([]byte(resp.Body), &res); err != nil || len(res) == 0 {
+		t.Errorf("JSON: %v %s", err, resp.Body)
+	}
+}
+
+func TestConfigFindsFilesOnDisk(t *testing.T) {
+	idx := buildIndex(t)
+	root := filepath.Dir(filepath.Dir(idx)) // holds _search/index.bleve
+	if err := os.MkdirAll(filepath.Join(root, "search"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "search", "index.html"), []byte(shell), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := config{IndexPath: "_search/index.bleve", ShellPath: "search/index.html", Roots: []string{t.TempDir(), root}, TempDir: t.TempDir()}
+	ix, sh, err := c.open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if string(sh) != shell {
+		t.Errorf("shell %q", sh)
+	}
+}
+
+func TestConfigUnpacksEmbeddedIndex(t *testing.T) {
+	idx := buildIndex(t)
+	mfs := fstest.MapFS{"bundle/search.html": {Data: []byte(shell)}}
+	err := filepath.WalkDir(idx, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(idx, p)
+		mfs["bundle/index.bleve/"+filepath.ToSlash(rel)] = &fstest.MapFile{Data: b}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	c := config{IndexPath: "_search/index.bleve", ShellPath: "search/index.html", Roots: []string{t.TempDir()}, Bundle: mfs, TempDir: tmp}
+	for i := 0; i < 2; i++ { // the second start reuses the unpacked copy
+		ix, sh, err := c.open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := &adapter{h: search.NewHandler(ix, sh)}
+		resp := a.serve(context.Background(), events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/search", QueryStringParameters: map[string]string{"q": "escalation"}})
+		if resp.StatusCode != 200 || !strings.Contains(resp.Body, "/procedures/escalation/") {
+			t.Errorf("start %d: %d %s", i, resp.StatusCode, resp.Body)
+		}
+		_ = ix.Close()
+	}
+	entries, _ := os.ReadDir(tmp)
+	if len(entries) != 1 {
+		t.Errorf("unpacked %d copies, want 1", len(entries))
+	}
+	// The repository's own bundle holds only the README: no index embedded.
+	c = config{IndexPath: "_search/index.bleve", Roots: []string{t.TempDir()}, Bundle: bundle, TempDir: t.TempDir()}
+	if _, _, err := c.open(); err == nil {
+		t.Error("open without any index succeeded")
+	}
+}

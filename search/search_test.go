@@ -1,0 +1,462 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var tempDirs []string
+
+func mkTemp(prefix string) (string, error) {
+	d, err := os.MkdirTemp("", prefix)
+	if err == nil {
+		tempDirs = append(tempDirs, d)
+	}
+	return d, err
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if testIndex != nil {
+		_ = testIndex.Close()
+	}
+	for _, d := range tempDirs {
+		_ = os.RemoveAll(d)
+	}
+	os.Exit(code)
+}
+
+func search(t *testing.T, q Query) []Result {
+	t.Helper()
+	res, err := sharedIndex(t).Search(context.Background(), q)
+	if err != nil {
+		t.Fatalf("Search(%+v): %v", q, err)
+	}
+	return res
+}
+
+func urls(res []Result) []string {
+	out := make([]string, len(res))
+	for i, r := range res {
+		out[i] = r.URL
+	}
+	return out
+}
+
+func pageOf(u string) string { p, _, _ := strings.Cut(u, "#"); return p }
+
+func TestSearchFinds(t *testing.T) {
+	tests := []struct {
+		name  string
+		q     Query
+		first string   // URL (page part) expected first
+		has   []string // page URLs expected somewhere
+		not   []string // page URLs that must not appear
+	}{
+		{name: "stemming escalate", q: Query{Text: "escalate"}, first: "/procedures/escalation/"},
+		{name: "stemming escalating", q: Query{Text: "escalating"}, first: "/procedures/escalation/"},
+		{name: "stemming escalations", q: Query{Text: "Escalations"}, has: []string{"/procedures/escalation/", "/reports/annual-report-2024/"}},
+		{name: "acronym to term", q: Query{Text: "CSE"}, first: "/procedures/child-sexual-exploitation/"},
+		{name: "acronym lower case", q: Query{Text: "cse"}, first: "/procedures/child-sexual-exploitation/"},
+		{name: "term to acronym page", q: Query{Text: "local authority designated officer"}, first: "/procedures/lado/"},
+		{name: "acronym LADO", q: Query{Text: "LADO"}, first: "/procedures/lado/"},
+		{name: "alias to term", q: Query{Text: "missing from education"}, first: "/procedures/children-missing-education/"},
+		{name: "CME acronym", q: Query{Text: "CME"}, first: "/procedures/children-missing-education/"},
+		{name: "CCE not CSE", q: Query{Text: "CCE"}, first: "/procedures/child-criminal-exploitation/", not: []string{"/procedures/child-sexual-exploitation/"}},
+		{name: "typo escalaton", q: Query{Text: "escalaton"}, first: "/procedures/escalation/"},
+		{name: "typo exploitaton", q: Query{Text: "exploitaton"}, has: []string{"/procedures/child-sexual-exploitation/", "/procedures/child-criminal-exploitation/"}},
+		{name: "typo with exact word", q: Query{Text: "neglcet briefing"}, first: "/briefings/neglect/"},
+		{name: "level 3", q: Query{Text: "level 3"}, first: "/thresholds/level-3/"},
+		{name: "Level 4 capitalised", q: Query{Text: "Level 4"}, first: "/thresholds/level-4/"},
+		{name: "level3 joined", q: Query{Text: "level3"}, first: "/thresholds/level-3/"},
+		{name: "level with words", q: Query{Text: "level 2 early help"}, first: "/thresholds/level-2/"},
+		{name: "type filter", q: Query{Text: "exploitation", Type: "procedure"}, has: []string{"/procedures/child-sexual-exploitation/"}},
+		{name: "type filter excludes", q: Query{Text: "escalation", Type: "report"}, first: "/reports/annual-report-2024/", not: []string{"/procedures/escalation/"}},
+		{name: "phrase", q: Query{Text: `"return interview"`}, first: "/procedures/missing-from-home/"},
+		{name: "exclude word", q: Query{Text: "exploitation -criminal"}, has: []string{"/procedures/child-sexual-exploitation/"}, not: []string{"/procedures/child-criminal-exploitation/"}},
+		{name: "exclude phrase", q: Query{Text: `exploitation -"county lines"`}, not: []string{"/procedures/child-criminal-exploitation/"}},
+		{name: "or fallback", q: Query{Text: "neglect zzzzqqq"}, first: "/briefings/neglect/"},
+		{name: "unbalanced quote", q: Query{Text: `"section 47`}, first: "/thresholds/level-4/"},
+		{name: "section 47", q: Query{Text: "section 47"}, first: "/thresholds/level-4/"},
+		{name: "curly quotes", q: Query{Text: "“home education”"}, first: "/procedures/children-missing-education/"},
+		{name: "EHE", q: Query{Text: "EHE"}, first: "/procedures/children-missing-education/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := search(t, tt.q)
+			got := urls(res)
+			if tt.first != "" && (len(res) == 0 || pageOf(res[0].URL) != tt.first) {
+				t.Errorf("first = %v, want %s", got, tt.first)
+			}
+			for _, w := range tt.has {
+				found := false
+				for _, u := range got {
+					found = found || pageOf(u) == w
+				}
+				if !found {
+					t.Errorf("results %v lack %s", got, w)
+				}
+			}
+			for _, w := range tt.not {
+				for _, u := range got {
+					if pageOf(u) == w {
+						t.Errorf("results %v include %s", got, w)
+					}
+				}
+			}
+			if tt.q.Type != "" {
+				for _, r := range res {
+					if r.Type != tt.q.Type {
+						t.Errorf("result %s has type %s, want %s", r.URL, r.Type, tt.q.Type)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestSynonymsBothWays(t *testing.T) {
+	// "child sexual exploitation" finds the page, and so does "CSE": the
+	// page that only says the acronym must be found by the term too.
+	docs := []Doc{
+		{URL: "/a/", Title: "Screening tool", Type: "page", Body: "Use the CSE screening tool for every referral."},
+		{URL: "/b/", Title: "Risks", Type: "page", Body: "Child sexual exploitation is a form of abuse."},
+	}
+	dir := filepath.Join(t.TempDir(), "ix")
+	if err := Build(dir, docs, testSynonyms()); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, q := range []string{"CSE", "child sexual exploitation"} {
+		res, err := ix.Search(context.Background(), Query{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res) != 2 {
+			t.Errorf("%q: got %v, want both pages", q, urls(res))
+		}
+	}
+}
+
+func TestFuzzyOnlyLongWords(t *testing.T) {
+	tests := []struct {
+		q    string
+		want bool
+	}{
+		{"escalaton", true},   // 9 letters, one deletion
+		{"esclation", true},   // one deletion elsewhere
+		{"negelct", true},     // a transposition counts as one edit
+		{"nelgcet", false},    // two edits
+		{"neglet", true},      // 6 letters, one deletion
+		{"LAOD", false},       // 4 letters: no typo tolerance
+		{"lado", true},        // exact acronym
+		{"gofts", true},       // 5 letters, one edit from "gifts"
+		{"escalationn", true}, // one insertion
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			res := search(t, Query{Text: tt.q})
+			if got := len(res) > 0; got != tt.want {
+				t.Errorf("%q: found=%v (%v), want %v", tt.q, got, urls(res), tt.want)
+			}
+		})
+	}
+	// A 4-letter word one edit from an indexed word must not match it.
+	if res := search(t, Query{Text: "gilt"}); len(res) != 0 {
+		t.Errorf("gilt: %v, want nothing (gift is only one edit away but too short)", urls(res))
+	}
+}
+
+func TestExactRanksAboveFuzzy(t *testing.T) {
+	docs := []Doc{
+		{URL: "/fuzzy/", Title: "Neglected gardens", Type: "page", Body: "The neglects of parks."},
+		{URL: "/exact/", Title: "Other", Type: "page", Body: "Planning meetings happen monthly."},
+		{URL: "/fuzzy2/", Title: "Planing wood", Type: "page", Body: "Planing planing planing the planks."},
+	}
+	dir := filepath.Join(t.TempDir(), "ix")
+	if err := Build(dir, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	res, err := ix.Search(context.Background(), Query{Text: "planning"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) == 0 || res[0].URL != "/exact/" {
+		t.Fatalf("planning: got %v, want /exact/ first", urls(res))
+	}
+	res, err = ix.Search(context.Background(), Query{Text: "plannning"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) == 0 || res[0].URL != "/exact/" {
+		t.Fatalf("plannning (typo): got %v, want /exact/", urls(res))
+	}
+}
+
+func TestSectionAnchors(t *testing.T) {
+	tests := []struct {
+		q, want, title string
+	}{
+		{"stage 2", "/procedures/escalation/#stage-2", "Escalation and resolving professional disagreements: Stage 2: managers discuss"},
+		{"escalation stage 3", "/procedures/escalation/#stage-3", ""},
+		{"return interview", "/procedures/missing-from-home/#return-interview", ""},
+		{"elective home education", "/procedures/children-missing-education/#elective-home-education", ""},
+		{"escalation", "/procedures/escalation/", "Escalation and resolving professional disagreements"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			res := search(t, Query{Text: tt.q})
+			if len(res) == 0 || res[0].URL != tt.want {
+				t.Fatalf("got %v, want %s first", urls(res), tt.want)
+			}
+			if tt.title != "" && res[0].Title != tt.title {
+				t.Errorf("title = %q, want %q", res[0].Title, tt.title)
+			}
+			seen := map[string]bool{}
+			for _, r := range res {
+				p := pageOf(r.URL)
+				if seen[p] {
+					t.Errorf("page %s appears twice in %v", p, urls(res))
+				}
+				seen[p] = true
+			}
+		})
+	}
+}
+
+func TestSnippets(t *testing.T) {
+	res := search(t, Query{Text: "data protection"})
+	if len(res) == 0 {
+		t.Fatal("no results")
+	}
+	s := res[0].Snippet
+	if !strings.Contains(s, "<mark>protection</mark>") {
+		t.Errorf("snippet %q lacks marked match", s)
+	}
+	if strings.Contains(s, "<data>") || strings.Contains(s, "& ") {
+		t.Errorf("snippet %q not escaped", s)
+	}
+	if strings.Count(s, "<") != strings.Count(s, "<mark>")+strings.Count(s, "</mark>") {
+		t.Errorf("snippet %q has tags other than mark", s)
+	}
+	// Fuzzy matches are marked too.
+	res = search(t, Query{Text: "disagrements"})
+	if len(res) == 0 || !strings.Contains(res[0].Snippet, "<mark>disagreements</mark>") {
+		t.Errorf("typo snippet: %+v", res)
+	}
+	// Escaped summary when the body has nothing to mark.
+	res = search(t, Query{Text: "script"})
+	for _, r := range res {
+		if strings.Contains(r.Snippet, "<script") {
+			t.Errorf("unescaped snippet %q", r.Snippet)
+		}
+	}
+}
+
+func TestQueryErrors(t *testing.T) {
+	ix := sharedIndex(t)
+	tests := []struct{ name, q, typ string }{
+		{"empty", "", ""},
+		{"spaces", "   \t ", ""},
+		{"too long", strings.Repeat("a", MaxQueryLen+1), ""},
+		{"only exclusions", "-neglect -abuse", ""},
+		{"lone operators", `- + " "`, ""},
+		{"only stop words", "the of and", ""},
+		{"only symbols", "*** ??? !!!", ""},
+		{"control characters", "\x00\x01\x02", ""},
+		{"invalid utf8 only", "\xff\xfe", ""},
+		{"bad type", "neglect", "video"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ix.Search(context.Background(), Query{Text: tt.q, Type: tt.typ})
+			var qe *QueryError
+			if !errors.As(err, &qe) || qe.Message == "" {
+				t.Fatalf("err = %v, want *QueryError", err)
+			}
+		})
+	}
+	// Odd but searchable input falls back to plain words.
+	for _, q := range []string{`neglect"`, "neg\x00lect neglect", "neglect \xff", `""neglect`, "-- neglect", "neglect AND OR NOT (", "(neglect)", "neglect*", "title:neglect", strings.Repeat("a", MaxQueryLen)} {
+		if _, err := ix.Search(context.Background(), Query{Text: q}); err != nil {
+			var qe *QueryError
+			if !errors.As(err, &qe) {
+				t.Errorf("%q: non-query error %v", q, err)
+			}
+		}
+	}
+	if res, err := ix.Search(context.Background(), Query{Text: `neglect"`}); err != nil || len(res) == 0 {
+		t.Errorf(`neglect": %v %v`, res, err)
+	}
+}
+
+func TestLimit(t *testing.T) {
+	res := search(t, Query{Text: "children", Limit: 2})
+	if len(res) != 2 {
+		t.Errorf("got %d results, want 2", len(res))
+	}
+	if _, err := sharedIndex(t).Search(context.Background(), Query{Text: "children", Limit: 500}); err == nil {
+		t.Error("limit 500 accepted")
+	}
+}
+
+func dirSize(t *testing.T, dir string) (int64, int) {
+	t.Helper()
+	var n int64
+	files := 0
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		n += info.Size()
+		if strings.HasSuffix(p, ".zap") {
+			files++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n, files
+}
+
+// TestBuildDeterministic builds the same pages three times. Each build must be
+// one segment with the same documents and answers. The size is allowed to
+// differ by a few bytes per thousand records: bleve numbers the documents of
+// a batch in the order their concurrent analysis finishes, and zap stores a
+// term that occurs in one document as that document's number inside the term
+// dictionary, so the dictionary's size varies slightly (see docs/search.md).
+func TestBuildDeterministic(t *testing.T) {
+	docs := append(testDocs(), genDocs(100)...)
+	records := 0
+	for _, d := range docs {
+		records += 1 + len(d.Headings)
+	}
+	var sizes []int64
+	var answers []string
+	for i := 0; i < 3; i++ {
+		dir := filepath.Join(t.TempDir(), "index.bleve")
+		if err := Build(dir, docs, testSynonyms()); err != nil {
+			t.Fatal(err)
+		}
+		n, segs := dirSize(t, dir)
+		if segs != 1 {
+			t.Errorf("build %d: %d segment files, want 1", i, segs)
+		}
+		sizes = append(sizes, n)
+		ix, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, q := range []string{"escalation", "CSE", "level 3", "child protection", "missing from education"} {
+			res, err := ix.Search(context.Background(), Query{Text: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range res {
+				fmt.Fprintf(&b, "%s %s %.6f|", r.URL, r.Snippet, r.Score)
+			}
+		}
+		_ = ix.Close()
+		answers = append(answers, b.String())
+	}
+	tolerance := int64(records/1000+1) * 64
+	for i := range sizes {
+		if d := sizes[i] - sizes[0]; d > tolerance || d < -tolerance {
+			t.Errorf("index sizes %v differ by more than %d bytes", sizes, tolerance)
+		}
+		if answers[i] != answers[0] {
+			t.Errorf("build %d answers differently", i)
+		}
+	}
+	t.Logf("%d records: sizes %v", records, sizes)
+}
+
+func TestBuildRejects(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Build(dir, testDocs(), nil); err == nil {
+		t.Error("Build into a non-empty directory succeeded")
+	}
+	if err := Build(filepath.Join(t.TempDir(), "a"), []Doc{{URL: "/a/"}, {URL: "/a/"}}, nil); err == nil {
+		t.Error("duplicate URLs accepted")
+	}
+	// An existing empty directory is fine.
+	if err := Build(t.TempDir(), testDocs()[:2], nil); err != nil {
+		t.Errorf("Build into empty dir: %v", err)
+	}
+}
+
+func TestOpenReadOnly(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "index.bleve")
+	if err := Build(src, testDocs(), testSynonyms()); err != nil {
+		t.Fatal(err)
+	}
+	// Make every file and directory read-only, as on a serverless file system.
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		return os.Chmod(p, 0o444)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			_ = os.Chmod(p, 0o555)
+		}
+		return nil
+	})
+	t.Cleanup(func() {
+		_ = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && d.IsDir() {
+				_ = os.Chmod(p, 0o755)
+			}
+			return nil
+		})
+	})
+	before, _ := dirSize(t, src)
+	ix, err := Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), Query{Text: "CSE"})
+	if err != nil || len(res) == 0 {
+		t.Errorf("search on read-only index: %v %v", res, err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Errorf("close: %v", err)
+	}
+	if after, _ := dirSize(t, src); after != before {
+		t.Errorf("read-only open changed the index: %d → %d bytes", before, after)
+	}
+	if _, err := Open(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("Open of a missing index succeeded")
+	}
+}
