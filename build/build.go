@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/output"
@@ -24,6 +25,9 @@ type Options struct {
 	SiteDir string // the site folder: handbook.yaml, content/, data/
 	BaseURL string // overrides base_url in handbook.yaml when set
 	Drafts  bool   // build draft pages too (the dev server does)
+	// Now decides which editions are upcoming; the zero value means the
+	// time of the build.
+	Now time.Time
 }
 
 // Result is a built site, held in memory until it is written.
@@ -31,6 +35,9 @@ type Result struct {
 	Site  *site.Site
 	Files []output.File
 	Diags *diag.List
+	// Editions are the published editions, the current one first; empty
+	// when handbook.yaml declares none. Each has its own Site.
+	Editions []*render.EditionInfo
 }
 
 // Build runs every stage except writing. It returns an error, with the
@@ -55,7 +62,7 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 		in.Config.BaseURL = opts.BaseURL
 		in.Config.Defaults()
 	}
-	in.Assets = append(in.Assets, assetsOf(fsys)...)
+	in.Assets = append(in.Assets, assetsOf(fsys, "content")...)
 
 	themeFS := themes.Default()
 	if sub, err := fs.Sub(fsys, "themes/"+in.Config.Theme); err == nil {
@@ -76,11 +83,37 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	if err := res.Diags.Err(); err != nil {
 		return res, err
 	}
-	files, err := theme.Render(s)
+
+	// History and editions: git is read here, once per build, and what it
+	// gives is handed to render, which never runs git.
+	hist := readHistory(opts.SiteDir)
+	eds, skipped := buildEditions(fsys, in, s, themeFS, hist, opts, res.Diags)
+	reportMissingHistory(hist, skipped, res.Diags)
+	if err := res.Diags.Err(); err != nil {
+		return res, err
+	}
+	res.Editions = infos(eds)
+	extras := &render.Extras{
+		Editions:       res.Editions,
+		History:        pageHistories(s, hist, res.Diags),
+		HistoryMissing: hist.missing,
+		Notices:        upcomingNotices(eds),
+	}
+	if len(eds) > 0 {
+		extras.Edition = eds[0].info
+	}
+
+	files, err := theme.Render(s, extras)
 	if err != nil {
 		res.Diags.Errorf("", 0, "%v", err)
 		return res, res.Diags.Err()
 	}
+	edFiles, err := renderEditions(theme, eds, res.Diags)
+	if err != nil {
+		res.Diags.Errorf("", 0, "%v", err)
+		return res, res.Diags.Err()
+	}
+	files = append(files, edFiles...)
 	for _, a := range s.Assets {
 		b, err := fs.ReadFile(fsys, "content/"+a)
 		if err != nil {
@@ -89,8 +122,26 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 		}
 		files = append(files, output.File{Path: a, Data: b})
 	}
+	// Stages that work from the rendered site (the search index) go here.
 	res.Files = files
 	return res, res.Diags.Err()
+}
+
+// reportMissingHistory gives the one warning a build without git history
+// gets: why, and what readers will not see.
+func reportMissingHistory(h *gitHistory, skipped []string, diags *diag.List) {
+	if h.missing == "" || h.log == nil {
+		// No folder was given (an in-memory build): nothing was expected.
+		if len(skipped) > 0 {
+			diags.Warnf("handbook.yaml", 0, "the editions %s are left out: they are read from git, and this build has no git repository", strings.Join(skipped, ", "))
+		}
+		return
+	}
+	msg := "page history is unavailable: " + h.missing + ". Pages are built without their published and updated dates, history and git change notes"
+	if len(skipped) > 0 {
+		msg += "; the editions read from git (" + strings.Join(skipped, ", ") + ") are left out"
+	}
+	diags.Warnf("", 0, "%s.", msg)
 }
 
 // addThemePages adds the theme's default pages (accessibility statement,
@@ -110,17 +161,18 @@ func addThemePages(in *site.Input, themeFS fs.FS, diags *diag.List) {
 	}
 }
 
-// assetsOf lists the files under content/ that are not pages.
-func assetsOf(fsys fs.FS) []string {
+// assetsOf lists the files under dir (content/ or an edition's folder)
+// that are not pages, relative to dir.
+func assetsOf(fsys fs.FS, dir string) []string {
 	var out []string
-	_ = fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, err error) error {
+	_ = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(p, ".md") || strings.HasPrefix(d.Name(), ".") {
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
 			return nil
 		}
-		out = append(out, strings.TrimPrefix(p, "content/"))
+		out = append(out, strings.TrimPrefix(p, dir+"/"))
 		return nil
 	})
 	return out

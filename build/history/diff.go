@@ -96,22 +96,7 @@ func runeIndex(r rune) int {
 	return int(r) + (utf8.MaxRune + 1 - firstRune)
 }
 
-func (e *encoder) encode(s string) []rune {
-	out := []rune{}
-	for _, tok := range Words(s) {
-		r, ok := e.index[tok]
-		if !ok {
-			r = e.next()
-			if r < 0 {
-				return nil
-			}
-			e.index[tok] = r
-			e.tokens = append(e.tokens, tok)
-		}
-		out = append(out, r)
-	}
-	return out
-}
+func (e *encoder) encode(s string) []rune { return e.encodeAll(Words(s)) }
 
 func (e *encoder) next() rune {
 	i := len(e.tokens)
@@ -168,3 +153,121 @@ func Words(s string) []string {
 }
 
 func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// DiffParagraphs compares two texts made of paragraphs separated by blank
+// lines, as a reader would: paragraphs are matched first, a paragraph that
+// was edited gets a word-level diff, and a paragraph that was added or
+// removed whole is one Insert or Delete segment. Each element of the result
+// is one paragraph.
+func DiffParagraphs(a, b string) [][]Segment {
+	pa, pb := paragraphs(a), paragraphs(b)
+	enc := encoder{index: map[string]rune{}}
+	ra, rb := enc.encodeAll(pa), enc.encodeAll(pb)
+	if ra == nil || rb == nil {
+		return [][]Segment{Diff(a, b)}
+	}
+	var out [][]Segment
+	var dels, ins []string
+	flush := func() {
+		out = append(out, pairUp(dels, ins)...)
+		dels, ins = nil, nil
+	}
+	for _, d := range diffmatchpatch.New().DiffMainRunes(ra, rb, false) {
+		for _, r := range d.Text {
+			p := enc.tokens[runeIndex(r)]
+			switch d.Type {
+			case diffmatchpatch.DiffDelete:
+				dels = append(dels, p)
+			case diffmatchpatch.DiffInsert:
+				ins = append(ins, p)
+			default:
+				flush()
+				out = append(out, []Segment{{Equal, p}})
+			}
+		}
+	}
+	flush()
+	return out
+}
+
+// pairUp turns a run of removed paragraphs and the run of added ones that
+// replaced them into paragraphs: an added paragraph that resembles a
+// removed one is shown as an edit of it, word by word.
+func pairUp(dels, ins []string) [][]Segment {
+	var out [][]Segment
+	i, j := 0, 0
+	for i < len(dels) || j < len(ins) {
+		switch {
+		case i == len(dels):
+			out = append(out, []Segment{{Insert, ins[j]}})
+			j++
+		case j == len(ins):
+			out = append(out, []Segment{{Delete, dels[i]}})
+			i++
+		default:
+			if segs, ok := similar(dels[i], ins[j]); ok {
+				out = append(out, segs)
+				i, j = i+1, j+1
+				continue
+			}
+			// Is the removed paragraph edited into a later added one? Then
+			// this added paragraph is new; otherwise the removed one went.
+			later := false
+			for k := j + 1; k < len(ins) && k < j+20; k++ {
+				if _, ok := similar(dels[i], ins[k]); ok {
+					later = true
+					break
+				}
+			}
+			if later {
+				out = append(out, []Segment{{Insert, ins[j]}})
+				j++
+			} else {
+				out = append(out, []Segment{{Delete, dels[i]}})
+				i++
+			}
+		}
+	}
+	return out
+}
+
+// similar diffs two paragraphs word by word and says whether at least half
+// of their words are the same.
+func similar(a, b string) ([]Segment, bool) {
+	segs := Diff(a, b)
+	same := 0
+	for _, s := range segs {
+		if s.Op == Equal {
+			same += len(strings.Fields(s.Text))
+		}
+	}
+	n := max(len(strings.Fields(a)), len(strings.Fields(b)))
+	return segs, n > 0 && 2*same >= n
+}
+
+func paragraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (e *encoder) encodeAll(items []string) []rune {
+	out := []rune{}
+	for _, tok := range items {
+		r, ok := e.index[tok]
+		if !ok {
+			r = e.next()
+			if r < 0 {
+				return nil
+			}
+			e.index[tok] = r
+			e.tokens = append(e.tokens, tok)
+		}
+		out = append(out, r)
+	}
+	return out
+}

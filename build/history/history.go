@@ -32,6 +32,7 @@ type Commit struct {
 	Author  string    // author name (never the email)
 	Subject string
 	Note    string // the Change-Note trailer; set only for a major change
+	Seq     int    // position in the log: 0 is the newest commit
 }
 
 // Short is the abbreviated hash shown to readers and used in URLs.
@@ -184,6 +185,7 @@ func (l *Log) parse(out []byte) error {
 			Author:  string(fields[2]),
 			Subject: string(fields[3]),
 			Note:    joinNotes(string(fields[4])),
+			Seq:     l.commits,
 		}
 		l.commits++
 		raw := bytes.TrimLeft(fields[5], "\x00\n")

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/rscp/handbook/build/markdown"
 	"github.com/rscp/handbook/build/output"
@@ -120,22 +121,32 @@ func (t *Theme) loadStatic(fsys fs.FS) error {
 	return nil
 }
 
-// Extras are what other stages add to pages (history, editions).
+// Extras are what the pipeline adds to the model for rendering: the
+// editions and each page's history. The pipeline reads git; render only
+// turns what it is given into pages.
 type Extras struct {
-	// Banner, when set, is shown at the top of every page of an edition.
+	// Edition is the edition being rendered; nil for a site without editions.
 	Edition *EditionInfo
+	// Editions are all editions in handbook.yaml order, for the version switcher.
+	Editions []*EditionInfo
+	// History holds each page's history (current edition only).
+	History map[*site.Page]*PageHistory
+	// HistoryMissing says why there is no history from git, when there is none.
+	HistoryMissing string
+	// Compare is the comparison shown at /v/<name>/compare/ (other editions only).
+	Compare *Comparison
+	// Notices are the upcoming changes to the current edition's pages, by page id.
+	Notices map[string][]Notice
 }
 
-// EditionInfo describes the edition being rendered.
-type EditionInfo struct {
-	Name     string
-	Label    string
-	Current  bool
-	Upcoming bool
-}
+// current reports whether x renders the site at the root.
+func (x *Extras) current() bool { return x == nil || x.Edition == nil || x.Edition.Current }
 
-// Render renders every page and site file of s.
-func (t *Theme) Render(s *site.Site) ([]output.File, error) {
+// Render renders every page and site file of s. x may be nil. For an
+// edition other than the current one it renders only that edition's pages,
+// redirects and compare page: the theme's files, sitemap, feeds and other
+// root files belong to the current edition.
+func (t *Theme) Render(s *site.Site, x *Extras) ([]output.File, error) {
 	pages := s.Pages
 	results := make([][]output.File, len(pages))
 	errs := make([]error, len(pages))
@@ -147,7 +158,7 @@ func (t *Theme) Render(s *site.Site) ([]output.File, error) {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				results[i], errs[i] = t.renderPage(s, pages[i])
+				results[i], errs[i] = t.renderPage(s, pages[i], x)
 			}
 		}()
 	}
@@ -163,18 +174,20 @@ func (t *Theme) Render(s *site.Site) ([]output.File, error) {
 		}
 		files = append(files, results[i]...)
 	}
-	site, err := t.siteFiles(s)
+	site, err := t.siteFiles(s, x)
 	if err != nil {
 		return nil, err
 	}
 	files = append(files, site...)
-	files = append(files, t.static...)
+	if x.current() {
+		files = append(files, t.static...)
+	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, nil
 }
 
-func (t *Theme) renderPage(s *site.Site, p *site.Page) ([]output.File, error) {
-	v, err := newView(s, p, t)
+func (t *Theme) renderPage(s *site.Site, p *site.Page, x *Extras) ([]output.File, error) {
+	v, err := t.pageView(s, p, x)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +195,15 @@ func (t *Theme) renderPage(s *site.Site, p *site.Page) ([]output.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p.File, err)
 	}
-	return []output.File{{Path: strings.TrimPrefix(p.URL, "/") + "index.html", Data: data}}, nil
+	files := []output.File{{Path: outPath(p.URL), Data: data}}
+	if v.History != nil && len(v.History.All) > 0 {
+		more, err := t.historyFiles(s, p, v.History, x)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, more...)
+	}
+	return files, nil
 }
 
 func (t *Theme) execute(layout string, v any) ([]byte, error) {
@@ -215,10 +236,33 @@ func layoutFor(p *site.Page) string {
 }
 
 // siteFiles renders the files that are not pages.
-func (t *Theme) siteFiles(s *site.Site) ([]output.File, error) {
+func (t *Theme) siteFiles(s *site.Site, x *Extras) ([]output.File, error) {
 	var files []output.File
+	for _, r := range s.Redirects {
+		data, err := t.execute("redirect", redirectView{Site: s, To: s.Link(r.To.URL), Title: r.To.Title, Asset: t.asset(s)})
+		if err != nil {
+			return nil, fmt.Errorf("redirect page: %w", err)
+		}
+		files = append(files, output.File{Path: strings.TrimPrefix(r.From, "/") + "index.html", Data: data})
+	}
+	if !x.current() {
+		if x.Compare != nil {
+			cp := syntheticPage(s, s.Home, "/compare/", comparisonTitle(x.Compare), "")
+			v, err := t.pageView(s, cp, x)
+			if err != nil {
+				return nil, err
+			}
+			v.Compare = x.Compare
+			data, err := t.execute("compare", v)
+			if err != nil {
+				return nil, fmt.Errorf("compare page: %w", err)
+			}
+			files = append(files, output.File{Path: outPath(cp.URL), Data: data})
+		}
+		return files, nil
+	}
 	notFound := &site.Page{URL: "/404.html", Meta: site.Meta{Title: "Page not found", ID: "not-found"}, Body: s.Markdown.Parse(nil, 0)}
-	v, err := newView(s, notFound, t)
+	v, err := t.pageView(s, notFound, x)
 	if err != nil {
 		return nil, err
 	}
@@ -227,19 +271,36 @@ func (t *Theme) siteFiles(s *site.Site) ([]output.File, error) {
 		return nil, fmt.Errorf("404 page: %w", err)
 	}
 	files = append(files, output.File{Path: "404.html", Data: data})
-	for _, r := range s.Redirects {
-		data, err := t.execute("redirect", redirectView{Site: s, To: s.Link(r.To.URL), Title: r.To.Title, Asset: t.asset(s)})
-		if err != nil {
-			return nil, fmt.Errorf("redirect page: %w", err)
+	var amendments []Amendment
+	var updated time.Time
+	if x != nil {
+		amendments = Amendments(s, x.History)
+		for _, h := range x.History {
+			if h.Updated.After(updated) {
+				updated = h.Updated
+			}
 		}
-		files = append(files, output.File{Path: strings.TrimPrefix(r.From, "/") + "index.html", Data: data})
+	}
+	amendURL := "/amendments/"
+	for _, p := range s.Pages {
+		if p.Layout == "amendments" {
+			amendURL = p.URL
+		}
 	}
 	files = append(files,
 		output.File{Path: "sitemap.xml", Data: sitemap(s)},
 		output.File{Path: "robots.txt", Data: robots(s)},
 		output.File{Path: "_redirects", Data: redirects(s)},
+		output.File{Path: "amendments.xml", Data: atomFeed(s, "/amendments.xml", amendURL, "Amendments – "+s.Config.Title, "urn:handbook:amendments", updated, amendments)},
 	)
 	return files, nil
+}
+
+func comparisonTitle(c *Comparison) string {
+	if c.New.Upcoming {
+		return "What changes in the " + c.New.Label + " edition"
+	}
+	return "Changes since the " + c.Old.Label + " edition"
 }
 
 type redirectView struct {

@@ -7,7 +7,9 @@ import (
 	"html/template"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/rscp/handbook/build/history"
 	"github.com/rscp/handbook/build/markdown"
 	"github.com/rscp/handbook/build/site"
 )
@@ -23,8 +25,134 @@ type View struct {
 	Section     *site.Page // the top-level section the page is in
 	Canonical   string
 	QuickExit   bool
-	Edition     *EditionInfo
 	Asset       func(string) string
+
+	// Editions and history.
+	Edition  *EditionInfo // the edition being read; nil without editions
+	Switcher []SwitchLink // this page in every edition; empty with one edition
+	Banner   *Banner      // on an archived or upcoming edition's pages
+	Notices  []Notice     // upcoming editions that change this page
+	History  *PageHistory // the page's history; nil when unknown
+	Feed     string       // the page's Atom feed of updates, when it has one
+	Subject  *site.Page   // on a history or change page: the page it is about
+	Change   *Update      // on a change page: the change shown
+	Compare  *Comparison  // on a compare page
+	Extras   *Extras      // everything the pipeline passed in
+	// HistoryMissing says why dates and updates from git are not shown.
+	HistoryMissing string
+}
+
+// Amendments are the major changes of the site by month, newest first.
+func (v *View) Amendments() []Month {
+	if v.Extras == nil {
+		return nil
+	}
+	return ByMonth(Amendments(v.Site, v.Extras.History))
+}
+
+// HistoryURL links the full history of the page (or of the subject of a
+// history page).
+func (v *View) HistoryURL() string {
+	p := v.Page
+	if v.Subject != nil {
+		p = v.Subject
+	}
+	return v.Site.Link(historyURL(p))
+}
+
+// ChangeURL links the diff of one change of the page being described.
+func (v *View) ChangeURL(u Update) string {
+	p := v.Page
+	if v.Subject != nil {
+		p = v.Subject
+	}
+	return v.Site.Link(changeURL(p, u))
+}
+
+// ChangeBlocks is the diff of the change shown, by paragraph.
+func (v *View) ChangeBlocks() []DiffBlock {
+	if v.Change == nil {
+		return nil
+	}
+	if v.Change.Added {
+		return diffBlocks(v.Change.Diff, -1) // the whole first version
+	}
+	return diffBlocks(v.Change.Diff, 1)
+}
+
+// AmendmentsURL links the site's amendments page.
+func (v *View) AmendmentsURL() string {
+	s := v.Site
+	if v.Extras != nil && v.Edition != nil && !v.Edition.Current {
+		for _, e := range v.Extras.Editions {
+			if e.Current && e.Site != nil {
+				s = e.Site
+			}
+		}
+	}
+	for _, p := range s.Pages {
+		if p.Layout == "amendments" {
+			return s.Link(p.URL)
+		}
+	}
+	return s.Link("/amendments/")
+}
+
+func (t *Theme) pageView(s *site.Site, p *site.Page, x *Extras) (*View, error) {
+	v, err := newView(s, p, t)
+	if err != nil {
+		return nil, err
+	}
+	if x == nil {
+		return v, nil
+	}
+	v.Extras = x
+	v.HistoryMissing = x.HistoryMissing
+	v.Edition = x.Edition
+	if h := x.History[p]; h != nil {
+		v.History = h
+		if !p.Withdrawn() && len(h.All) > 0 {
+			v.Feed = s.Link(feedURL(p))
+		}
+	}
+	// Ids of the page and its sections, nearest first: where the switcher
+	// and banner go when an edition does not have the page itself.
+	var fallbacks []string
+	for a := p.Parent; a != nil; a = a.Parent {
+		if a.ID != "" {
+			fallbacks = append(fallbacks, a.ID)
+		}
+	}
+	if len(x.Editions) > 1 && p.URL != "/404.html" {
+		for _, e := range x.Editions {
+			if e.Site == nil {
+				continue
+			}
+			l := SwitchLink{Edition: e, Viewing: e == x.Edition}
+			if l.Viewing {
+				l.URL, l.Title, l.Exact = s.Link(p.URL), p.Title, true
+			} else {
+				tp, exact := e.Find(p.ID, fallbacks...)
+				l.URL, l.Title, l.Exact = e.Site.Link(tp.URL), tp.Title, exact
+			}
+			v.Switcher = append(v.Switcher, l)
+		}
+	}
+	if e := x.Edition; e != nil && !e.Current {
+		for _, c := range x.Editions {
+			if c.Current && c.Site != nil {
+				tp, exact := c.Find(p.ID, fallbacks...)
+				v.Banner = &Banner{Edition: e, URL: c.Site.Link(tp.URL), Title: tp.Title, Exact: exact, Generated: p.ID == ""}
+			}
+		}
+		if v.Banner == nil {
+			v.Banner = &Banner{Edition: e}
+		}
+	}
+	if x.current() && p.ID != "" {
+		v.Notices = x.Notices[p.ID]
+	}
+	return v, nil
 }
 
 func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
@@ -72,7 +200,7 @@ func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
 // asset returns the function templates use to link a theme file.
 func (t *Theme) asset(s *site.Site) func(string) string {
 	return func(name string) string {
-		return s.Link("/" + t.AssetDir + strings.TrimPrefix(name, "/"))
+		return s.RootLink("/" + t.AssetDir + strings.TrimPrefix(name, "/"))
 	}
 }
 
@@ -165,6 +293,15 @@ func baseFuncs(t *Theme) template.FuncMap {
 			return out
 		},
 		"glossaryLetters": glossaryLetters,
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format("2 January 2006")
+		},
+		"isoDate":  func(t time.Time) string { return t.Format("2006-01-02") },
+		"isInsert": func(op history.Op) bool { return op == history.Insert },
+		"isDelete": func(op history.Op) bool { return op == history.Delete },
 	}
 }
 

@@ -50,6 +50,7 @@ type Site struct {
 	Assets    []string
 
 	root string // URL path every link starts with: "/", "/handbook/", "/v/2019/"
+	base string // URL path of the site without an edition prefix: "/", "/handbook/"
 }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
@@ -68,7 +69,8 @@ func New(in *Input, opts Options) (*Site, *diag.List) {
 		Contact:  map[string]*Contact{},
 		Assets:   in.Assets,
 	}
-	s.root = basePath(in.Config.BaseURL) + strings.Trim(opts.Prefix, "/")
+	s.base = basePath(in.Config.BaseURL)
+	s.root = s.base + strings.Trim(opts.Prefix, "/")
 	if !strings.HasSuffix(s.root, "/") {
 		s.root += "/"
 	}
@@ -110,6 +112,12 @@ func basePath(baseURL string) string {
 // with the base path and edition prefix.
 func (s *Site) Link(sitePath string) string {
 	return s.root + strings.TrimPrefix(sitePath, "/")
+}
+
+// RootLink turns a site path into a URL at the root of the whole site,
+// without the edition prefix: for files every edition shares (theme assets).
+func (s *Site) RootLink(sitePath string) string {
+	return s.base + strings.TrimPrefix(sitePath, "/")
 }
 
 // Root is the URL path of the edition's home page.

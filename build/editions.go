@@ -1,0 +1,222 @@
+package build
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/rscp/handbook/build/diag"
+	"github.com/rscp/handbook/build/output"
+	"github.com/rscp/handbook/build/render"
+	"github.com/rscp/handbook/build/site"
+	"github.com/rscp/handbook/build/source"
+)
+
+// edition is one edition of the site as the pipeline builds it.
+type edition struct {
+	info    *render.EditionInfo
+	content fs.FS  // where its content folder is
+	dir     string // the content folder inside content
+	compare *render.Comparison
+}
+
+var editionName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+
+// buildEditions builds the model of every edition declared in
+// handbook.yaml besides the current one. The first edition is the current
+// site, built from content/ at the root; every other is built from its
+// dir, or from its ref with one git archive, under /v/<name>/. It returns
+// every edition (the current one first; nil when handbook.yaml declares
+// none) and the names of editions left out because git could not give
+// them.
+func buildEditions(fsys fs.FS, in *site.Input, cur *site.Site, themeFS fs.FS, h *gitHistory, opts Options, diags *diag.List) (eds []*edition, skipped []string) {
+	cfg := in.Config.Editions
+	if len(cfg) == 0 {
+		return nil, nil
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	first := cfg[0]
+	if first.Ref != "" || first.Dir != "" {
+		diags.Warnf("handbook.yaml", editionLine(fsys, first.Name), "the first edition (%s) is the current site, built from content/: its ref and dir are ignored", first.Name)
+	}
+	current := &edition{info: &render.EditionInfo{Name: first.Name, Label: labelOf(first), From: first.EffectiveFrom, Current: true, Site: cur}}
+	eds = append(eds, current)
+	seen := map[string]bool{first.Name: true}
+	for _, e := range cfg[1:] {
+		line := editionLine(fsys, e.Name)
+		switch {
+		case !editionName.MatchString(e.Name):
+			diags.Errorf("handbook.yaml", line, "edition name %q must be lower-case letters, digits, dots and hyphens: it is part of the address /v/<name>/", e.Name)
+			continue
+		case seen[e.Name]:
+			diags.Errorf("handbook.yaml", line, "edition name %q is used twice", e.Name)
+			continue
+		case (e.Ref == "") == (e.Dir == ""):
+			diags.Errorf("handbook.yaml", line, "edition %q needs either ref (a git tag, branch or commit) or dir (a folder holding its content), not both or neither", e.Name)
+			continue
+		}
+		seen[e.Name] = true
+		for _, p := range cur.Pages {
+			if strings.HasPrefix(p.URL, "/v/"+e.Name+"/") {
+				diags.Errorf(p.File, 1, "the address %s is where the %s edition is built: move this page", p.URL, e.Name)
+			}
+		}
+		ed := &edition{info: &render.EditionInfo{Name: e.Name, Label: labelOf(e), From: e.EffectiveFrom, Upcoming: render.Upcoming(e.EffectiveFrom, now)}}
+		var pages []*site.Page
+		var d *diag.List
+		if e.Dir != "" {
+			dir := path.Clean(strings.Trim(e.Dir, "/"))
+			if st, err := fs.Stat(fsys, dir); err != nil || !st.IsDir() || !fs.ValidPath(dir) {
+				diags.Errorf("handbook.yaml", line, "edition %q: the folder %s does not exist", e.Name, e.Dir)
+				continue
+			}
+			ed.content, ed.dir = fsys, dir
+			pages, d = source.LoadContent(fsys, dir, in.Markdown)
+		} else {
+			tree, err := h.log.Tree(e.Ref)
+			if err != nil {
+				if h.missing != "" {
+					skipped = append(skipped, e.Name)
+				} else {
+					diags.Errorf("handbook.yaml", line, "edition %q: cannot read ref %s: %v", e.Name, e.Ref, err)
+				}
+				continue
+			}
+			ed.content, ed.dir = tree, "content"
+			pages, d = source.LoadContent(tree, "content", in.Markdown)
+			d = atRef(d, e.Ref)
+		}
+		diags.Merge(d)
+		// An edition shares the current data/: a phone number is kept in
+		// one place, and an old edition never shows a number that has
+		// changed since.
+		ein := &site.Input{Config: in.Config, Markdown: in.Markdown, Pages: pages, Glossary: in.Glossary, Contacts: in.Contacts,
+			Assets: assetsOf(ed.content, ed.dir)}
+		addThemePages(ein, themeFS, diags)
+		es, d := site.New(ein, site.Options{Drafts: opts.Drafts, Prefix: "v/" + e.Name + "/"})
+		if e.Ref != "" {
+			d = atRef(d, e.Ref)
+		}
+		diags.Merge(d)
+		for _, u := range []string{"/compare/"} {
+			if p := es.ByURL[u]; p != nil {
+				diags.Errorf(p.File, 1, "the address %s of the %s edition is its compare page: move this page", u, e.Name)
+			}
+		}
+		ed.info.Site = es
+		eds = append(eds, ed)
+	}
+	// An archived edition was in force until the next newer one (listed
+	// before it) that is not upcoming.
+	var newer *render.EditionInfo
+	for _, ed := range eds {
+		if ed.info.Upcoming {
+			continue
+		}
+		if newer != nil && !ed.info.Current {
+			ed.info.Next = newer
+			ed.info.Until = newer.From
+		}
+		newer = ed.info
+	}
+	for _, ed := range eds[1:] {
+		if ed.info.Upcoming {
+			ed.compare = render.Compare(current.info, ed.info)
+		} else {
+			ed.compare = render.Compare(ed.info, current.info)
+		}
+	}
+	return eds, skipped
+}
+
+func labelOf(e site.Edition) string {
+	if e.Label != "" {
+		return e.Label
+	}
+	return e.Name
+}
+
+// infos returns the editions for render.
+func infos(eds []*edition) []*render.EditionInfo {
+	var out []*render.EditionInfo
+	for _, e := range eds {
+		out = append(out, e.info)
+	}
+	return out
+}
+
+// upcomingNotices lists, by page id, the current pages that upcoming
+// editions change.
+func upcomingNotices(eds []*edition) map[string][]render.Notice {
+	var cmps []*render.Comparison
+	for _, e := range eds {
+		if e.info.Upcoming && e.compare != nil {
+			cmps = append(cmps, e.compare)
+		}
+	}
+	return render.Changes(cmps)
+}
+
+// renderEditions renders every edition but the current one under
+// /v/<name>/, with the files of its content folder.
+func renderEditions(theme *render.Theme, eds []*edition, diags *diag.List) ([]output.File, error) {
+	var files []output.File
+	all := infos(eds)
+	for _, e := range eds {
+		if e.info.Current {
+			continue
+		}
+		out, err := theme.Render(e.info.Site, &render.Extras{Edition: e.info, Editions: all, Compare: e.compare})
+		if err != nil {
+			return nil, fmt.Errorf("edition %s: %w", e.info.Name, err)
+		}
+		prefix := "v/" + e.info.Name + "/"
+		for _, a := range e.info.Site.Assets {
+			b, err := fs.ReadFile(e.content, e.dir+"/"+a)
+			if err != nil {
+				diags.Errorf(e.dir+"/"+a, 0, "cannot read: %v", err)
+				continue
+			}
+			out = append(out, output.File{Path: a, Data: b})
+		}
+		for _, f := range out {
+			files = append(files, output.File{Path: prefix + f.Path, Data: f.Data})
+		}
+	}
+	return files, nil
+}
+
+// atRef names the files of diagnostics as "<ref>:content/x.md", so that
+// an editor knows the problem is in the edition read from git.
+func atRef(d *diag.List, ref string) *diag.List {
+	var out diag.List
+	for _, x := range d.Sorted() {
+		if x.File != "" {
+			x.File = ref + ":" + x.File
+		}
+		out.Add(x)
+	}
+	return &out
+}
+
+// editionLine finds the line of handbook.yaml that names an edition.
+func editionLine(fsys fs.FS, name string) int {
+	b, err := fs.ReadFile(fsys, "handbook.yaml")
+	if err != nil {
+		return 0
+	}
+	for i, l := range bytes.Split(b, []byte("\n")) {
+		t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(string(l)), "-"))
+		if v, ok := strings.CutPrefix(t, "name:"); ok && strings.Trim(strings.TrimSpace(v), `"'`) == name {
+			return i + 1
+		}
+	}
+	return 0
+}

@@ -1,0 +1,133 @@
+package build
+
+import (
+	"errors"
+	"sort"
+	"testing/fstest"
+
+	"github.com/rscp/handbook/build/diag"
+	"github.com/rscp/handbook/build/history"
+	"github.com/rscp/handbook/build/markdown"
+	"github.com/rscp/handbook/build/render"
+	"github.com/rscp/handbook/build/site"
+	"github.com/rscp/handbook/build/source"
+)
+
+// gitHistory is what the build knows of the site's git history.
+type gitHistory struct {
+	log     *history.Log
+	missing string // why there is no history; "" when there is
+}
+
+// readHistory reads the history of the site folder: one git log for every
+// file. Without a site folder (a build from an in-memory file system) there
+// is nothing to read.
+func readHistory(siteDir string) *gitHistory {
+	if siteDir == "" {
+		return &gitHistory{missing: "the site was not read from a folder"}
+	}
+	log, err := history.Load(siteDir)
+	h := &gitHistory{log: log}
+	var ue *history.UnavailableError
+	if errors.As(err, &ue) {
+		h.missing = ue.Reason
+	} else if err != nil {
+		h.missing = err.Error()
+	}
+	return h
+}
+
+// pageHistories builds each page's history from its commits and its
+// front matter "changes:". The text of every earlier version is read with
+// one git cat-file, and each change gets a word-level diff of the text a
+// reader sees.
+func pageHistories(s *site.Site, h *gitHistory, diags *diag.List) map[*site.Page]*render.PageHistory {
+	out := map[*site.Page]*render.PageHistory{}
+	var blobIDs []string
+	for _, p := range s.Pages {
+		for _, ch := range h.log.File(p.File) {
+			blobIDs = append(blobIDs, ch.OldBlob, ch.NewBlob)
+		}
+	}
+	blobs := map[string][]byte{}
+	if len(blobIDs) > 0 {
+		var err error
+		blobs, err = h.log.Blobs(blobIDs)
+		if err != nil {
+			diags.Warnf("", 0, "earlier versions of pages could not be read, so page histories have no diffs: %v", err)
+		}
+	}
+	texts := map[string]string{}
+	text := func(id string) (string, bool) {
+		if id == "" {
+			return "", true
+		}
+		if t, ok := texts[id]; ok {
+			return t, true
+		}
+		b, ok := blobs[id]
+		if !ok {
+			return "", false
+		}
+		t := blobText(s.Markdown, b)
+		texts[id] = t
+		return t, true
+	}
+	for _, p := range s.Pages {
+		ph := &render.PageHistory{}
+		for _, ch := range h.log.File(p.File) {
+			u := render.Update{Date: ch.Date, Note: ch.Note, Subject: ch.Subject, Author: ch.Author, Hash: ch.Hash, Seq: ch.Seq, Added: ch.Status == 'A'}
+			before, okB := text(ch.OldBlob)
+			after, okA := text(ch.NewBlob)
+			switch {
+			case !okB || !okA:
+			case u.Added:
+				u.Diff = history.DiffParagraphs(after, after)
+			case before != after:
+				u.Diff = history.DiffParagraphs(before, after)
+			}
+			ph.All = append(ph.All, u)
+		}
+		for _, c := range p.Changes {
+			if !c.Date.Set() || c.Note == "" {
+				diags.Warnf(p.File, p.Line("changes"), "each entry of changes needs a date and a note: an entry without them is left out")
+				continue
+			}
+			ph.All = append(ph.All, render.Update{Date: c.Date.Time, Note: c.Note})
+		}
+		if len(ph.All) == 0 {
+			continue
+		}
+		// Newest first; changes of the same time in log order, commits
+		// before front matter notes.
+		sort.SliceStable(ph.All, func(i, j int) bool {
+			a, b := ph.All[i], ph.All[j]
+			if !a.Date.Equal(b.Date) {
+				return a.Date.After(b.Date)
+			}
+			return a.Hash != "" && b.Hash == ""
+		})
+		for _, u := range ph.All {
+			if u.Major() {
+				ph.Updates = append(ph.Updates, u)
+			}
+			if ph.Published.IsZero() || u.Date.Before(ph.Published) {
+				ph.Published = u.Date
+			}
+			if u.Date.After(ph.Updated) {
+				ph.Updated = u.Date
+			}
+		}
+		out[p] = ph
+	}
+	return out
+}
+
+// blobText is the text a reader saw of an earlier version of a page.
+func blobText(conv *markdown.Converter, b []byte) string {
+	pages, d := source.LoadContent(fstest.MapFS{"content/page.md": {Data: b}}, "content", conv)
+	if len(pages) != 1 || d.HasErrors() {
+		return string(b) // unreadable then: compare the source itself
+	}
+	return render.PageText(conv, pages[0])
+}

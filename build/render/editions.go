@@ -1,0 +1,197 @@
+package render
+
+import (
+	"sort"
+	"time"
+
+	"github.com/rscp/handbook/build/history"
+	"github.com/rscp/handbook/build/site"
+)
+
+// EditionInfo describes one published edition of the site.
+type EditionInfo struct {
+	Name     string
+	Label    string
+	From     site.Date // in force from; unset when handbook.yaml does not say
+	Until    site.Date // in force until, for an archived edition whose successor has a date
+	Current  bool      // built at the root of the site
+	Upcoming bool      // comes into force after the build date
+	// Next is the edition that replaced an archived one.
+	Next *EditionInfo
+	// Site is the edition's model; nil when it could not be built.
+	Site *site.Site
+}
+
+// Status is "current", "upcoming" or "archived".
+func (e *EditionInfo) Status() string {
+	switch {
+	case e.Current:
+		return "current"
+	case e.Upcoming:
+		return "upcoming"
+	}
+	return "archived"
+}
+
+// CompareURL links the edition's compare page; "" for the current edition.
+func (e *EditionInfo) CompareURL() string {
+	if e.Current || e.Site == nil {
+		return ""
+	}
+	return e.Site.Link("/compare/")
+}
+
+// Find returns the page of the edition with the given id, or, when it has
+// none, the nearest of fallbacks (page ids, nearest first) that it has, or
+// its home page. exact says whether the page itself was found.
+func (e *EditionInfo) Find(id string, fallbacks ...string) (p *site.Page, exact bool) {
+	if e.Site == nil {
+		return nil, false
+	}
+	if p := e.Site.ByID[id]; p != nil && id != "" && !p.Draft() {
+		return p, !p.Withdrawn()
+	}
+	for _, f := range fallbacks {
+		if p := e.Site.ByID[f]; p != nil && !p.Withdrawn() && !p.Draft() {
+			return p, false
+		}
+	}
+	return e.Site.Home, false
+}
+
+// SwitchLink is one entry of the version switcher.
+type SwitchLink struct {
+	Edition *EditionInfo
+	URL     string
+	Title   string // the page it goes to
+	Exact   bool   // the same page (same id) in that edition
+	Viewing bool   // the edition of the page being read
+}
+
+// Banner tells a reader of an archived or upcoming edition what they are
+// reading and links the page in force now.
+type Banner struct {
+	Edition *EditionInfo
+	URL     string // the current page with the same id, or its section
+	Title   string
+	Exact   bool
+	// Generated is set on pages the build makes (the compare page), which
+	// no edition has: the banner links the current edition's home page.
+	Generated bool
+}
+
+// Notice tells a reader of a current page that an upcoming edition
+// changes it.
+type Notice struct {
+	Edition    *EditionInfo
+	URL        string // the page in the upcoming edition ("" when it is removed)
+	CompareURL string
+	Removed    bool
+}
+
+// PageChange is one page that differs between two editions.
+type PageChange struct {
+	ID       string
+	Old, New *site.Page
+	Blocks   []DiffBlock // word-level diff of the page's text; nil when the text is the same
+}
+
+// Anchor is the id of the page's entry on the compare page.
+func (c PageChange) Anchor() string { return "page-" + c.ID }
+
+// Comparison lists what changed from an older edition to a newer one.
+type Comparison struct {
+	Old, New  *EditionInfo
+	Added     []*site.Page // only in the newer edition
+	Removed   []*site.Page // only in the older one, or withdrawn in the newer
+	Renamed   []PageChange // same id at a new address
+	Changed   []PageChange // text changed
+	Unchanged int
+}
+
+// Compare compares two editions page by page, matching pages by id. Pages
+// the theme adds (accessibility, glossary) are left out.
+func Compare(oldEd, newEd *EditionInfo) *Comparison {
+	c := &Comparison{Old: oldEd, New: newEd}
+	if oldEd.Site == nil || newEd.Site == nil {
+		return c
+	}
+	// A page counts when it is the edition's own; a page the theme adds
+	// (the accessibility statement, say) is the same in every edition.
+	content := func(p *site.Page) bool { return p != nil && p.File != "" && !isThemePage(p) && !p.Draft() }
+	live := func(p *site.Page) bool { return p != nil && !p.Withdrawn() && !p.Draft() }
+	for _, np := range newEd.Site.Pages {
+		if !content(np) || !live(np) {
+			continue
+		}
+		if op := oldEd.Site.ByID[np.ID]; !live(op) {
+			c.Added = append(c.Added, np)
+		}
+	}
+	for _, op := range oldEd.Site.Pages {
+		if !content(op) || !live(op) {
+			continue
+		}
+		np := newEd.Site.ByID[op.ID]
+		if !live(np) {
+			c.Removed = append(c.Removed, op)
+			continue
+		}
+		if !content(np) {
+			continue
+		}
+		ch := PageChange{ID: op.ID, Old: op, New: np}
+		a, b := PageText(oldEd.Site.Markdown, op), PageText(newEd.Site.Markdown, np)
+		if a != b {
+			ch.Blocks = diffBlocks(history.DiffParagraphs(a, b), 1)
+			c.Changed = append(c.Changed, ch)
+		}
+		if op.URL != np.URL {
+			c.Renamed = append(c.Renamed, ch)
+		}
+		if a == b && op.URL == np.URL {
+			c.Unchanged++
+		}
+	}
+	byURL := func(ps []*site.Page) {
+		sort.Slice(ps, func(i, j int) bool { return ps[i].URL < ps[j].URL })
+	}
+	byURL(c.Added)
+	byURL(c.Removed)
+	return c
+}
+
+func isThemePage(p *site.Page) bool {
+	return len(p.File) > 7 && p.File[:7] == "(theme)"
+}
+
+// Changes returns the notices for the current edition's pages that
+// upcoming editions change, by page id.
+func Changes(upcoming []*Comparison) map[string][]Notice {
+	out := map[string][]Notice{}
+	for _, c := range upcoming {
+		for _, ch := range c.Changed {
+			out[ch.ID] = append(out[ch.ID], Notice{Edition: c.New, URL: c.New.Site.Link(ch.New.URL), CompareURL: c.New.CompareURL() + "#" + ch.Anchor()})
+		}
+		for _, ch := range c.Renamed {
+			if ch.Blocks == nil {
+				out[ch.ID] = append(out[ch.ID], Notice{Edition: c.New, URL: c.New.Site.Link(ch.New.URL), CompareURL: c.New.CompareURL() + "#" + ch.Anchor()})
+			}
+		}
+		for _, p := range c.Removed {
+			out[p.ID] = append(out[p.ID], Notice{Edition: c.New, CompareURL: c.New.CompareURL() + "#removed", Removed: true})
+		}
+	}
+	return out
+}
+
+// Upcoming reports whether an edition in force from date is still to come
+// at now.
+func Upcoming(from site.Date, now time.Time) bool {
+	if !from.Set() {
+		return false
+	}
+	y, m, d := now.Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return from.After(today)
+}

@@ -1,0 +1,326 @@
+package render
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rscp/handbook/build/history"
+	"github.com/rscp/handbook/build/output"
+	"github.com/rscp/handbook/build/site"
+)
+
+// PageHistory is what readers see of a page's history: dates, its major
+// updates and, on its history page, every change.
+type PageHistory struct {
+	Published time.Time // the first commit (or the earliest front matter change)
+	Updated   time.Time // the last commit (or the latest front matter change)
+	Updates   []Update  // major changes (Change-Note or front matter changes:), newest first
+	All       []Update  // every change, newest first
+}
+
+// Update is one change to a page.
+type Update struct {
+	Date    time.Time
+	Note    string // the Change-Note or front matter note; "" for a minor change
+	Subject string // the commit subject; "" for a front matter change
+	Author  string
+	Hash    string // the commit; "" for a front matter change
+	Seq     int    // the commit's position in the log, newest first: orders changes of the same time
+	Added   bool   // the commit that created the page
+	// Diff compares the page's text before and after, paragraph by
+	// paragraph; nil when not known or when the text did not change.
+	Diff [][]history.Segment
+}
+
+// Major reports whether readers are told about the change.
+func (u Update) Major() bool { return u.Note != "" }
+
+// Short is the abbreviated commit hash, used in URLs.
+func (u Update) Short() string {
+	if len(u.Hash) > 10 {
+		return u.Hash[:10]
+	}
+	return u.Hash
+}
+
+// Amendment is a major change listed on the amendments page and feed:
+// one commit (or one front matter note) and the pages it changed.
+type Amendment struct {
+	Date  time.Time
+	Note  string
+	Hash  string // "" for a note from front matter
+	Seq   int
+	Pages []*site.Page
+}
+
+// Anchor is the id of the amendment on the amendments page.
+func (a Amendment) Anchor() string {
+	if a.Hash != "" {
+		return "change-" + a.Hash[:min(10, len(a.Hash))]
+	}
+	return "change-" + a.Date.Format("2006-01-02") + "-" + a.Pages[0].ID
+}
+
+// Month groups amendments for the amendments page.
+type Month struct {
+	ID    string // "2024-06"
+	Label string // "June 2024"
+	Items []Amendment
+}
+
+// Amendments returns the major changes of the pages of s, newest first,
+// one per commit with every page it changed.
+func Amendments(s *site.Site, hist map[*site.Page]*PageHistory) []Amendment {
+	var out []Amendment
+	index := map[string]int{}
+	for _, p := range s.Pages {
+		h := hist[p]
+		if h == nil || p.Draft() {
+			continue
+		}
+		for _, u := range h.Updates {
+			key := u.Hash
+			if key == "" {
+				key = u.Date.Format(time.RFC3339) + "\x00" + u.Note
+			}
+			if i, ok := index[key]; ok {
+				out[i].Pages = append(out[i].Pages, p)
+				continue
+			}
+			index[key] = len(out)
+			out = append(out, Amendment{Date: u.Date, Note: u.Note, Hash: u.Hash, Seq: u.Seq, Pages: []*site.Page{p}})
+		}
+	}
+	sortAmendments(out)
+	return out
+}
+
+func sortAmendments(out []Amendment) {
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if !a.Date.Equal(b.Date) {
+			return a.Date.After(b.Date)
+		}
+		if (a.Hash == "") != (b.Hash == "") {
+			return a.Hash != "" // commits before older notes of the same day
+		}
+		if a.Seq != b.Seq {
+			return a.Seq < b.Seq
+		}
+		return a.Pages[0].URL < b.Pages[0].URL
+	})
+}
+
+// ByMonth groups amendments (newest first) by month.
+func ByMonth(items []Amendment) []Month {
+	var out []Month
+	for _, a := range items {
+		id := a.Date.Format("2006-01")
+		if len(out) == 0 || out[len(out)-1].ID != id {
+			out = append(out, Month{ID: id, Label: a.Date.Format("January 2006")})
+		}
+		out[len(out)-1].Items = append(out[len(out)-1].Items, a)
+	}
+	return out
+}
+
+// historyURL is the site path of the full history of p.
+func historyURL(p *site.Page) string { return p.URL + "history/" }
+
+// changeURL is the site path of the diff of one change to p.
+func changeURL(p *site.Page, u Update) string { return historyURL(p) + u.Short() + "/" }
+
+// feedURL is the site path of p's Atom feed of major changes.
+func feedURL(p *site.Page) string { return p.URL + "updates.xml" }
+
+// historyFiles renders a page's history page, one page per change with a
+// diff, and its feed.
+func (t *Theme) historyFiles(s *site.Site, p *site.Page, h *PageHistory, x *Extras) ([]output.File, error) {
+	var files []output.File
+	hp := syntheticPage(s, p, historyURL(p), "History of "+p.Title, p.ID)
+	v, err := t.pageView(s, hp, x)
+	if err != nil {
+		return nil, err
+	}
+	v.Subject, v.History = p, h
+	data, err := t.execute("history", v)
+	if err != nil {
+		return nil, fmt.Errorf("%s: history page: %w", p.File, err)
+	}
+	files = append(files, output.File{Path: outPath(hp.URL), Data: data})
+	for i, u := range h.All {
+		if u.Hash == "" || u.Diff == nil {
+			continue
+		}
+		cp := syntheticPage(s, hp, changeURL(p, u), "Change of "+u.Date.Format("2 January 2006")+" to "+p.Title, "")
+		v, err := t.pageView(s, cp, x)
+		if err != nil {
+			return nil, err
+		}
+		v.Subject, v.History, v.Change = p, h, &h.All[i]
+		data, err := t.execute("change", v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: change page: %w", p.File, err)
+		}
+		files = append(files, output.File{Path: outPath(cp.URL), Data: data})
+	}
+	if !p.Withdrawn() {
+		var entries []Amendment
+		for _, u := range h.Updates {
+			entries = append(entries, Amendment{Date: u.Date, Note: u.Note, Hash: u.Hash, Seq: u.Seq, Pages: []*site.Page{p}})
+		}
+		files = append(files, output.File{Path: strings.TrimPrefix(feedURL(p), "/"),
+			Data: atomFeed(s, feedURL(p), p.URL, "Updates to "+p.Title+" – "+s.Config.Title, "urn:handbook:page:"+p.ID, h.Updated, entries)})
+	}
+	return files, nil
+}
+
+// syntheticPage is a generated page (history, a change, the compare page)
+// placed under parent for breadcrumbs and navigation.
+func syntheticPage(s *site.Site, parent *site.Page, url, title, id string) *site.Page {
+	return &site.Page{
+		URL: url, File: "", Parent: parent,
+		Meta: site.Meta{Title: title, ID: id, Status: site.StatusPublished},
+		Body: s.Markdown.Parse(nil, 0),
+	}
+}
+
+func outPath(url string) string { return strings.TrimPrefix(url, "/") + "index.html" }
+
+// Atom (RFC 4287) types.
+type atomFeedXML struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string      `xml:"xml:lang,attr,omitempty"`
+	ID      string      `xml:"id"`
+	Title   string      `xml:"title"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Author  atomPerson  `xml:"author"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+	Href string `xml:"href,attr"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomEntry struct {
+	ID      string   `xml:"id"`
+	Title   string   `xml:"title"`
+	Updated string   `xml:"updated"`
+	Link    atomLink `xml:"link"`
+	Summary string   `xml:"summary"`
+}
+
+// atomFeed writes an Atom feed of entries (newest first). self is the
+// feed's own site path, alt the page it belongs to. An entry links the
+// page it changed or, when it changed several, its place on alt.
+func atomFeed(s *site.Site, self, alt, title, id string, updated time.Time, entries []Amendment) []byte {
+	f := atomFeedXML{
+		Lang: s.Config.Language, ID: id, Title: title,
+		Links: []atomLink{
+			{Rel: "self", Type: "application/atom+xml", Href: s.AbsURL(self)},
+			{Rel: "alternate", Type: "text/html", Href: s.AbsURL(alt)},
+		},
+		Author: atomPerson{Name: s.Config.Title},
+	}
+	for _, e := range entries {
+		if e.Date.After(updated) {
+			updated = e.Date
+		}
+		eid := "urn:handbook:change:" + e.Hash
+		if e.Hash == "" {
+			eid = "urn:handbook:change:" + e.Pages[0].ID + ":" + e.Date.Format("2006-01-02")
+		}
+		link := s.AbsURL(e.Pages[0].URL)
+		var titles []string
+		for _, p := range e.Pages {
+			titles = append(titles, p.Title)
+		}
+		entryTitle := e.Pages[0].Title
+		if len(e.Pages) > 1 {
+			link = s.AbsURL(alt) + "#" + e.Anchor()
+			entryTitle = fmt.Sprintf("%s and %d other pages", e.Pages[0].Title, len(e.Pages)-1)
+		}
+		f.Entries = append(f.Entries, atomEntry{
+			ID:      eid,
+			Title:   entryTitle + " – " + e.Date.Format("2 January 2006"),
+			Updated: e.Date.UTC().Format(time.RFC3339),
+			Link:    atomLink{Rel: "alternate", Type: "text/html", Href: link},
+			Summary: e.Note + " Pages changed: " + strings.Join(titles, "; ") + ".",
+		})
+	}
+	if updated.IsZero() {
+		// A feed needs a date: with no changes, the start of the Unix epoch
+		// says "never" without changing from one build to the next.
+		updated = time.Unix(0, 0)
+	}
+	f.Updated = updated.UTC().Format(time.RFC3339)
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	_ = enc.Encode(f) // only strings: cannot fail
+	b.WriteByte('\n')
+	return b.Bytes()
+}
+
+// DiffBlock is one paragraph of a diff, ready for a template.
+type DiffBlock struct {
+	Segments []history.Segment
+	Changed  bool
+}
+
+// diffBlocks turns a paragraph diff into blocks for a template, leaving
+// out long runs of unchanged paragraphs so that a reader sees the changes
+// with enough context to find them on the page. context is the number of
+// unchanged paragraphs kept either side of a change; a left-out run is an
+// empty block.
+func diffBlocks(paras [][]history.Segment, context int) []DiffBlock {
+	blocks := make([]DiffBlock, len(paras))
+	for i, segs := range paras {
+		blocks[i].Segments = segs
+		for _, sg := range segs {
+			if sg.Op != history.Equal {
+				blocks[i].Changed = true
+			}
+		}
+	}
+	if context < 0 {
+		return blocks
+	}
+	keep := make([]bool, len(blocks))
+	for i, b := range blocks {
+		if b.Changed {
+			for j := max(0, i-context); j <= min(len(blocks)-1, i+context); j++ {
+				keep[j] = true
+			}
+		}
+	}
+	var out []DiffBlock
+	gap := false
+	for i, b := range blocks {
+		if !keep[i] {
+			gap = true
+			continue
+		}
+		if gap {
+			out = append(out, DiffBlock{})
+		}
+		gap = false
+		out = append(out, b)
+	}
+	if gap && len(out) > 0 {
+		out = append(out, DiffBlock{})
+	}
+	return out
+}

@@ -1,0 +1,136 @@
+package render
+
+import (
+	"bytes"
+	"html"
+	"strings"
+
+	"github.com/rscp/handbook/build/markdown"
+	"github.com/rscp/handbook/build/site"
+)
+
+// PageText is the text a reader sees on a page, in reading order, with a
+// blank line between blocks: its title, summary, typed fields (threshold
+// indicators, procedure stages, briefing boxes) and body. Diffs between
+// versions and editions compare this text, not the Markdown source.
+func PageText(conv *markdown.Converter, p *site.Page) string {
+	var blocks []string
+	add := func(s ...string) {
+		for _, x := range s {
+			if x = strings.TrimSpace(x); x != "" {
+				blocks = append(blocks, x)
+			}
+		}
+	}
+	add(p.Title, p.Summary)
+	if t := p.Threshold; t != nil {
+		add(t.Label, t.Response, t.LegalBasis)
+		for _, d := range site.Domains(t) {
+			if len(d.Items) > 0 {
+				add(d.Title)
+			}
+			for _, it := range d.Items {
+				add(it.Text)
+			}
+		}
+	}
+	if pr := p.Procedure; pr != nil {
+		add(pr.Scope)
+		for _, st := range pr.Stages {
+			add(st.Who, st.Timescale, st.Action)
+		}
+	}
+	add(htmlText(renderDoc(conv, p.Body)))
+	if b := p.Briefing; b != nil {
+		for i, box := range b.Boxes {
+			add(box.Heading)
+			if i < len(p.BoxBodies) {
+				add(htmlText(renderDoc(conv, p.BoxBodies[i])))
+			}
+		}
+		add(b.Questions...)
+	}
+	return strings.Join(blocks, "\n\n")
+}
+
+func renderDoc(conv *markdown.Converter, doc *markdown.Doc) string {
+	if doc == nil || conv == nil {
+		return ""
+	}
+	var buf bytes.Buffer
+	if err := conv.Render(&buf, doc); err != nil {
+		return ""
+	}
+	return buf.String()
+}
+
+// blockTags end a block of text.
+var blockTags = map[string]bool{
+	"p": true, "li": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
+	"tr": true, "dt": true, "dd": true, "div": true, "blockquote": true, "pre": true, "table": true,
+	"ul": true, "ol": true, "dl": true, "section": true, "br": true, "hr": true, "caption": true,
+}
+
+// htmlText turns the HTML the Markdown renderer writes into plain text:
+// tags are dropped, blocks are separated by a blank line, table cells by
+// a space, and runs of spaces inside a block become one space. What is
+// hidden from screen readers (icons) is left out.
+func htmlText(h string) string {
+	var blocks []string
+	var cur strings.Builder
+	flush := func() {
+		if t := strings.Join(strings.Fields(html.UnescapeString(cur.String())), " "); t != "" {
+			blocks = append(blocks, t)
+		}
+		cur.Reset()
+	}
+	// Text inside an element with aria-hidden="true" (icons) is not read
+	// out, so it is left out; skipName and skip track that element.
+	skipName, skip := "", 0
+	for len(h) > 0 {
+		lt := strings.IndexByte(h, '<')
+		if lt < 0 {
+			if skip == 0 {
+				cur.WriteString(h)
+			}
+			break
+		}
+		if skip == 0 {
+			cur.WriteString(h[:lt])
+		}
+		gt := strings.IndexByte(h[lt:], '>')
+		if gt < 0 {
+			break
+		}
+		tag := h[lt+1 : lt+gt]
+		h = h[lt+gt+1:]
+		closing := strings.HasPrefix(tag, "/")
+		selfClosing := strings.HasSuffix(tag, "/")
+		name := strings.ToLower(strings.TrimPrefix(tag, "/"))
+		if i := strings.IndexAny(name, " \t\n/"); i >= 0 {
+			name = name[:i]
+		}
+		switch {
+		case skip > 0:
+			if name == skipName && !selfClosing {
+				if closing {
+					skip--
+				} else {
+					skip++
+				}
+			}
+			continue
+		case !closing && !selfClosing && strings.Contains(tag, `aria-hidden="true"`):
+			skipName, skip = name, 1
+			continue
+		}
+		switch {
+		case blockTags[name]:
+			flush()
+		case name == "td" || name == "th":
+			cur.WriteByte(' ')
+		}
+	}
+	flush()
+	return strings.Join(blocks, "\n\n")
+}
