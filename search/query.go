@@ -229,11 +229,16 @@ func newThesaurus(syns []Synonym, an analysis.Analyzer) *thesaurus {
 }
 
 // longest returns the group and variant whose stems are the longest prefix
-// of toks, and how many tokens it covers (0 if none).
-func (t *thesaurus) longest(toks []string) (group, v, n int) {
+// of toks, and how many tokens it covers (0 if none). word is what the
+// reader typed for toks[0]: when two glossary entries stem alike ("EHE"
+// and "EH" both stem to "eh"), the one written exactly as typed wins.
+func (t *thesaurus) longest(toks []string, word string) (group, v, n int) {
+	exact := false
 	for _, m := range t.starts[toks[0]] {
-		st := t.groups[m.group][m.v].stems
-		if len(st) <= n || len(st) > len(toks) {
+		vr := t.groups[m.group][m.v]
+		st := vr.stems
+		isExact := len(st) == 1 && strings.EqualFold(vr.text, word)
+		if len(st) < n || len(st) == n && (exact || !isExact) || len(st) > len(toks) {
 			continue
 		}
 		ok := true
@@ -244,7 +249,7 @@ func (t *thesaurus) longest(toks []string) (group, v, n int) {
 			}
 		}
 		if ok {
-			group, v, n = m.group, m.v, len(st)
+			group, v, n, exact = m.group, m.v, len(st), isExact
 		}
 	}
 	return group, v, n

@@ -192,7 +192,7 @@ func (ix *Index) plan(pq parsedQuery) *plan {
 			rest = append(rest, toks[j].stem)
 		}
 		if len(rest) > 0 {
-			if g, v, n := ix.thes.longest(rest); n > 0 {
+			if g, v, n := ix.thes.longest(rest, toks[i].word); n > 0 {
 				p.clauses = append(p.clauses, ix.synonymClause(p, g, v))
 				i += n
 				continue

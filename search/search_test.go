@@ -460,3 +460,38 @@ func TestOpenReadOnly(t *testing.T) {
 		t.Error("Open of a missing index succeeded")
 	}
 }
+
+// TestAcronymsThatStemAlike: "EHE" and "EH" both stem to "eh"; a reader
+// typing EHE must get elective home education, not early help.
+func TestAcronymsThatStemAlike(t *testing.T) {
+	dir, err := mkTemp("stem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	docs := []Doc{
+		{URL: "/ehe/", Title: "Children educated at home", Type: "procedure", Body: "When parents choose elective home education for their child."},
+		{URL: "/eh/", Title: "Help for families", Type: "page", Body: "Early help is support for families. EH workers visit at home."},
+	}
+	syns := []Synonym{
+		{Acronym: "EHE", Term: "Elective home education"},
+		{Acronym: "EH", Term: "Early help"},
+	}
+	if err := Build(filepath.Join(dir, "ix"), docs, syns); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(filepath.Join(dir, "ix"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for q, want := range map[string]string{"EHE": "/ehe/", "ehe": "/ehe/", "EH": "/eh/"} {
+		res, err := ix.Search(context.Background(), Query{Text: q, Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res) == 0 || pageOf(res[0].URL) != want {
+			t.Errorf("%q: top result %v, want %s", q, urls(res), want)
+		}
+	}
+}
