@@ -28,6 +28,9 @@ type Options struct {
 	// Now decides which editions are upcoming; the zero value means the
 	// time of the build.
 	Now time.Time
+	// NoSearch leaves out the search index (the dev server builds it apart,
+	// so that a one-page edit reloads at once).
+	NoSearch bool
 }
 
 // Result is a built site, held in memory until it is written.
@@ -122,7 +125,14 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 		}
 		files = append(files, output.File{Path: a, Data: b})
 	}
-	// Stages that work from the rendered site (the search index) go here.
+	if !opts.NoSearch {
+		index, err := searchIndexFiles(s)
+		if err != nil {
+			res.Diags.Errorf("", 0, "search index: %v", err)
+			return res, res.Diags.Err()
+		}
+		files = append(files, index...)
+	}
 	res.Files = files
 	return res, res.Diags.Err()
 }
