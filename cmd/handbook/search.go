@@ -51,6 +51,7 @@ func (m *Main) search(ctx context.Context, args []string) int {
 		}
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		if err := enc.Encode(results); err != nil {
 			return 1
 		}
