@@ -111,11 +111,20 @@ func pageHistories(s *site.Site, h *gitHistory, diags *diag.List) map[*site.Page
 			if u.Major() {
 				ph.Updates = append(ph.Updates, u)
 			}
-			if ph.Published.IsZero() || u.Date.Before(ph.Published) {
-				ph.Published = u.Date
+			if u.Hash != "" {
+				ph.Git = true
 			}
-			if u.Date.After(ph.Updated) {
-				ph.Updated = u.Date
+		}
+		// The dates need git: front matter notes alone do not say when the
+		// page last changed. With git, an older note moves Published back.
+		if ph.Git {
+			for _, u := range ph.All {
+				if ph.Published.IsZero() || u.Date.Before(ph.Published) {
+					ph.Published = u.Date
+				}
+				if u.Date.After(ph.Updated) {
+					ph.Updated = u.Date
+				}
 			}
 		}
 		out[p] = ph

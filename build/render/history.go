@@ -20,6 +20,9 @@ type PageHistory struct {
 	Updated   time.Time // the last commit (or the latest front matter change)
 	Updates   []Update  // major changes (Change-Note or front matter changes:), newest first
 	All       []Update  // every change, newest first
+	// Git is set when the changes come from git, not only from front
+	// matter: the dates are known and the page has a history page.
+	Git bool
 }
 
 // Update is one change to a page.

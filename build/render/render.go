@@ -196,7 +196,7 @@ func (t *Theme) renderPage(s *site.Site, p *site.Page, x *Extras) ([]output.File
 		return nil, fmt.Errorf("%s: %w", p.File, err)
 	}
 	files := []output.File{{Path: outPath(p.URL), Data: data}}
-	if v.History != nil && len(v.History.All) > 0 {
+	if v.History != nil && v.History.Git {
 		more, err := t.historyFiles(s, p, v.History, x)
 		if err != nil {
 			return nil, err

@@ -111,7 +111,7 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, x *Extras) (*View, error) {
 	v.Edition = x.Edition
 	if h := x.History[p]; h != nil {
 		v.History = h
-		if !p.Withdrawn() && len(h.All) > 0 {
+		if !p.Withdrawn() && h.Git {
 			v.Feed = s.Link(feedURL(p))
 		}
 	}
@@ -133,7 +133,9 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, x *Extras) (*View, error) {
 				l.URL, l.Title, l.Exact = s.Link(p.URL), p.Title, true
 			} else {
 				tp, exact := e.Find(p.ID, fallbacks...)
-				l.URL, l.Title, l.Exact = e.Site.Link(tp.URL), tp.Title, exact
+				// A generated page (compare) is in no edition: its
+				// switcher goes to each edition's home, as expected.
+				l.URL, l.Title, l.Exact = e.Site.Link(tp.URL), tp.Title, exact || p.ID == ""
 			}
 			v.Switcher = append(v.Switcher, l)
 		}

@@ -75,13 +75,19 @@ func (r *Repo) gitAt(date time.Time, stdin []byte, args ...string) string {
 // Write writes files (path → content) into the work tree.
 func (r *Repo) Write(files map[string]string) {
 	r.t.Helper()
+	WriteFiles(r.t, r.Dir, files)
+}
+
+// WriteFiles writes files (slash-separated path → content) under dir.
+func WriteFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
 	for name, content := range files {
-		p := filepath.Join(r.Dir, filepath.FromSlash(name))
+		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			r.t.Fatal(err)
+			t.Fatal(err)
 		}
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			r.t.Fatal(err)
+			t.Fatal(err)
 		}
 	}
 }
