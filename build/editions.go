@@ -69,6 +69,13 @@ func buildEditions(fsys fs.FS, in *site.Input, cur *site.Site, themeFS fs.FS, h 
 			}
 		}
 		ed := &edition{info: &render.EditionInfo{Name: e.Name, Label: labelOf(e), From: e.EffectiveFrom, Upcoming: render.Upcoming(e.EffectiveFrom, now)}}
+		if !ed.info.Upcoming && e.EffectiveFrom.Set() && first.EffectiveFrom.Set() && e.EffectiveFrom.After(first.EffectiveFrom.Time) {
+			// Newer than the current edition and in force: the site should
+			// have made it current. Until it does, it stays marked as the
+			// next edition, saying that it is in force.
+			ed.info.Upcoming, ed.info.Overdue = true, true
+			diags.Warnf("handbook.yaml", line, "edition %q came into force on %s: make it the current edition (its content in content/, listed first) so that the site shows it as current", e.Name, e.EffectiveFrom)
+		}
 		var pages []*site.Page
 		var d *diag.List
 		if e.Dir != "" {

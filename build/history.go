@@ -3,6 +3,7 @@ package build
 import (
 	"errors"
 	"sort"
+	"strings"
 	"testing/fstest"
 
 	"github.com/rscp/handbook/build/diag"
@@ -57,21 +58,13 @@ func pageHistories(s *site.Site, h *gitHistory, diags *diag.List) map[*site.Page
 			diags.Warnf("", 0, "earlier versions of pages could not be read, so page histories have no diffs: %v", err)
 		}
 	}
-	texts := map[string]string{}
+	texts := blobTexts(s.Markdown, blobs)
 	text := func(id string) (string, bool) {
 		if id == "" {
 			return "", true
 		}
-		if t, ok := texts[id]; ok {
-			return t, true
-		}
-		b, ok := blobs[id]
-		if !ok {
-			return "", false
-		}
-		t := blobText(s.Markdown, b)
-		texts[id] = t
-		return t, true
+		t, ok := texts[id]
+		return t, ok
 	}
 	for _, p := range s.Pages {
 		ph := &render.PageHistory{}
@@ -132,11 +125,24 @@ func pageHistories(s *site.Site, h *gitHistory, diags *diag.List) map[*site.Page
 	return out
 }
 
-// blobText is the text a reader saw of an earlier version of a page.
-func blobText(conv *markdown.Converter, b []byte) string {
-	pages, d := source.LoadContent(fstest.MapFS{"content/page.md": {Data: b}}, "content", conv)
-	if len(pages) != 1 || d.HasErrors() {
-		return string(b) // unreadable then: compare the source itself
+// blobTexts returns the text a reader saw of each earlier version of a
+// page, by blob id. The versions are read as the pages of one folder, so
+// the source stage parses them side by side.
+func blobTexts(conv *markdown.Converter, blobs map[string][]byte) map[string]string {
+	out := make(map[string]string, len(blobs))
+	fsys := fstest.MapFS{}
+	for id, b := range blobs {
+		fsys["content/"+id+".md"] = &fstest.MapFile{Data: b}
 	}
-	return render.PageText(conv, pages[0])
+	pages, _ := source.LoadContent(fsys, "content", conv)
+	for _, p := range pages {
+		id := strings.TrimSuffix(strings.TrimPrefix(p.File, "content/"), ".md")
+		out[id] = render.PageText(conv, p)
+	}
+	for id, b := range blobs {
+		if _, ok := out[id]; !ok {
+			out[id] = string(b) // not a readable page then: compare its source
+		}
+	}
+	return out
 }

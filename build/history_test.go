@@ -405,10 +405,14 @@ func TestEditions(t *testing.T) {
 		t.Error("the sitemap lists edition pages")
 	}
 
-	// Once the date has passed, the 2030 edition is no longer upcoming.
-	res, _ = buildSite(t, build.Options{SiteDir: r.Dir, Now: day(2030, 1, 1)})
-	if res.Editions[1].Upcoming {
-		t.Error("an edition in force today is still upcoming")
+	// Once its date has passed, the 2030 edition is in force, but it is
+	// not yet the current site: the build says so, and so does its banner.
+	res, m = buildSite(t, build.Options{SiteDir: r.Dir, Now: day(2030, 1, 1)})
+	if w := warnings(res.Diags); len(w) != 1 || !strings.Contains(w[0], `handbook.yaml:6: warning: edition "2030" came into force on 1 January 2030: make it the current edition`) {
+		t.Errorf("warnings: %q", w)
+	}
+	if !res.Editions[1].Overdue || !strings.Contains(mainText(t, get(t, m, "v/2030/partners/index.html")), "These arrangements came into force on 1 January 2030.") {
+		t.Error("an edition that came into force is not shown as such")
 	}
 }
 

@@ -232,8 +232,28 @@ func pairUp(dels, ins []string) [][]Segment {
 }
 
 // similar diffs two paragraphs word by word and says whether at least half
-// of their words are the same.
+// of their words are the same. Paragraphs that share too few words to
+// pass are turned away before any diff is made.
 func similar(a, b string) ([]Segment, bool) {
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	n := max(len(wa), len(wb))
+	if n == 0 {
+		return nil, false
+	}
+	counts := make(map[string]int, len(wa))
+	for _, w := range wa {
+		counts[w]++
+	}
+	common := 0
+	for _, w := range wb {
+		if counts[w] > 0 {
+			counts[w]--
+			common++
+		}
+	}
+	if 2*common < n {
+		return nil, false
+	}
 	segs := Diff(a, b)
 	same := 0
 	for _, s := range segs {
@@ -241,8 +261,7 @@ func similar(a, b string) ([]Segment, bool) {
 			same += len(strings.Fields(s.Text))
 		}
 	}
-	n := max(len(strings.Fields(a)), len(strings.Fields(b)))
-	return segs, n > 0 && 2*same >= n
+	return segs, 2*same >= n
 }
 
 func paragraphs(s string) []string {

@@ -16,6 +16,10 @@ type EditionInfo struct {
 	Until    site.Date // in force until, for an archived edition whose successor has a date
 	Current  bool      // built at the root of the site
 	Upcoming bool      // comes into force after the build date
+	// Overdue marks an edition newer than the current one that has come
+	// into force, but that handbook.yaml does not list first yet. It is
+	// shown as the next edition, saying it is in force.
+	Overdue bool
 	// Next is the edition that replaced an archived one.
 	Next *EditionInfo
 	// Site is the edition's model; nil when it could not be built.
