@@ -22,6 +22,7 @@ const usage = `handbook builds a safeguarding partnership's handbook as a static
 
 Usage:
   handbook build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL]
+  handbook serve [-s SITE_DIR] [--addr 127.0.0.1:1313]   preview the site as you edit it
   handbook check [-s SITE_DIR] [--format text|json]       find mistakes before publishing
   handbook new TYPE TITLE [-s SITE_DIR]                   start a new page (TYPE: arrangement,
                                                           threshold, briefing, procedure, report, page)
@@ -39,6 +40,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	switch cmd {
 	case "build":
 		return m.build(ctx, rest)
+	case "serve":
+		return m.serve(ctx, rest)
 	case "check":
 		return m.check(ctx, rest)
 	case "new":

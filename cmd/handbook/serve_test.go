@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestServeCommand runs `handbook serve` on a free port, opens the address
+// it prints, and stops it as Ctrl+C would.
+func TestServeCommand(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"content/_index.md": "---\ntitle: Home\nsummary: Home.\n---\nServed by the command.\n",
+		"content/draft.md":  "---\ntitle: Not yet\nstatus: draft\n---\nA draft.\n",
+	} {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stdout, w := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	exit := make(chan int, 1)
+	m := &Main{Stdout: w, Stderr: io.Discard}
+	go func() {
+		exit <- m.Run(ctx, []string{"serve", "-s", dir, "--addr", "127.0.0.1:0"})
+		w.Close()
+	}()
+	lines := bufio.NewScanner(stdout)
+	var url string
+	for lines.Scan() {
+		if u, ok := strings.CutPrefix(lines.Text(), "Preview: "); ok {
+			url = u
+			break
+		}
+	}
+	go io.Copy(io.Discard, stdout)
+	if !strings.HasPrefix(url, "http://127.0.0.1:") {
+		t.Fatalf("serve printed no local address: %q", url)
+	}
+	for path, want := range map[string]string{"": "Served by the command.", "draft/": "Draft</strong>"} {
+		resp, err := http.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Errorf("GET %s = %d, want a page with %q:\n%s", url+path, resp.StatusCode, want, body)
+		}
+	}
+	cancel()
+	select {
+	case code := <-exit:
+		if code != 0 {
+			t.Errorf("serve exited with %d after Ctrl+C", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
+
+func TestServeListensOnLoopbackByDefault(t *testing.T) {
+	host, _, err := net.SplitHostPort(defaultAddr)
+	if err != nil || !net.ParseIP(host).IsLoopback() {
+		t.Errorf("default address %s is not loopback", defaultAddr)
+	}
+}
+
+func TestListenTriesTheNextPort(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	ln, err := listen(busy.Addr().String(), true)
+	if err != nil {
+		t.Skipf("no free port next to %s: %v", busy.Addr(), err)
+	}
+	ln.Close()
+	if ln.Addr().String() == busy.Addr().String() {
+		t.Errorf("listen returned the busy address")
+	}
+	if _, err := listen(busy.Addr().String(), false); err == nil {
+		t.Errorf("an address given with --addr that is busy did not fail")
+	}
+}
