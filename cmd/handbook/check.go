@@ -110,7 +110,7 @@ func runChecks(siteDir string, today time.Time) (*diag.List, int, error) {
 	if err != nil && !isBuildError(err) {
 		add(diag.Diagnostic{Severity: diag.Error, Message: err.Error()})
 	}
-	withDrafts, err := build.Build(build.Options{SiteDir: siteDir, Drafts: true})
+	withDrafts, err := build.Build(build.Options{SiteDir: siteDir, Drafts: true, NoSearch: true})
 	if withDrafts == nil {
 		return nil, 0, err
 	}
