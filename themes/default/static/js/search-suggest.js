@@ -54,8 +54,11 @@ function typeLabel (t) {
 function enhance (input) {
   const form = input.form
   if (!form || input.dataset.hbSuggestReady) return
+  // The form goes to the site's search page ("/search/", or under a base
+  // path); suggestions come from the JSON answer beside it.
   const action = new URL(form.getAttribute('action') || '', window.location.href)
-  if (action.pathname !== '/search') return
+  const searchPath = action.pathname.replace(/\/$/, '')
+  if (!searchPath.endsWith('/search')) return
   input.dataset.hbSuggestReady = 'true'
 
   const n = ++uid
@@ -171,7 +174,7 @@ function enhance (input) {
     const params = new URLSearchParams({ q })
     if (typeSelect && typeSelect.value) params.set('type', typeSelect.value)
     try {
-      const res = await fetch(`/search.json?${params}`, {
+      const res = await fetch(`${searchPath}.json?${params}`, {
         signal: controller.signal,
         headers: { Accept: 'application/json' },
         credentials: 'same-origin'
