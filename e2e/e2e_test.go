@@ -1,0 +1,344 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rscp/handbook/build"
+	"github.com/rscp/handbook/build/site"
+)
+
+// chromiumPath is Debian's Chromium, installed by .ci/run with apt-get.
+const chromiumPath = "/usr/bin/chromium"
+
+// PageType is one kind of page the browser checks in depth.
+type PageType struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+// Config is what run.mjs is told about the site under test.
+type Config struct {
+	BaseURL   string     `json:"baseURL"`
+	Chromium  string     `json:"chromium"`
+	Artifacts string     `json:"artifacts"`
+	ExitURL   string     `json:"exitURL"`
+	Types     []PageType `json:"types"`
+	Pages     []string   `json:"pages"`     // every page of the site
+	Briefings []string   `json:"briefings"` // every 7-minute briefing
+	Editions  int        `json:"editions"`  // how many editions handbook.yaml declares
+}
+
+// result is one check reported by run.mjs on a line "@@result {json}".
+type result struct {
+	Name string `json:"name"`
+	OK   bool   `json:"ok"`
+	Msg  string `json:"msg"`
+}
+
+// missingTools says what the browser tests need and cannot find.
+func missingTools() []string {
+	var missing []string
+	if _, err := exec.LookPath("node"); err != nil {
+		missing = append(missing, "node (apt-get install nodejs)")
+	}
+	if _, err := os.Stat(chromiumPath); err != nil {
+		missing = append(missing, chromiumPath+" (apt-get install chromium)")
+	}
+	for _, m := range []string{"playwright-core", "axe-core"} {
+		if _, err := os.Stat(filepath.Join("node_modules", m, "package.json")); err != nil {
+			missing = append(missing, "e2e/node_modules/"+m+" (npm ci --prefix e2e)")
+		}
+	}
+	return missing
+}
+
+// TestBrowser runs every browser check of run.mjs on the default site.
+func TestBrowser(t *testing.T) {
+	if missing := missingTools(); len(missing) > 0 {
+		msg := "browser tests need: " + strings.Join(missing, ", ") + "; .ci/run installs them"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg + " (the test fails instead when CI is set)")
+	}
+	if testing.Short() {
+		t.Skip("browser tests are skipped with -short")
+	}
+	start := time.Now()
+
+	res, err := build.Build(build.Options{SiteDir: ".."})
+	if err != nil {
+		t.Fatalf("the default site does not build:\n%v", err)
+	}
+	files := map[string][]byte{}
+	for _, f := range res.Files {
+		files[f.Path] = f.Data
+	}
+	headers, err := LoadNetlifyHeaders("../netlify.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := NewServer(files, headers)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+
+	artifacts := os.Getenv("HANDBOOK_E2E_ARTIFACTS")
+	if artifacts == "" {
+		artifacts = "artifacts"
+	}
+	artifacts, err = filepath.Abs(artifacts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(artifacts); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(artifacts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	cfg := Config{
+		BaseURL:   "http://" + ln.Addr().String(),
+		Chromium:  chromiumPath,
+		Artifacts: artifacts,
+		ExitURL:   res.Site.Config.QuickExit.URL,
+		Types:     pageTypes(t, res.Site, srv),
+		Pages:     pages(files),
+		Editions:  len(res.Site.Config.Editions),
+	}
+	for _, p := range res.Site.Pages {
+		if p.Briefing != nil && !p.Draft() && !p.Withdrawn() {
+			cfg.Briefings = append(cfg.Briefings, p.URL)
+		}
+	}
+	if cfg.ExitURL == "" {
+		t.Fatal("handbook.yaml sets no quick_exit.url: the quick exit checks need one")
+	}
+	if len(cfg.Briefings) == 0 {
+		t.Fatal("the default site has no 7-minute briefings to print")
+	}
+	cfgFile := filepath.Join(t.TempDir(), "config.json")
+	data, _ := json.MarshalIndent(cfg, "", "  ")
+	if err := os.WriteFile(cfgFile, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", "run.mjs", cfgFile)
+	cmd.WaitDelay = 5 * time.Second
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var results []result
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if j, ok := strings.CutPrefix(line, "@@result "); ok {
+			var r result
+			if err := json.Unmarshal([]byte(j), &r); err != nil {
+				t.Errorf("run.mjs printed a bad result line %q: %v", line, err)
+				continue
+			}
+			results = append(results, r)
+			continue
+		}
+		t.Log(line)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("run.mjs failed: %v\n%s", err, stderr.String())
+	}
+	if len(results) == 0 {
+		t.Fatalf("run.mjs ran no checks\n%s", stderr.String())
+	}
+
+	for _, r := range results {
+		t.Run(r.Name, func(t *testing.T) {
+			if !r.OK {
+				t.Error(r.Msg)
+			}
+		})
+	}
+	// Reports reach the collector asynchronously; the browser has closed,
+	// so every report it sent has arrived.
+	siteReports, canaryReports := srv.CSPReports()
+	t.Run("csp/report-uri", func(t *testing.T) {
+		if len(siteReports) > 0 {
+			t.Errorf("the browser reported %d Content-Security-Policy violations:\n%s", len(siteReports), strings.Join(siteReports, "\n"))
+		}
+	})
+	t.Run("self-test/csp-report-uri-collector", func(t *testing.T) {
+		if len(canaryReports) == 0 {
+			t.Error("the canary page's inline script and style sent no violation report: the collector would miss real ones")
+		}
+	})
+	failed := 0
+	for _, r := range results {
+		if !r.OK {
+			failed++
+		}
+	}
+	t.Logf("%d browser checks, %d failed, in %s; screenshots and PDFs are in %s",
+		len(results), failed, time.Since(start).Round(100*time.Millisecond), artifacts)
+	fmt.Printf("e2e: screenshots and PDFs are in %s\n", artifacts)
+}
+
+// pageTypes lists one page of each kind the browser checks in depth. The
+// pages the issues name are fixed; the others are the first of their type.
+func pageTypes(t *testing.T, s *site.Site, srv *Server) []PageType {
+	t.Helper()
+	first := func(match func(p *site.Page) bool) string {
+		for _, p := range s.Pages {
+			if !p.Draft() && !p.Withdrawn() && match(p) {
+				return p.URL
+			}
+		}
+		return ""
+	}
+	types := []PageType{
+		{"home", "/"},
+		{"section", first(func(p *site.Page) bool {
+			return p.IsSection && !p.IsHome() && p.URL != "/thresholds/" && p.URL != "/briefings/"
+		})},
+		{"arrangement", first(func(p *site.Page) bool { return p.Arrangement != nil })},
+		{"threshold", first(func(p *site.Page) bool { return p.Threshold != nil })},
+		{"threshold-overview", "/thresholds/"},
+		{"procedure-stages", "/procedures/escalation/"},
+		{"briefing", first(func(p *site.Page) bool { return p.Briefing != nil })},
+		{"briefings-index", "/briefings/"},
+		{"report", first(func(p *site.Page) bool { return p.Report != nil })},
+		{"glossary", "/glossary/"},
+		{"contacts", "/contacts/"},
+		{"accessibility", "/accessibility/"},
+		{"search", "/search/"},
+		{"quick-exit", "/worried-about-a-child/"},
+		{"page", first(func(p *site.Page) bool { return p.Type == "" || p.Type == "page" })},
+	}
+	// Pages from git history and editions, where the site has them: the
+	// first (in path order) of each kind.
+	for _, k := range []struct{ name, pattern string }{
+		{"history", "*/history/index.html"},
+		{"change", "*/history/*/index.html"},
+		{"amendments", "amendments/index.html"},
+		{"archived-edition", "v/*/*/*/index.html"},
+		{"compare", "v/*/compare/index.html"},
+	} {
+		var found []string
+		for name, data := range srv.Files {
+			if ok, _ := path.Match(k.pattern, name); ok && !isRedirect(data) {
+				found = append(found, "/"+strings.TrimSuffix(name, "index.html"))
+			}
+		}
+		sort.Strings(found)
+		if len(found) > 0 {
+			types = append(types, PageType{k.name, found[0]})
+		}
+	}
+	for _, pt := range types {
+		if pt.URL == "" || !srv.Exists(pt.URL) {
+			t.Fatalf("the default site has no %s page (%q) for the browser to check", pt.Name, pt.URL)
+		}
+	}
+	// Last: a URL that is not there, served 404.html with status 404.
+	return append(types, PageType{"404", "/no-such-page/"})
+}
+
+// pages lists every page of the site that a reader can open.
+func pages(files map[string][]byte) []string {
+	var out []string
+	for name, data := range files {
+		if !strings.HasSuffix(name, ".html") || name == "404.html" || isRedirect(data) {
+			continue
+		}
+		out = append(out, "/"+strings.TrimSuffix(strings.TrimSuffix(name, "index.html"), ".html"))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func isRedirect(data []byte) bool { return bytes.Contains(data, []byte(`http-equiv="refresh"`)) }
+
+// TestNetlifyHeaders checks the policy the browser tests serve, without a
+// browser: netlify.toml parses, and its Content-Security-Policy is strict.
+func TestNetlifyHeaders(t *testing.T) {
+	rules, err := LoadNetlifyHeaders("../netlify.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := NewServer(map[string][]byte{"index.html": []byte("<p>home"), "404.html": []byte("<p>gone"),
+		"a/index.html": []byte("<p>a"), "assets/x/css/a.css": []byte("p{}"), "_redirects": []byte("/old/ /a/ 301\n")}, rules)
+	get := func(p string) *http.Response {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+		return rec.Result()
+	}
+	r := get("/")
+	csp := r.Header.Get("Content-Security-Policy")
+	if csp == "" {
+		t.Fatal("netlify.toml sets no Content-Security-Policy for /")
+	}
+	for _, bad := range []string{"'unsafe-inline'", "'unsafe-eval'", "*", "http:", "https:"} {
+		for _, tok := range strings.Fields(csp) {
+			if strings.TrimSuffix(tok, ";") == bad {
+				t.Errorf("the Content-Security-Policy allows %s: %s", bad, csp)
+			}
+		}
+	}
+	for _, want := range []string{"default-src 'self'", "frame-ancestors 'none'", "form-action 'self'", "object-src 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("the Content-Security-Policy lacks %q: %s", want, csp)
+		}
+	}
+	if ro := r.Header.Get("Content-Security-Policy-Report-Only"); !strings.HasSuffix(ro, "report-uri "+CSPReportPath) {
+		t.Errorf("no Report-Only copy of the policy: %q", ro)
+	}
+	if r.Header.Get("Cache-Control") != "" {
+		t.Errorf("/ has the assets' Cache-Control %q", r.Header.Get("Cache-Control"))
+	}
+	if a := get("/assets/x/css/a.css"); !strings.Contains(a.Header.Get("Cache-Control"), "immutable") || a.Header.Get("Content-Security-Policy") != csp {
+		t.Errorf("/assets/ headers: %v", a.Header)
+	}
+	if a := get("/assets/x/css/a.css"); !strings.HasPrefix(a.Header.Get("Content-Type"), "text/css") {
+		t.Errorf("CSS served as %q", a.Header.Get("Content-Type"))
+	}
+	if n := get("/nope/"); n.StatusCode != 404 || n.Header.Get("Content-Security-Policy") != csp {
+		t.Errorf("missing page: status %d, headers %v", n.StatusCode, n.Header)
+	}
+	if n := get("/_redirects"); n.StatusCode != 404 {
+		t.Errorf("/_redirects is served: %d", n.StatusCode)
+	}
+	if a := get("/a"); a.StatusCode != 301 || a.Header.Get("Location") != "/a/" {
+		t.Errorf("/a: %d %q", a.StatusCode, a.Header.Get("Location"))
+	}
+	if a := get("/old/"); a.StatusCode != 301 || a.Header.Get("Location") != "/a/" {
+		t.Errorf("/old/: %d %q", a.StatusCode, a.Header.Get("Location"))
+	}
+}

@@ -1,0 +1,540 @@
+// Browser checks of the built handbook site, run by `go test ./e2e/`
+// (e2e_test.go builds and serves the site, then runs `node run.mjs CONFIG`).
+//
+// Every check prints one line `@@result {"name","ok","msg"}`; the Go test
+// turns each into a subtest of that name. Anything else printed is a log
+// line. The script exits non-zero only if it cannot run at all.
+//
+// Uses Debian's Chromium (config.chromium); never downloads a browser.
+
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const base = config.baseURL;
+const origin = new URL(base).origin;
+const artifacts = config.artifacts;
+
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 360, height: 740 };
+
+// HANDBOOK_E2E_ONLY=print,keyboard runs only those sections (for a quick
+// loop while fixing something); the Go test then passes on what ran.
+const only = (process.env.HANDBOOK_E2E_ONLY || '').split(',').filter(Boolean);
+const want = (section) => only.length === 0 || only.includes(section);
+
+let failures = 0;
+function report(name, ok, msg = '') {
+  if (!ok) failures++;
+  console.log('@@result ' + JSON.stringify({ name, ok: !!ok, msg }));
+}
+
+// check runs fn and reports its outcome: fn returns a list of problems (or
+// a string); an exception is a failure too.
+async function check(name, fn) {
+  try {
+    let problems = await fn();
+    if (typeof problems === 'string') problems = [problems];
+    problems = (problems || []).filter(Boolean);
+    report(name, problems.length === 0, problems.join('\n'));
+  } catch (err) {
+    report(name, false, `the check could not run: ${err && err.stack || err}`);
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: config.chromium,
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-quic',
+    // Belt and braces: only the test server resolves, so a stray request
+    // can never leave the machine even if a check forgot to stop it.
+    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+  ],
+  // ...and anything not on loopback goes to a proxy that is not there
+  // (this also catches IP-address URLs, which skip the resolver).
+  proxy: { server: 'http://127.0.0.1:9', bypass: '127.0.0.1' },
+});
+
+// Collected for every page the checks open: console errors, uncaught
+// errors, CSP violations (seen in the page) and requests to other origins.
+async function newContext(options = {}) {
+  const ctx = await browser.newContext({ viewport: DESKTOP, ...options });
+  await ctx.addInitScript(() => {
+    window.__hbCSP = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__hbCSP.push(`${e.disposition === 'report' ? 'report-only' : 'enforced'} ${e.effectiveDirective}: ` +
+        `blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile || e.documentURI}:${e.lineNumber}` +
+        (e.sample ? ` (${e.sample})` : ''));
+    }, true);
+  });
+  return ctx;
+}
+
+// isLocal reports whether a request goes to the test server.
+const isLocal = (url) => url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin;
+
+// open loads url in a page of ctx and records what happens there. Pass
+// page to reuse one (much quicker than a new page per URL).
+async function open(ctx, url, page = null) {
+  if (!page) {
+    page = await ctx.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') page.__hb.console.push(`${m.text()} (${m.location().url || 'inline'})`);
+    });
+    page.on('pageerror', (err) => page.__hb.console.push(`uncaught: ${err.message}`));
+    // Requests are watched, not intercepted (interception doubles the time
+    // of every page): the launch options make sure none leaves the machine.
+    page.on('request', (req) => { if (!isLocal(req.url())) page.__hb.external.push(req.url()); });
+  }
+  page.__hb = { console: [], external: [] };
+  const response = await page.goto(base + url, { waitUntil: 'load' });
+  page.__hb.status = response ? response.status() : 0;
+  return page;
+}
+
+// Problems common to every page: console errors, CSP, other origins, and
+// links that open a new tab without rel=noopener.
+async function pageHealth(page, url, { expectStatus = 200 } = {}) {
+  const h = page.__hb;
+  const out = { console: [], csp: [], external: [], noopener: [] };
+  const status404Self = (s) => expectStatus === 404 && /status of 404/.test(s) && s.includes(base + url);
+  out.console = h.console.filter((s) => !status404Self(s));
+  if (h.status !== expectStatus) out.console.push(`${url} answered ${h.status}, not ${expectStatus}`);
+  out.csp = await page.evaluate(() => window.__hbCSP || []);
+  out.external = [...h.external];
+  out.noopener = await page.$$eval('a[target="_blank"], area[target="_blank"], form[target="_blank"]', (els) =>
+    els.filter((a) => !/\bnoopener\b/.test(a.rel)).map((a) => a.outerHTML.slice(0, 200)));
+  return out;
+}
+
+async function horizontalOverflow(page) {
+  return page.evaluate(() => {
+    const de = document.documentElement;
+    if (de.scrollWidth <= window.innerWidth) return null;
+    const wide = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > window.innerWidth + 0.5 && r.width > 0) {
+        // Report the outermost culprits only.
+        if (!wide.some((w) => w.el.contains(el))) wide.push({ el, right: Math.round(r.right) });
+      }
+      if (wide.length >= 5) break;
+    }
+    const desc = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+      (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '');
+    return `scrollWidth ${de.scrollWidth} > innerWidth ${window.innerWidth}; too wide: ` +
+      wide.map((w) => `${desc(w.el)} (right edge ${w.right}px)`).join(', ');
+  });
+}
+
+async function runAxe(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    // Evaluated through the DevTools protocol, so the page's CSP (which
+    // rightly forbids inline scripts) does not stop it.
+    await page.evaluate(axeSource);
+  }
+  const res = await page.evaluate((tags) => window.axe.run(document, {
+    runOnly: { type: 'tag', values: tags },
+    resultTypes: ['violations'],
+  }), AXE_TAGS);
+  return res.violations.map((v) => `${v.id} (${v.impact}, ${v.nodes.length} element${v.nodes.length === 1 ? '' : 's'}): ${v.help}\n` +
+    v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary.replace(/\n\s*/g, ' ')}`).join('\n') +
+    `\n    ${v.helpUrl}`);
+}
+
+async function screenshot(page, width, name) {
+  const dir = join(artifacts, 'screenshots', String(width));
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, name + '.png'), fullPage: true });
+}
+
+// Tab until pred(activeElement) holds; returns how many presses it took.
+async function tabTo(page, pred, arg, max = 40, key = 'Tab') {
+  for (let i = 1; i <= max; i++) {
+    await page.keyboard.press(key);
+    if (await page.evaluate(pred, arg)) return i;
+  }
+  return 0;
+}
+
+const active = (page) => page.evaluate(() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return 'nothing (body)';
+  return el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className ? '.' + String(el.className).split(/\s+/).join('.') : '') +
+    ` "${(el.textContent || '').trim().slice(0, 40)}"`;
+});
+
+const visible = (page, sel) => page.evaluate((sel) => {
+  const el = document.querySelector(sel);
+  if (!el) return false;
+  const r = el.getBoundingClientRect();
+  const cs = getComputedStyle(el);
+  return r.width > 1 && r.height > 1 && cs.visibility !== 'hidden' && cs.display !== 'none';
+}, sel);
+
+const t0 = Date.now();
+const lap = (what) => console.log(`${what}: ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+
+// ---------------------------------------------------------------------------
+// 0. Self-test: on canary pages with known faults (served by the Go test
+//    with the site's headers), every detector must fire. A detector that
+//    cannot see a fault would pass a broken site.
+// ---------------------------------------------------------------------------
+{
+  const ctx = await newContext({ viewport: PHONE });
+  const page = await open(ctx, '/__e2e/canary.html');
+  await page.waitForTimeout(100);
+  const h = await pageHealth(page, '/__e2e/canary.html');
+  const axe = await runAxe(page);
+  report('self-test/detects-console-errors', h.console.some((s) => /404/.test(s)), `console errors seen: ${JSON.stringify(h.console)}`);
+  report('self-test/detects-csp-violations', h.csp.some((s) => /script-src/.test(s)) && h.csp.some((s) => /style-src/.test(s)),
+    `CSP violations seen: ${JSON.stringify(h.csp)}`);
+  report('self-test/detects-missing-noopener', h.noopener.length === 1, `links seen: ${JSON.stringify(h.noopener)}`);
+  report('self-test/detects-axe-violations', axe.some((v) => v.startsWith('image-alt ')), `axe saw: ${axe.join('\n')}`);
+  report('self-test/detects-horizontal-scroll', !!(await horizontalOverflow(page)), 'a 1000-character <pre> did not count as scrolling sideways');
+  await page.close();
+  const away = await open(ctx, '/__e2e/canary-away.html');
+  await away.waitForTimeout(300);
+  report('self-test/detects-third-party-requests', away.__hb.external.some((u) => u.includes('third-party.invalid')),
+    `requests to other origins seen: ${JSON.stringify(away.__hb.external)}`);
+  await away.close();
+  await ctx.close();
+}
+
+// ---------------------------------------------------------------------------
+// 1. Every page of the site at 360 px: no horizontal scroll, no console
+//    errors, no CSP violations, no other origins, noopener.
+// ---------------------------------------------------------------------------
+if (want('crawl')) {
+  const ctx = await newContext({ viewport: PHONE, isMobile: false });
+  const problems = { scroll: [], console: [], csp: [], external: [], noopener: [] };
+  let page = null;
+  for (const url of config.pages) {
+    page = await open(ctx, url, page);
+    const h = await pageHealth(page, url);
+    for (const k of ['console', 'csp', 'external', 'noopener']) for (const p of h[k]) problems[k].push(`${url}: ${p}`);
+    const o = await horizontalOverflow(page);
+    if (o) problems.scroll.push(`${url}: ${o}`);
+  }
+  const n = config.pages.length;
+  report('all-pages/no-horizontal-scroll-360', problems.scroll.length === 0,
+    `${problems.scroll.length} of ${n} pages scroll sideways at 360 px:\n` + problems.scroll.join('\n'));
+  report('all-pages/no-console-errors', problems.console.length === 0, 'console errors:\n' + problems.console.join('\n'));
+  report('all-pages/no-csp-violations', problems.csp.length === 0, 'Content-Security-Policy violations:\n' + problems.csp.join('\n'));
+  report('all-pages/no-third-party-requests', problems.external.length === 0, 'requests to other origins (blocked):\n' + problems.external.join('\n'));
+  report('all-pages/target-blank-has-noopener', problems.noopener.length === 0, 'target=_blank links without rel=noopener:\n' + problems.noopener.join('\n'));
+  await ctx.close();
+  lap(`${n} pages crawled at 360 px`);
+}
+
+// ---------------------------------------------------------------------------
+// 2. Each page type at 1280 and 360 px: axe, screenshots, health, skip link
+//    first in the tab order; at 360 no horizontal scroll.
+// ---------------------------------------------------------------------------
+const jsText = {};
+for (const [label, viewport] of want('types') ? [['1280', DESKTOP], ['360', PHONE]] : []) {
+  const ctx = await newContext({ viewport });
+  let page = null;
+  for (const pt of config.types) {
+    const status = pt.name === '404' ? 404 : 200;
+    page = await open(ctx, pt.url, page);
+    const h = await pageHealth(page, pt.url, { expectStatus: status });
+    if (label === '1280') {
+      await check(`page/${pt.name}/no-console-errors`, () => h.console.map((s) => `${pt.url}: ${s}`));
+      await check(`page/${pt.name}/no-csp-violations`, () => h.csp.map((s) => `${pt.url}: ${s}`));
+      await check(`page/${pt.name}/no-third-party-requests`, () => h.external.map((s) => `${pt.url} requested ${s}`));
+      await check(`keyboard/skip-link-first/${pt.name}`, async () => {
+        await page.keyboard.press('Tab');
+        const ok = await page.evaluate(() => document.activeElement?.classList.contains('govuk-skip-link'));
+        if (!ok) return `${pt.url}: the first Tab focuses ${await active(page)}, not the skip link`;
+        if (!(await visible(page, '.govuk-skip-link:focus'))) return `${pt.url}: the skip link is focused but not visible`;
+        await page.keyboard.press('Shift+Tab');
+      });
+      jsText[pt.name] = await page.evaluate(() => [...document.querySelectorAll('main h1, main h2, main h3')]
+        .filter((e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')
+        .map((e) => e.textContent.trim()));
+    } else {
+      await check(`page/${pt.name}/no-horizontal-scroll-360`, async () => {
+        const o = await horizontalOverflow(page);
+        return o && `${pt.url}: ${o}`;
+      });
+    }
+    await screenshot(page, label, pt.name);
+    await check(`axe/${label}/${pt.name}`, async () => (await runAxe(page)).map((v) => `${pt.url} at ${label} px: ${v}`));
+  }
+  await ctx.close();
+  lap(`page types at ${label} px`);
+}
+
+// ---------------------------------------------------------------------------
+// 3. JavaScript disabled: every page type shows its content.
+// ---------------------------------------------------------------------------
+if (want('nojs')) {
+  const ctx = await newContext({ viewport: PHONE, javaScriptEnabled: false });
+  let page = null;
+  for (const pt of config.types) {
+    page = await open(ctx, pt.url, page);
+    await check(`no-js/${pt.name}`, async () => {
+      const problems = [];
+      const info = await page.evaluate(() => {
+        const main = document.querySelector('main');
+        const vis = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+        return {
+          jsEnabled: document.body.classList.contains('js-enabled'),
+          mainText: main ? main.innerText.trim().length : 0,
+          h1: !!document.querySelector('main h1') && vis(document.querySelector('main h1')),
+          headings: [...document.querySelectorAll('main h1, main h2, main h3')].filter(vis).map((e) => e.textContent.trim()),
+          navLinks: [...document.querySelectorAll('.govuk-service-navigation__link')].map((a) => [a.textContent.trim(), vis(a)]),
+          search: !!document.querySelector('#search-input') && vis(document.querySelector('#search-input')),
+        };
+      });
+      if (info.jsEnabled) problems.push('the body has js-enabled although JavaScript is off');
+      if (!info.h1) problems.push('no visible <h1> in <main>');
+      if (info.mainText < 40) problems.push(`<main> shows only ${info.mainText} characters of text`);
+      for (const hd of jsText[pt.name] || []) {
+        if (!info.headings.includes(hd)) problems.push(`heading "${hd}" is visible with JavaScript but not without`);
+      }
+      for (const [text, v] of info.navLinks) if (!v) problems.push(`menu link "${text}" is hidden without JavaScript`);
+      if (!info.search) problems.push('the header search box is hidden without JavaScript');
+      return problems.map((p) => `${pt.url}: ${p}`);
+    });
+  }
+  await page.close();
+  // The skip link still works: after it, the next Tab lands inside <main>.
+  await check('keyboard/skip-link-no-js', async () => {
+    const page = await open(ctx, '/procedures/escalation/');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    const inMain = await page.evaluate(() => !!document.activeElement?.closest('main'));
+    const where = await active(page);
+    await page.close();
+    return !inMain && `without JavaScript, Tab after the skip link focuses ${where}, not something in <main>`;
+  });
+  await ctx.close();
+  lap('no-js');
+}
+
+// ---------------------------------------------------------------------------
+// 4. Keyboard: skip link, menu at 360 px, header search, quick exit.
+// ---------------------------------------------------------------------------
+if (want('keyboard')) {
+  const desktop = await newContext({ viewport: DESKTOP });
+  const phone = await newContext({ viewport: PHONE });
+
+  await check('keyboard/skip-link-moves-focus-to-main', async () => {
+    const page = await open(desktop, '/procedures/escalation/');
+    await page.keyboard.press('Tab');
+    const first = await page.evaluate(() => document.activeElement?.classList.contains('govuk-skip-link'));
+    if (!first) return `the first Tab focuses ${await active(page)}, not the skip link`;
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.hash === '#main-content', null, { timeout: 2000 }).catch(() => {});
+    const ok = await page.evaluate(() => document.activeElement?.id === 'main-content');
+    const where = await active(page);
+    await page.close();
+    return !ok && `Enter on the skip link leaves focus on ${where}, not <main id="main-content">`;
+  });
+
+  await check('keyboard/menu-360', async () => {
+    const page = await open(phone, '/');
+    const problems = [];
+    const btn = '.govuk-service-navigation__toggle';
+    if (!(await visible(page, btn))) return 'the Menu button is not shown at 360 px';
+    const n = await tabTo(page, (sel) => document.activeElement?.matches(sel), btn, 15);
+    if (!n) return 'Tab never reaches the Menu button';
+    const state = () => page.evaluate(() => ({
+      expanded: document.querySelector('.govuk-service-navigation__toggle').getAttribute('aria-expanded'),
+      shown: [...document.querySelectorAll('.govuk-service-navigation__link')].filter((a) => a.getClientRects().length > 0).length,
+      links: document.querySelectorAll('.govuk-service-navigation__link').length,
+    }));
+    let s = await state();
+    if (s.expanded !== 'false' || s.shown !== 0) problems.push(`before opening: aria-expanded=${s.expanded}, ${s.shown} links shown`);
+    await page.keyboard.press('Enter');
+    s = await state();
+    if (s.expanded !== 'true' || s.shown !== s.links) problems.push(`after Enter: aria-expanded=${s.expanded}, ${s.shown} of ${s.links} links shown`);
+    await page.keyboard.press('Tab');
+    if (!(await page.evaluate(() => document.activeElement?.classList.contains('govuk-service-navigation__link')))) {
+      problems.push(`Tab after opening the menu focuses ${await active(page)}, not the first menu link`);
+    }
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Space');
+    s = await state();
+    if (s.expanded !== 'false' || s.shown !== 0) problems.push(`after Space: aria-expanded=${s.expanded}, ${s.shown} links shown`);
+    await page.close();
+    return problems;
+  });
+
+  for (const [label, ctx] of [['1280', desktop], ['360', phone]]) {
+    await check(`keyboard/header-search-${label}`, async () => {
+      const page = await open(ctx, '/');
+      const n = await tabTo(page, () => document.activeElement?.id === 'search-input', null, 30);
+      if (!n) return 'Tab never reaches the header search box';
+      await page.keyboard.type('escalation');
+      await Promise.all([page.waitForURL(/\/search\/\?q=escalation/, { timeout: 5000 }), page.keyboard.press('Enter')]);
+      const h = await pageHealth(page, '/search/');
+      await page.close();
+      return [...h.console, ...h.csp, ...h.external];
+    });
+  }
+
+  // The version switcher: a disclosure of links to the other editions.
+  if (config.editions > 1) {
+    await check('keyboard/version-switcher', async () => {
+      const url = config.types.find((t) => t.name === 'arrangement').url;
+      const page = await open(desktop, url);
+      const summary = '.hb-editions summary, .hb-editions .govuk-details__summary';
+      if (!(await page.$(summary))) { await page.close(); return `${url} has no version switcher (.hb-editions) although the site has ${config.editions} editions`; }
+      const n = await tabTo(page, (s) => document.activeElement?.matches(s), summary, 60);
+      if (!n) { await page.close(); return `Tab never reaches the version switcher on ${url}`; }
+      await page.keyboard.press('Enter');
+      const open_ = await page.evaluate(() => document.querySelector('.hb-editions').open);
+      if (!open_) { await page.close(); return 'Enter on "Other editions of this page" does not open it'; }
+      const m = await tabTo(page, () => !!document.activeElement?.closest('.hb-editions') && document.activeElement.tagName === 'A' &&
+        !document.activeElement.hasAttribute('aria-current'), null, 10);
+      if (!m) { await page.close(); return 'Tab never reaches a link to another edition'; }
+      const href = await page.evaluate(() => document.activeElement.getAttribute('href'));
+      await Promise.all([page.waitForNavigation({ timeout: 5000 }), page.keyboard.press('Enter')]);
+      const now = new URL(page.url()).pathname;
+      const ok = await page.evaluate(() => !!document.querySelector('main h1'));
+      await page.close();
+      return (!ok || now === url) && `Enter on the edition link ${href} did not open it (now at ${now})`;
+    });
+  }
+
+  // Quick exit: the button and Shift x3 both go to the configured address.
+  // The navigation is intercepted: nothing leaves the machine.
+  const exitPage = config.types.find((t) => t.name === 'quick-exit').url;
+  async function openExitPage(ctx) {
+    const page = await open(ctx, exitPage);
+    const attempts = [];
+    await page.route((u) => !isLocal(u.href), (route) => {
+      attempts.push(route.request().url());
+      if (route.request().isNavigationRequest()) {
+        return route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Exited</title><p>Exited' });
+      }
+      return route.abort('blockedbyclient');
+    });
+    return { page, attempts };
+  }
+  const wentTo = async (page, attempts) => {
+    await page.waitForURL((u) => u.origin !== origin, { timeout: 5000 }).catch(() => {});
+    if (attempts.length === 0) return 'no navigation away from the page';
+    if (!attempts.includes(config.exitURL)) return `it went to ${attempts.join(', ')}, not ${config.exitURL}`;
+    return null;
+  };
+  for (const [label, ctx] of [['1280', desktop], ['360', phone]]) {
+    await check(`quick-exit/button-by-keyboard-${label}`, async () => {
+      const { page, attempts } = await openExitPage(ctx);
+      const sel = '.govuk-exit-this-page__button';
+      const n = await tabTo(page, (s) => document.activeElement?.matches(s), sel, 20);
+      if (!n) { await page.close(); return 'Tab never reaches the Exit this page button'; }
+      if (!(await visible(page, sel))) { await page.close(); return 'the Exit this page button is focused but not visible'; }
+      await page.keyboard.press('Enter');
+      const p = await wentTo(page, attempts);
+      await page.close();
+      return p && `Enter on Exit this page: ${p}`;
+    });
+  }
+  await check('quick-exit/shift-three-times', async () => {
+    const { page, attempts } = await openExitPage(desktop);
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift');
+    const p = await wentTo(page, attempts);
+    await page.close();
+    return p && `Shift pressed three times: ${p}`;
+  });
+  await desktop.close();
+  await phone.close();
+  lap('keyboard');
+}
+
+// ---------------------------------------------------------------------------
+// 5. The threshold overview at 360 px is a list, not a scrolling table.
+// ---------------------------------------------------------------------------
+if (want('overview')) {
+  const ctx = await newContext({ viewport: PHONE });
+  await check('threshold-overview/list-at-360', async () => {
+    const page = await open(ctx, '/thresholds/');
+    const problems = await page.evaluate(() => {
+      const out = [];
+      const main = document.querySelector('main');
+      for (const el of main.querySelectorAll('*')) {
+        const cs = getComputedStyle(el);
+        if (['auto', 'scroll'].includes(cs.overflowX) && el.scrollWidth > el.clientWidth + 1) {
+          out.push(`<${el.tagName.toLowerCase()} class="${el.className}"> scrolls sideways (${el.scrollWidth} > ${el.clientWidth} px)`);
+        }
+        if (el.tagName === 'TABLE' && el.getClientRects().length > 0 && cs.display === 'table') {
+          out.push('the levels are laid out as a table at 360 px');
+        }
+      }
+      // The levels stack: each level's heading starts at the same left edge,
+      // below the one before.
+      const heads = [...main.querySelectorAll('h2')].filter((h) => /level/i.test(h.textContent) && h.getClientRects().length);
+      if (heads.length < 2) out.push(`found ${heads.length} level headings`);
+      for (let i = 1; i < heads.length; i++) {
+        const a = heads[i - 1].getBoundingClientRect(), b = heads[i].getBoundingClientRect();
+        if (Math.abs(a.left - b.left) > 1 || b.top <= a.bottom) out.push(`"${heads[i].textContent.trim()}" is beside, not below, "${heads[i - 1].textContent.trim()}"`);
+        if (b.right > window.innerWidth) out.push(`"${heads[i].textContent.trim()}" runs off the screen`);
+      }
+      return out;
+    });
+    await page.close();
+    return problems;
+  });
+  await ctx.close();
+}
+
+// ---------------------------------------------------------------------------
+// 6. Each 7-minute briefing prints on exactly one A4 page.
+// ---------------------------------------------------------------------------
+if (want('print')) {
+  const ctx = await newContext({ viewport: DESKTOP });
+  const dir = join(artifacts, 'print');
+  mkdirSync(dir, { recursive: true });
+  let page = null;
+  for (const url of config.briefings) {
+    const slug = url.replace(/^\/|\/$/g, '').replace(/\//g, '-');
+    await check(`print/one-a4-page/${slug}`, async () => {
+      page = await open(ctx, url, page);
+      const pdf = await page.pdf({
+        format: 'A4',
+        // Chromium's default printing margins (about 1 cm); an @page rule
+        // in the print stylesheet overrides them.
+        margin: { top: '10mm', right: '10mm', bottom: '10mm', left: '10mm' },
+        printBackground: false,
+      });
+      writeFileSync(join(dir, slug + '.pdf'), pdf);
+      const pages = countPDFPages(pdf);
+      return pages !== 1 && `${url} prints on ${pages} A4 pages, not 1 (see ${join(dir, slug + '.pdf')})`;
+    });
+  }
+  await ctx.close();
+  lap('print');
+}
+
+// countPDFPages counts the page objects of a PDF that Chromium wrote
+// (uncompressed object headers: `/Type /Page`, not `/Type /Pages`).
+function countPDFPages(buf) {
+  const s = buf.toString('latin1');
+  return (s.match(/\/Type\s*\/Page(?![A-Za-z])/g) || []).length;
+}
+
+await browser.close();
+
+// An index of the screenshots, for whoever opens the CI artifacts.
+{
+  const rows = config.types.map((t) => `<tr><th scope="row">${t.name}<br><code>${t.url}</code></th>` +
+    `<td><a href="screenshots/1280/${t.name}.png"><img src="screenshots/1280/${t.name}.png" width="320" alt="${t.name} at 1280 px"></a></td>` +
+    `<td><a href="screenshots/360/${t.name}.png"><img src="screenshots/360/${t.name}.png" width="120" alt="${t.name} at 360 px"></a></td></tr>`).join('\n');
+  writeFileSync(join(artifacts, 'index.html'), `<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>handbook e2e screenshots</title>
+<h1>Screenshots</h1><table><thead><tr><th>page</th><th>1280 px</th><th>360 px</th></tr></thead><tbody>
+${rows}
+</tbody></table><h2>Print</h2><ul>${config.briefings.map((u) => `<li><a href="print/${u.replace(/^\/|\/$/g, '').replace(/\//g, '-')}.pdf">${u}</a></li>`).join('')}</ul>`);
+}
+lap(`done, ${failures} failed`);
