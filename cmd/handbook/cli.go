@@ -26,6 +26,7 @@ Usage:
   handbook check [-s SITE_DIR] [--format text|json]       find mistakes before publishing
   handbook new TYPE TITLE [-s SITE_DIR]                   start a new page (TYPE: arrangement,
                                                           threshold, briefing, procedure, report, page)
+  handbook search [-o OUT_DIR] [--json] [--type T] QUERY  search the built site
 
 Run "handbook COMMAND -h" for the options of a command.
 `
@@ -46,6 +47,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return m.check(ctx, rest)
 	case "new":
 		return m.newPage(ctx, rest)
+	case "search":
+		return m.search(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return 0
