@@ -29,7 +29,7 @@ func searchIndexFiles(s *site.Site) ([]output.File, error) {
 	}
 	defer os.RemoveAll(tmp)
 	dir := filepath.Join(tmp, "index.bleve")
-	if err := search.Build(dir, SearchDocs(s), synonyms(s)); err != nil {
+	if err := search.Build(dir, SearchDocs(s), Synonyms(s)); err != nil {
 		return nil, err
 	}
 	var files []output.File
@@ -48,7 +48,8 @@ func searchIndexFiles(s *site.Site) ([]output.File, error) {
 	return files, err
 }
 
-func synonyms(s *site.Site) []search.Synonym {
+// Synonyms are the glossary's acronyms and aliases, for the search index.
+func Synonyms(s *site.Site) []search.Synonym {
 	var out []search.Synonym
 	for _, t := range s.Glossary {
 		if t.Acronym == "" && len(t.Aliases) == 0 {

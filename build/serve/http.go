@@ -78,7 +78,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := s.cur.Load()
-	if st.search != nil && (r.URL.Path == "/search" || r.URL.Path == "/search.json") {
+	if st.search != nil && (r.URL.Path == "/search" || r.URL.Path == "/search/" || r.URL.Path == "/search.json") {
 		s.serveInjected(w, r, st, st.search)
 		return
 	}

@@ -6,12 +6,15 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"syscall"
 
+	"github.com/rscp/handbook/build"
 	"github.com/rscp/handbook/build/serve"
+	"github.com/rscp/handbook/search"
 )
 
 const defaultAddr = "127.0.0.1:1313"
@@ -47,8 +50,7 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		BaseURL: url,
 		Log:     m.Stderr,
 		Poll:    *poll,
-		// Search: set Search here once the build makes an index (see
-		// serve.SearchFunc for the few lines it takes).
+		Search:  searchHandler,
 	})
 	fmt.Fprintf(m.Stderr, "building %s\n", abs)
 	srv.Rebuild()
@@ -78,4 +80,26 @@ func listen(addr string, tryNext bool) (net.Listener, error) {
 		}
 	}
 	return nil, fmt.Errorf("%w: start handbook serve with --addr 127.0.0.1:PORT using a free port", err)
+}
+
+// searchHandler indexes a freshly built preview in a temporary folder and
+// answers /search and /search.json from it, as the hosted site does.
+func searchHandler(res *build.Result) (http.Handler, func(), error) {
+	dir, err := os.MkdirTemp("", "handbook-search-")
+	if err != nil {
+		return nil, nil, err
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	idx := filepath.Join(dir, "index.bleve")
+	if err := search.Build(idx, build.SearchDocs(res.Site), build.Synonyms(res.Site)); err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	ix, err := search.Open(idx)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	shell, _ := serve.File(res.Files, "search/index.html")
+	return search.NewHandler(ix, shell), func() { ix.Close(); cleanup() }, nil
 }

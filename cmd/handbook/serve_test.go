@@ -19,7 +19,7 @@ func TestServeCommand(t *testing.T) {
 	dir := t.TempDir()
 	for name, data := range map[string]string{
 		"content/_index.md": "---\ntitle: Home\nsummary: Home.\n---\nServed by the command.\n",
-		"content/draft.md":  "---\ntitle: Not yet\nstatus: draft\n---\nA draft.\n",
+		"content/draft.md":  "---\ntitle: Not yet\nstatus: draft\n---\nA draft, served too.\n",
 	} {
 		p := filepath.Join(dir, name)
 		os.MkdirAll(filepath.Dir(p), 0o755)
@@ -58,6 +58,27 @@ func TestServeCommand(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
 			t.Errorf("GET %s = %d, want a page with %q:\n%s", url+path, resp.StatusCode, want, body)
 		}
+	}
+	// The preview's search answers from the site as it is now; the index
+	// is built in the background, so wait for it.
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		resp, err := http.Get(url + "search/?q=served")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == 200 && strings.Contains(string(body), `class="hb-search-result"`) {
+			if strings.Contains(string(body), "Not yet") {
+				t.Errorf("preview search found a draft page") // drafts are never indexed
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("preview search never answered with a result:\n%s", body)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	cancel()
 	select {
