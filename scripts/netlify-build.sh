@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Netlify's build: the site, then the search index and results page copied
+# where the search function embeds them (Netlify ships Go functions as a
+# single binary, so the function cannot read files from public/).
+#
+#   scripts/netlify-build.sh production URL
+#   scripts/netlify-build.sh preview URL     (runs handbook check first; shows drafts)
+set -euo pipefail
+mode="${1:-production}"
+url="${2:-}"
+cd "$(dirname "$0")/.."
+
+# Netlify clones only recent history: page history, amendments and editions
+# read from git need all of it, and the tags.
+git fetch --unshallow --tags --quiet 2>/dev/null || git fetch --tags --quiet 2>/dev/null || true
+
+go build -o /tmp/handbook ./cmd/handbook
+if [ "$mode" = preview ]; then
+  /tmp/handbook check
+  /tmp/handbook build --drafts --base-url "$url"
+else
+  /tmp/handbook build --base-url "$url"
+fi
+
+bundle=netlify/functions/search/bundle
+rm -rf "$bundle/index.bleve"
+cp -R public/_search/index.bleve "$bundle/index.bleve"
+cp public/search/index.html "$bundle/search.html"
