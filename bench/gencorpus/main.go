@@ -1,0 +1,49 @@
+// Command gencorpus writes a generated handbook site, and the same pages as
+// a Hugo site, for benchmarks:
+//
+//	go run ./bench/gencorpus -n 2000 -o /tmp/corpus
+//
+// writes /tmp/corpus/handbook (build it with "handbook build -s") and
+// /tmp/corpus/hugo (build it with "hugo -s"). The same -n and -seed always
+// give the same files.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/rscp/handbook/bench/corpus"
+)
+
+func main() {
+	n := flag.Int("n", 2000, "number of Markdown pages, section pages included")
+	out := flag.String("o", "", "output folder (required); gets handbook/ and hugo/ inside")
+	seed := flag.Uint64("seed", corpus.DefaultSeed, "random seed")
+	noHugo := flag.Bool("no-hugo", false, "do not write the Hugo site")
+	commit := flag.Bool("git", false, "commit the handbook site to a new git repository, so the build reads its history")
+	flag.Parse()
+	if *out == "" || flag.NArg() > 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	opts := corpus.Options{Pages: *n, Seed: *seed}
+	if err := corpus.Write(filepath.Join(*out, "handbook"), opts); err != nil {
+		fmt.Fprintln(os.Stderr, "gencorpus:", err)
+		os.Exit(1)
+	}
+	if *commit {
+		if err := corpus.Commit(filepath.Join(*out, "handbook")); err != nil {
+			fmt.Fprintln(os.Stderr, "gencorpus:", err)
+			os.Exit(1)
+		}
+	}
+	if !*noHugo {
+		if err := corpus.WriteHugo(filepath.Join(*out, "hugo"), opts); err != nil {
+			fmt.Fprintln(os.Stderr, "gencorpus:", err)
+			os.Exit(1)
+		}
+	}
+	fmt.Printf("wrote %d pages into %s\n", corpus.New(opts).Pages(), *out)
+}
