@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
+	yast "github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 	"github.com/yuin/goldmark/ast"
 
 	"github.com/rscp/handbook/build/diag"
@@ -383,23 +385,28 @@ func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 		p.Status = site.StatusPublished
 		return true
 	}
-	var raw map[string]any
-	if err := yaml.UnmarshalWithOptions(front, &raw); err != nil {
-		line, msg := yamlError(err)
-		diags.Errorf(p.File, line+1, "%s", msg)
-		return false
-	}
 	var fm frontMatter
-	if err := yaml.Unmarshal(front, &fm); err != nil {
-		line, msg := yamlError(err)
-		if line == 0 {
-			line = lineOfQuoted(front, msg)
+	raw, fast := decodeFast(front, &fm)
+	if !fast {
+		// Anything unusual, including every error, takes the full path,
+		// which also words the problem for the editor.
+		fm = frontMatter{}
+		if err := yaml.UnmarshalWithOptions(front, &raw); err != nil {
+			line, msg := yamlError(err)
+			diags.Errorf(p.File, line+1, "%s", msg)
+			return false
 		}
-		if key := keyOnLine(front, line); key != "" {
-			msg = fmt.Sprintf("field %q: %s", key, msg)
+		if err := yaml.Unmarshal(front, &fm); err != nil {
+			line, msg := yamlError(err)
+			if line == 0 {
+				line = lineOfQuoted(front, msg)
+			}
+			if key := keyOnLine(front, line); key != "" {
+				msg = fmt.Sprintf("field %q: %s", key, msg)
+			}
+			diags.Errorf(p.File, line+1, "%s", msg)
+			return false
 		}
-		diags.Errorf(p.File, line+1, "%s", msg)
-		return false
 	}
 	p.Meta = fm.Meta
 	allowed, typed := typeFields[p.Type]
@@ -455,6 +462,61 @@ func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 		ok = false
 	}
 	return ok
+}
+
+// decodeFast decodes plain front matter with one YAML parse instead of two,
+// which halves the time and memory of the source stage's largest cost. It
+// returns the top-level keys (as the full path's map would hold them) and
+// ok == false for anything it does not handle exactly like the full path:
+// errors, several documents, a top level that is not a mapping, keys that
+// are not plain strings, anchors, aliases, merge keys and tags.
+func decodeFast(front []byte, fm *frontMatter) (keys map[string]any, ok bool) {
+	file, err := parser.ParseBytes(front, 0)
+	if err != nil || len(file.Docs) != 1 {
+		return nil, false
+	}
+	m, isMap := file.Docs[0].Body.(*yast.MappingNode)
+	if !isMap || !plainYAML(m) {
+		return nil, false
+	}
+	keys = make(map[string]any, len(m.Values))
+	for _, mv := range m.Values {
+		keys[mv.Key.(*yast.StringNode).Value] = nil
+	}
+	if len(keys) != len(m.Values) {
+		return nil, false
+	}
+	if err := yaml.NodeToValue(m, fm); err != nil {
+		return nil, false
+	}
+	return keys, true
+}
+
+// plainYAML reports whether n holds no anchors, aliases, tags or merge keys
+// and every mapping key is a plain string.
+func plainYAML(n yast.Node) bool {
+	v := &plainVisitor{ok: true}
+	yast.Walk(v, n)
+	return v.ok
+}
+
+type plainVisitor struct{ ok bool }
+
+func (v *plainVisitor) Visit(n yast.Node) yast.Visitor {
+	if !v.ok {
+		return nil
+	}
+	switch n := n.(type) {
+	case *yast.AnchorNode, *yast.AliasNode, *yast.TagNode, *yast.MergeKeyNode, *yast.DirectiveNode:
+		v.ok = false
+		return nil
+	case *yast.MappingValueNode:
+		if _, str := n.Key.(*yast.StringNode); !str {
+			v.ok = false
+			return nil
+		}
+	}
+	return v
 }
 
 // suggest returns the known field closest to a misspelt one.
