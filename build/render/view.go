@@ -265,6 +265,7 @@ func baseFuncs(t *Theme) template.FuncMap {
 			return template.HTML(b.String())
 		},
 		"domains": site.Domains,
+		"sideNav": sideNav,
 		"add":     func(a, b int) int { return a + b },
 		"inline": func(s *site.Site, text string) template.HTML {
 			// Short Markdown in front matter (stage actions, questions).

@@ -1,0 +1,37 @@
+package render
+
+import "github.com/rscp/handbook/build/site"
+
+// sideNavMax is how many pages of a section the side navigation lists. A
+// longer list helps nobody on a phone, and rendering every sibling on
+// every page would make a big section's build quadratic.
+const sideNavMax = 25
+
+// SideNav is the side navigation of a page: the pages of its section
+// around it, and whether some were left out (then the section page is
+// linked to list them all).
+type SideNav struct {
+	Section *site.Page
+	Pages   []*site.Page
+	More    int // pages of the section not listed
+}
+
+// sideNav returns the window of section's pages around current.
+func sideNav(section, current *site.Page) SideNav {
+	kids := section.Children
+	nav := SideNav{Section: section, Pages: kids}
+	if len(kids) <= sideNavMax {
+		return nav
+	}
+	at := 0
+	for i, k := range kids {
+		if k == current {
+			at = i
+			break
+		}
+	}
+	start := max(0, min(at-sideNavMax/2, len(kids)-sideNavMax))
+	nav.Pages = kids[start : start+sideNavMax]
+	nav.More = len(kids) - sideNavMax
+	return nav
+}
