@@ -11,8 +11,11 @@ import (
 	"path"
 	"reflect"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
@@ -175,13 +178,51 @@ func loadPages(fsys fs.FS, dir string, conv *markdown.Converter, diags *diag.Lis
 		diags.Errorf(dir, 0, "cannot read: %v", err)
 	}
 	sort.Strings(files)
+	// Files are independent: read and parse them on every core. Each file
+	// has its own slot and its own diagnostics, gathered in file order, so
+	// the result is the same as reading them one after another.
+	loaded := make([]*site.Page, len(files))
+	fileDiags := make([]diag.List, len(files))
+	parallel(len(files), func(i int) {
+		loaded[i] = loadPage(fsys, dir, files[i], conv, &fileDiags[i])
+	})
 	pages := make([]*site.Page, 0, len(files))
-	for _, file := range files {
-		if p := loadPage(fsys, dir, file, conv, diags); p != nil {
+	for i, p := range loaded {
+		diags.Merge(&fileDiags[i])
+		if p != nil {
 			pages = append(pages, p)
 		}
 	}
 	return pages
+}
+
+// Workers is the number of files read and parsed at once; 1 reads them one
+// after another. It defaults to the number of CPUs Go may use.
+var Workers = runtime.GOMAXPROCS(0)
+
+// parallel calls f(0) … f(n-1) on up to Workers goroutines.
+func parallel(n int, f func(i int)) {
+	workers := min(Workers, n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func loadPage(fsys fs.FS, dir, file string, conv *markdown.Converter, diags *diag.List) *site.Page {
