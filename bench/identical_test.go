@@ -1,0 +1,75 @@
+package bench
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+	"testing/fstest"
+
+	"github.com/rscp/handbook/bench/corpus"
+	"github.com/rscp/handbook/build"
+	"github.com/rscp/handbook/build/source"
+)
+
+// TestParallelBuildIsIdentical builds a generated site with the source stage
+// reading files one after another and then on several goroutines, and
+// checks that every output file is the same, byte for byte, and that the
+// search index gets the same documents. (The index files themselves are
+// left out: bleve does not write them byte for byte the same even in two
+// sequential builds.)
+func TestParallelBuildIsIdentical(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for _, f := range corpus.New(corpus.Options{Pages: 300}).HandbookFiles() {
+		fsys[f.Path] = &fstest.MapFile{Data: f.Data}
+	}
+	buildWith := func(workers int) *build.Result {
+		t.Helper()
+		defer func(w int) { source.Workers = w }(source.Workers)
+		source.Workers = workers
+		res, err := build.BuildFS(fsys, build.Options{NoSearch: true})
+		if err != nil {
+			t.Fatalf("workers=%d: %v\n%v", workers, err, res.Diags.Sorted())
+		}
+		return res
+	}
+	seq, par := buildWith(1), buildWith(4)
+	if len(seq.Files) != len(par.Files) {
+		t.Fatalf("sequential build has %d files, parallel %d", len(seq.Files), len(par.Files))
+	}
+	if len(seq.Files) < 300 {
+		t.Fatalf("only %d files were built", len(seq.Files))
+	}
+	for i, f := range seq.Files {
+		if f.Path != par.Files[i].Path {
+			t.Fatalf("file %d: %s (sequential) and %s (parallel)", i, f.Path, par.Files[i].Path)
+		}
+		if !bytes.Equal(f.Data, par.Files[i].Data) {
+			t.Errorf("%s differs between the sequential and the parallel build", f.Path)
+		}
+	}
+	if !reflect.DeepEqual(build.SearchDocs(seq.Site), build.SearchDocs(par.Site)) {
+		t.Errorf("the search documents differ between the sequential and the parallel build")
+	}
+	if !reflect.DeepEqual(seq.Diags.Sorted(), par.Diags.Sorted()) {
+		t.Errorf("diagnostics differ:\n%v\n%v", seq.Diags.Sorted(), par.Diags.Sorted())
+	}
+}
+
+// TestCorpusBuildsCleanly checks that a generated site has no errors and
+// no warnings except the missing history of an in-memory build.
+func TestCorpusBuildsCleanly(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for _, f := range corpus.New(corpus.Options{Pages: 120, Seed: 7}).HandbookFiles() {
+		fsys[f.Path] = &fstest.MapFile{Data: f.Data}
+	}
+	res, err := build.BuildFS(fsys, build.Options{NoSearch: true})
+	if err != nil {
+		t.Fatalf("%v\n%v", err, res.Diags.Sorted())
+	}
+	for _, d := range res.Diags.Sorted() {
+		t.Errorf("%s", d)
+	}
+	if got := len(res.Site.Pages); got < 120 {
+		t.Errorf("%d pages built, want at least 120", got)
+	}
+}
