@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"fmt"
 	"net/url"
 	"path"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/markdown"
+	"github.com/yuin/goldmark/ast"
 )
 
 // Input is what the source stage read from the site folder.
@@ -348,6 +350,7 @@ var unsafeScheme = regexp.MustCompile(`(?i)^\s*(javascript|vbscript|data|file):`
 // resolveLinks checks every link of doc and rewrites links between Markdown
 // files into site URLs.
 func (s *Site) resolveLinks(p *Page, doc *markdown.Doc, diags *diag.List) {
+	checkAutoLinks(p, doc, diags)
 	for _, l := range doc.Links {
 		dest := l.Dest
 		switch {
@@ -375,6 +378,23 @@ func (s *Site) resolveLinks(p *Page, doc *markdown.Doc, diags *diag.List) {
 		}
 		l.SetDest(u)
 	}
+}
+
+// checkAutoLinks reports autolinks such as <data:image/png,…>: they are
+// not in doc.Links, and goldmark renders data:image addresses (and, with
+// unsafe_html, javascript: ones) as they are.
+func checkAutoLinks(p *Page, doc *markdown.Doc, diags *diag.List) {
+	if bytes.IndexByte(doc.Source, '<') < 0 {
+		return // every autolink that could be unsafe is written <…>
+	}
+	_ = ast.Walk(doc.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if a, ok := n.(*ast.AutoLink); ok && entering {
+			if dest := string(a.URL(doc.Source)); unsafeScheme.MatchString(dest) {
+				diags.Errorf(p.File, doc.LineOf(n), "link to %q: links may not run code or embed data; link to a web page instead", truncate(dest, 40))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
 }
 
 func (s *Site) resolve(p *Page, dest string, l markdown.Link, diags *diag.List) (*Page, string, bool) {
