@@ -28,6 +28,9 @@ type Options struct {
 	// Now decides which editions are upcoming; the zero value means the
 	// time of the build.
 	Now time.Time
+	// Cache, when set, keeps git-derived work between builds (the dev
+	// server's rebuilds); nil works everything out again.
+	Cache *Cache
 	// NoSearch leaves out the search index (the dev server builds it apart,
 	// so that a one-page edit reloads at once).
 	NoSearch bool
@@ -98,7 +101,7 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	res.Editions = infos(eds)
 	extras := &render.Extras{
 		Editions:       res.Editions,
-		History:        pageHistories(s, hist, res.Diags),
+		History:        pageHistories(s, hist, opts.Cache, res.Diags),
 		HistoryMissing: hist.missing,
 		Notices:        upcomingNotices(eds),
 	}

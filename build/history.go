@@ -42,7 +42,7 @@ func readHistory(siteDir string) *gitHistory {
 // front matter "changes:". The text of every earlier version is read with
 // one git cat-file, and each change gets a word-level diff of the text a
 // reader sees.
-func pageHistories(s *site.Site, h *gitHistory, diags *diag.List) map[*site.Page]*render.PageHistory {
+func pageHistories(s *site.Site, h *gitHistory, cache *Cache, diags *diag.List) map[*site.Page]*render.PageHistory {
 	out := map[*site.Page]*render.PageHistory{}
 	var blobIDs []string
 	for _, p := range s.Pages {
@@ -50,15 +50,18 @@ func pageHistories(s *site.Site, h *gitHistory, diags *diag.List) map[*site.Page
 			blobIDs = append(blobIDs, ch.OldBlob, ch.NewBlob)
 		}
 	}
-	blobs := map[string][]byte{}
-	if len(blobIDs) > 0 {
-		var err error
-		blobs, err = h.log.Blobs(blobIDs)
+	texts, missing := cache.knownTexts(blobIDs)
+	if len(missing) > 0 {
+		blobs, err := h.log.Blobs(missing)
 		if err != nil {
 			diags.Warnf("", 0, "earlier versions of pages could not be read, so page histories have no diffs: %v", err)
 		}
+		read := blobTexts(s.Markdown, blobs)
+		cache.rememberTexts(read)
+		for id, t := range read {
+			texts[id] = t
+		}
 	}
-	texts := blobTexts(s.Markdown, blobs)
 	text := func(id string) (string, bool) {
 		if id == "" {
 			return "", true
@@ -75,9 +78,9 @@ func pageHistories(s *site.Site, h *gitHistory, diags *diag.List) map[*site.Page
 			switch {
 			case !okB || !okA:
 			case u.Added:
-				u.Diff = history.DiffParagraphs(after, after)
+				u.Diff = cache.diffs().Paragraphs(after, after)
 			case before != after:
-				u.Diff = history.DiffParagraphs(before, after)
+				u.Diff = cache.diffs().Paragraphs(before, after)
 			}
 			ph.All = append(ph.All, u)
 		}

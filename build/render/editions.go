@@ -115,7 +115,8 @@ type Comparison struct {
 
 // Compare compares two editions page by page, matching pages by id. Pages
 // the theme adds (accessibility, glossary) are left out.
-func Compare(oldEd, newEd *EditionInfo) *Comparison {
+// Diffs come from cache (which may be nil).
+func Compare(oldEd, newEd *EditionInfo, cache *history.DiffCache) *Comparison {
 	c := &Comparison{Old: oldEd, New: newEd}
 	if oldEd.Site == nil || newEd.Site == nil {
 		return c
@@ -147,7 +148,7 @@ func Compare(oldEd, newEd *EditionInfo) *Comparison {
 		ch := PageChange{ID: op.ID, Old: op, New: np}
 		a, b := PageText(oldEd.Site.Markdown, op), PageText(newEd.Site.Markdown, np)
 		if a != b {
-			ch.Blocks = diffBlocks(history.DiffParagraphs(a, b), 1)
+			ch.Blocks = diffBlocks(cache.Paragraphs(a, b), 1)
 			c.Changed = append(c.Changed, ch)
 		}
 		if op.URL != np.URL {

@@ -86,6 +86,7 @@ type SearchFunc func(res *build.Result) (h http.Handler, close func(), err error
 type Server struct {
 	opts    Options
 	buildFn func(build.Options) (*build.Result, error) // build.Build; tests replace it
+	cache   *build.Cache                               // git-derived work kept between rebuilds
 
 	cur        atomic.Pointer[state]
 	listenAddr atomic.Pointer[string] // set by Run
@@ -140,7 +141,7 @@ func New(opts Options) *Server {
 	if opts.Log == nil {
 		opts.Log = io.Discard
 	}
-	s := &Server{opts: opts, buildFn: build.Build, subs: map[chan uint64]struct{}{}, done: make(chan struct{}), watching: make(chan struct{})}
+	s := &Server{opts: opts, buildFn: build.Build, cache: build.NewCache(), subs: map[chan uint64]struct{}{}, done: make(chan struct{}), watching: make(chan struct{})}
 	s.cur.Store(&state{})
 	return s
 }
@@ -218,7 +219,7 @@ func (s *Server) safeBuild() (res *build.Result, err error) {
 	}()
 	// The search index is built apart (see SearchFunc), so that a one-page
 	// edit reloads without waiting for it.
-	return s.buildFn(build.Options{SiteDir: s.opts.SiteDir, BaseURL: s.opts.BaseURL, Drafts: true, NoSearch: true})
+	return s.buildFn(build.Options{SiteDir: s.opts.SiteDir, BaseURL: s.opts.BaseURL, Drafts: true, NoSearch: true, Cache: s.cache})
 }
 
 func firstLines(b []byte, n int) string {

@@ -1,0 +1,43 @@
+package history
+
+import (
+	"crypto/sha256"
+	"sync"
+)
+
+// DiffCache remembers paragraph diffs, so that the dev server's rebuilds
+// do not diff the same two versions of a page again. A nil *DiffCache
+// diffs every time.
+type DiffCache struct {
+	mu    sync.Mutex
+	diffs map[[2][32]byte][][]Segment
+}
+
+// diffCacheMax bounds the cache; past it, it starts again empty.
+const diffCacheMax = 20000
+
+// NewDiffCache returns an empty cache.
+func NewDiffCache() *DiffCache { return &DiffCache{diffs: map[[2][32]byte][][]Segment{}} }
+
+// Paragraphs is DiffParagraphs, remembered. The segments returned are
+// shared: callers must not change them.
+func (c *DiffCache) Paragraphs(a, b string) [][]Segment {
+	if c == nil {
+		return DiffParagraphs(a, b)
+	}
+	key := [2][32]byte{sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))}
+	c.mu.Lock()
+	d, ok := c.diffs[key]
+	c.mu.Unlock()
+	if ok {
+		return d
+	}
+	d = DiffParagraphs(a, b)
+	c.mu.Lock()
+	if len(c.diffs) >= diffCacheMax {
+		c.diffs = map[[2][32]byte][][]Segment{}
+	}
+	c.diffs[key] = d
+	c.mu.Unlock()
+	return d
+}
