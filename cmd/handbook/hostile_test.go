@@ -21,6 +21,7 @@ const (
 
 // hostileCase is a site made to break the build. want is the exit status;
 // stderr and absent are patterns the output must or must not show.
+// handbook check must give the same exit status and message.
 type hostileCase struct {
 	name   string
 	files  map[string]string
@@ -79,6 +80,8 @@ func hostileCases() []hostileCase {
 			want: 1, stderr: `content/a.md:3: error: field "last_reviewed": "2024-13-45" is not a date`},
 		{name: "javascript link", files: map[string]string{"content/a.md": "Click [here](javascript:alert(1)).\n"},
 			want: 1, stderr: `content/a.md:1: error: link to "javascript:alert\(1\)": links may not run code`},
+		{name: "data autolink", files: map[string]string{"content/a.md": "See <data:image/png;base64,AAAA>.\n"},
+			want: 1, stderr: `content/a.md:1: error: link to "data:image/png;base64,AAAA": links may not run code`},
 		{name: "raw script and event handlers", files: map[string]string{"content/a.md": "<script>alert(1)</script>\n\nHi <img src=x onerror=alert(2)>\n"},
 			want: 0, absent: "<script>alert"},
 		{name: "template error in a theme override", files: map[string]string{
@@ -114,29 +117,12 @@ func TestHostileInputs(t *testing.T) {
 			out := filepath.Join(dir, "public")
 			writeFile(t, filepath.Join(out, "previous.html"), []byte("the last good site"))
 
-			ctx, cancel := context.WithTimeout(context.Background(), hostileTimeout)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, bin, "build", "-s", site, "-o", out)
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			start := time.Now()
-			err := cmd.Run()
-			elapsed := time.Since(start)
-			code := cmd.ProcessState.ExitCode()
-			if ctx.Err() != nil {
-				t.Fatalf("the build took longer than %s", hostileTimeout)
+			r := runBounded(t, bin, "build", "-s", site, "-o", out)
+			if r.code != c.want {
+				t.Fatalf("exit status %d, want %d\nstderr:\n%s", r.code, c.want, r.stderr)
 			}
-			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss*1024 > hostileMaxRSS {
-				t.Errorf("peak memory %d MB, over the %d MB bound", ru.Maxrss>>10, hostileMaxRSS>>20)
-			}
-			if strings.Contains(stderr.String(), "panic:") || strings.Contains(stderr.String(), "goroutine ") {
-				t.Fatalf("the build panicked:\n%s", stderr.String())
-			}
-			if code != c.want {
-				t.Fatalf("exit status %d (%v), want %d\nstderr:\n%s", code, err, c.want, stderr.String())
-			}
-			if c.stderr != "" && !regexp.MustCompile(c.stderr).MatchString(stderr.String()) {
-				t.Errorf("stderr does not match %q:\n%s", c.stderr, stderr.String())
+			if c.stderr != "" && !regexp.MustCompile(c.stderr).MatchString(r.stderr) {
+				t.Errorf("stderr does not match %q:\n%s", c.stderr, r.stderr)
 			}
 			_, previous := os.Stat(filepath.Join(out, "previous.html"))
 			if c.want != 0 && previous != nil {
@@ -151,9 +137,58 @@ func TestHostileInputs(t *testing.T) {
 			if c.absent != "" {
 				assertAbsent(t, out, c.absent)
 			}
-			t.Logf("exit %d in %s", code, elapsed.Round(time.Millisecond))
+			t.Logf("build: exit %d in %s", r.code, r.elapsed.Round(time.Millisecond))
+
+			// handbook check reads the same site: the same verdict, at
+			// the same file and line, and it writes nothing.
+			want, pattern := c.want, c.stderr
+			r = runBounded(t, bin, "check", "-s", site, "--today", "2024-06-01")
+			if r.code != want {
+				t.Fatalf("check: exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, want, r.stdout, r.stderr)
+			}
+			if pattern != "" && !regexp.MustCompile(pattern).MatchString(r.stdout+r.stderr) {
+				t.Errorf("check does not print %q:\nstdout:\n%s\nstderr:\n%s", pattern, r.stdout, r.stderr)
+			}
+			if want == 1 && !regexp.MustCompile(`(?m)^checked \d+ pages?: \d+ errors?|^handbook check: `).MatchString(r.stdout+r.stderr) {
+				t.Errorf("check failed without saying why:\n%s%s", r.stdout, r.stderr)
+			}
+			if stray, _ := filepath.Glob(filepath.Join(dir, "*")); len(stray) != 2 {
+				t.Errorf("check wrote files: %v", stray)
+			}
+			t.Logf("check: exit %d in %s", r.code, r.elapsed.Round(time.Millisecond))
 		})
 	}
+}
+
+// run is what one run of the binary did.
+type run struct {
+	code           int
+	stdout, stderr string
+	elapsed        time.Duration
+}
+
+// runBounded runs the binary with args and fails the test if it panics,
+// runs longer than hostileTimeout or uses more than hostileMaxRSS.
+func runBounded(t *testing.T, bin string, args ...string) run {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), hostileTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	_ = cmd.Run()
+	r := run{code: cmd.ProcessState.ExitCode(), stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(start)}
+	if ctx.Err() != nil {
+		t.Fatalf("handbook %s took longer than %s", args[0], hostileTimeout)
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss*1024 > hostileMaxRSS {
+		t.Errorf("handbook %s: peak memory %d MB, over the %d MB bound", args[0], ru.Maxrss>>10, hostileMaxRSS>>20)
+	}
+	if strings.Contains(r.stderr, "panic:") || strings.Contains(r.stderr, "goroutine ") {
+		t.Fatalf("handbook %s panicked:\n%s", args[0], r.stderr)
+	}
+	return r
 }
 
 // assertAbsent checks the pages a browser would run: the search index
