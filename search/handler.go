@@ -7,6 +7,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -20,7 +21,25 @@ const (
 	pageLimit     = 20   // results on the HTML page
 	suggestLimit  = 8    // results in /search.json
 	searchTimeout = 5 * time.Second
+	// queueWait is how long a search waits for a free slot when
+	// MaxSearches are running, before it is turned away with 503.
+	queueWait = 250 * time.Millisecond
+	// retryAfter is the Retry-After, in seconds, of that 503.
+	retryAfter = "1"
 )
+
+// DefaultMaxSearches is how many searches a handler runs at once unless
+// WithMaxSearches says otherwise: a few per CPU, so that a burst of
+// requests queues briefly instead of starving the server.
+var DefaultMaxSearches = max(8, 4*runtime.GOMAXPROCS(0))
+
+// HandlerOption changes a handler made by NewHandler.
+type HandlerOption func(*handler)
+
+// WithMaxSearches sets how many searches run at once (at least 1).
+func WithMaxSearches(n int) HandlerOption {
+	return func(h *handler) { h.slots = make(chan struct{}, max(n, 1)) }
+}
 
 // NewHandler serves the search pages:
 //
@@ -29,8 +48,14 @@ const (
 //
 // The HTML page works without JavaScript. Errors in what the reader typed give
 // 400 with a message; responses are never cached and nothing is logged.
-func NewHandler(ix *Index, shell []byte) http.Handler {
-	h := &handler{ix: ix}
+// A query string over 2 KB gives 400; when DefaultMaxSearches searches are
+// running and none ends within a quarter of a second, the request gets 503
+// with Retry-After.
+func NewHandler(ix *Index, shell []byte, opts ...HandlerOption) http.Handler {
+	h := &handler{ix: ix, slots: make(chan struct{}, DefaultMaxSearches)}
+	for _, o := range opts {
+		o(h)
+	}
 	before, after, ok := bytes.Cut(shell, []byte(ResultsMarker))
 	if !ok {
 		before, after = []byte(fallbackShellStart), []byte(fallbackShellEnd)
@@ -42,6 +67,37 @@ func NewHandler(ix *Index, shell []byte) http.Handler {
 type handler struct {
 	ix            *Index
 	before, after []byte
+	slots         chan struct{} // one token per running search
+}
+
+// search runs q when a slot is free. ok is false, and the 503 has been
+// written, when the handler is saturated.
+func (h *handler) search(w http.ResponseWriter, r *http.Request, asJSON bool, q Query) (res []Result, ok bool, err error) {
+	select {
+	case h.slots <- struct{}{}:
+	default:
+		t := time.NewTimer(queueWait)
+		defer t.Stop()
+		select {
+		case h.slots <- struct{}{}:
+		case <-t.C:
+			h.busy(w, asJSON, q)
+			return nil, false, nil
+		case <-r.Context().Done():
+			h.busy(w, asJSON, q)
+			return nil, false, nil
+		}
+	}
+	defer func() { <-h.slots }()
+	ctx, cancel := context.WithTimeout(r.Context(), searchTimeout)
+	defer cancel()
+	res, err = h.ix.Search(ctx, q)
+	return res, true, err
+}
+
+func (h *handler) busy(w http.ResponseWriter, asJSON bool, q Query) {
+	w.Header().Set("Retry-After", retryAfter)
+	h.fail(w, asJSON, http.StatusServiceUnavailable, "Search is busy at the moment. Try again in a few seconds.", q.Text, q.Type)
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -81,9 +137,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.page(w, http.StatusOK, pageData{Types: typeOptions(""), Initial: true})
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), searchTimeout)
-	defer cancel()
-	res, err := h.ix.Search(ctx, Query{Text: text, Type: typ, Limit: pageLimit})
+	res, ok, err := h.search(w, r, false, Query{Text: text, Type: typ, Limit: pageLimit})
+	if !ok {
+		return
+	}
 	if err != nil {
 		status, msg := errorStatus(err)
 		h.fail(w, false, status, msg, text, typ)
@@ -93,9 +150,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) serveJSON(w http.ResponseWriter, r *http.Request, text, typ string) {
-	ctx, cancel := context.WithTimeout(r.Context(), searchTimeout)
-	defer cancel()
-	res, err := h.ix.Search(ctx, Query{Text: text, Type: typ, Limit: suggestLimit})
+	res, ok, err := h.search(w, r, true, Query{Text: text, Type: typ, Limit: suggestLimit})
+	if !ok {
+		return
+	}
 	if err != nil {
 		status, msg := errorStatus(err)
 		h.fail(w, true, status, msg, "", "")

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 const testShell = `<!DOCTYPE html><html lang="en-GB"><head><title>Search</title></head><body><main id="main-content"><h1>Search</h1>` +
@@ -189,5 +190,64 @@ func TestHandlerShellWithoutMarker(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/search?q=neglect", nil))
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "hb-search-results") {
 		t.Errorf("fallback page: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestHandlerConcurrencyCap fills every search slot: the next search waits
+// a moment, then gets 503 with Retry-After; the form alone still works;
+// once a slot is free, searches answer again.
+func TestHandlerConcurrencyCap(t *testing.T) {
+	h := NewHandler(sharedIndex(t), []byte(testShell), WithMaxSearches(2)).(*handler)
+	h.slots <- struct{}{}
+	h.slots <- struct{}{}
+	get := func(target string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", target, nil))
+		return rec
+	}
+	for _, target := range []string{"/search?q=escalation", "/search.json?q=escalation"} {
+		start := time.Now()
+		rec := get(target)
+		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+			t.Errorf("%s while saturated: %d, Retry-After %q", target, rec.Code, rec.Header().Get("Retry-After"))
+		}
+		if !strings.Contains(rec.Body.String(), "Search is busy") {
+			t.Errorf("%s while saturated: body %s", target, rec.Body)
+		}
+		if took := time.Since(start); took < queueWait || took > queueWait+2*time.Second {
+			t.Errorf("%s waited %s for a slot, want about %s", target, took, queueWait)
+		}
+	}
+	if rec := get("/search"); rec.Code != 200 {
+		t.Errorf("the empty form needs no slot: %d", rec.Code)
+	}
+	// A search queued while saturated runs as soon as a slot frees.
+	done := make(chan int)
+	go func() { done <- get("/search?q=escalation").Code }()
+	time.Sleep(queueWait / 5)
+	<-h.slots
+	if code := <-done; code != 200 {
+		t.Errorf("queued search: %d, want 200", code)
+	}
+	<-h.slots
+	if rec := get("/search.json?q=escalation"); rec.Code != 200 {
+		t.Errorf("after the burst: %d", rec.Code)
+	}
+	if len(h.slots) != 0 {
+		t.Errorf("%d slots still taken after every search ended", len(h.slots))
+	}
+}
+
+// TestHandlerRefusesLongQueryStrings: the limit is on the raw query string,
+// whatever parameters it holds.
+func TestHandlerRefusesLongQueryStrings(t *testing.T) {
+	for _, target := range []string{
+		"/search?q=neglect&pad=" + strings.Repeat("x", maxRawQuery),
+		"/search.json?" + strings.Repeat("a=1&", maxRawQuery/4+1) + "q=neglect",
+	} {
+		rec := serve(t, "GET", target)
+		if rec.Code != http.StatusBadRequest {
+			t.Errorf("%.40s… (%d bytes): %d, want 400", target, len(target), rec.Code)
+		}
 	}
 }

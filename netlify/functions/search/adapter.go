@@ -26,7 +26,20 @@ type adapter struct {
 	h http.Handler
 }
 
+// Limits on a request event, beyond those of search.NewHandler (a 2 KB
+// query string, a cap on searches at once). Search reads no body.
+const (
+	maxEventBody    = 16 << 10
+	maxEventHeaders = 32 << 10 // bytes of header names and values
+)
+
 func (a *adapter) serve(ctx context.Context, ev events.APIGatewayProxyRequest) events.APIGatewayProxyResponse {
+	if len(ev.Body) > maxEventBody {
+		return plain(http.StatusRequestEntityTooLarge, "Request too large\n")
+	}
+	if headerBytes(ev) > maxEventHeaders {
+		return plain(http.StatusRequestHeaderFieldsTooLarge, "Request headers too large\n")
+	}
 	req, err := toHTTPRequest(ctx, ev)
 	if err != nil {
 		return events.APIGatewayProxyResponse{
@@ -38,6 +51,27 @@ func (a *adapter) serve(ctx context.Context, ev events.APIGatewayProxyRequest) e
 	rec := newRecorder()
 	a.h.ServeHTTP(rec, req)
 	return rec.response()
+}
+
+func plain(status int, body string) events.APIGatewayProxyResponse {
+	return events.APIGatewayProxyResponse{
+		StatusCode: status,
+		Headers:    map[string]string{"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"},
+		Body:       body,
+	}
+}
+
+func headerBytes(ev events.APIGatewayProxyRequest) int {
+	n := 0
+	for k, v := range ev.Headers {
+		n += len(k) + len(v)
+	}
+	for k, vs := range ev.MultiValueHeaders {
+		for _, v := range vs {
+			n += len(k) + len(v)
+		}
+	}
+	return n
 }
 
 // toHTTPRequest converts a Lambda proxy event into a GET-style request for

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -155,4 +156,52 @@ func TestConfigUnpacksEmbeddedIndex(t *testing.T) {
 	if _, _, err := c.open(); err == nil {
 		t.Error("open without any index succeeded")
 	}
+}
+
+// TestAdapterLimits: a body or headers over the limits are refused before
+// the handler runs; a long query string gets the handler's 400.
+func TestAdapterLimits(t *testing.T) {
+	a := newTestAdapter(t)
+	big := strings.Repeat("x", maxEventBody+1)
+	tests := []struct {
+		name   string
+		ev     events.APIGatewayProxyRequest
+		status int
+	}{
+		{"large body", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/search", Body: big, QueryStringParameters: map[string]string{"q": "CSE"}}, 413},
+		{"large header", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/search", Headers: map[string]string{"X-Pad": strings.Repeat("h", maxEventHeaders)}}, 431},
+		{"many headers", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/search", MultiValueHeaders: map[string][]string{"X-Pad": manyValues(2000, 20)}}, 431},
+		{"many parameters", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/search.json", MultiValueQueryStringParameters: map[string][]string{"q": {"CSE"}, "p": manyValues(1000, 3)}}, 400},
+		{"body within the limit", events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/search", Body: "x", QueryStringParameters: map[string]string{"q": "CSE"}}, 200},
+	}
+	for _, tt := range tests {
+		resp := a.serve(context.Background(), tt.ev)
+		if resp.StatusCode != tt.status {
+			t.Errorf("%s: %d, want %d", tt.name, resp.StatusCode, tt.status)
+		}
+		if resp.Headers["Cache-Control"] != "no-store" {
+			t.Errorf("%s: Cache-Control %q", tt.name, resp.Headers["Cache-Control"])
+		}
+	}
+}
+
+// TestAdapterPassesBusy: the handler's 503 when it is saturated reaches
+// Netlify with its Retry-After.
+func TestAdapterPassesBusy(t *testing.T) {
+	a := &adapter{h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})}
+	resp := a.serve(context.Background(), events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/search", QueryStringParameters: map[string]string{"q": "x"}})
+	if resp.StatusCode != 503 || resp.Headers["Retry-After"] != "1" {
+		t.Errorf("%d %v", resp.StatusCode, resp.Headers)
+	}
+}
+
+func manyValues(n, size int) []string {
+	vs := make([]string, n)
+	for i := range vs {
+		vs[i] = strings.Repeat("v", size)
+	}
+	return vs
 }
