@@ -28,6 +28,7 @@ const (
 	maxSubscribers = 64       // open event streams (browser tabs)
 	maxPanelItems  = 50       // errors listed in the panel
 	maxBody        = 64 << 10 // request body bytes read
+	maxInFlight    = 256      // requests answered at once, event streams apart
 	heartbeat      = 25 * time.Second
 )
 
@@ -39,7 +40,11 @@ const csp = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-u
 var reloadScript []byte
 
 // HTTPServer returns an http.Server for s with bounded header sizes and
-// timeouts. Event streams lift their own write deadline.
+// timeouts: a client that sends its headers too slowly, or holds an idle
+// connection, is cut off. Event streams lift their own write deadline.
+// ServeHTTP answers at most maxInFlight requests at once (503 with
+// Retry-After beyond that), reads at most maxBody bytes of a body, and
+// search requests have the search handler's own limits.
 func (s *Server) HTTPServer() *http.Server {
 	return &http.Server{
 		Handler:           s,
@@ -66,6 +71,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.hostAllowed(r) {
 		http.Error(w, "this preview answers only to localhost", http.StatusForbidden)
 		return
+	}
+	if r.URL.Path != EventsPath {
+		select {
+		case s.inFlight <- struct{}{}:
+			defer func() { <-s.inFlight }()
+		default:
+			h.Set("Retry-After", "1")
+			http.Error(w, "the preview is busy: try again in a moment", http.StatusServiceUnavailable)
+			return
+		}
 	}
 	switch r.URL.Path {
 	case ReloadScriptPath:

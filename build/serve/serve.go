@@ -94,6 +94,8 @@ type Server struct {
 	buildMu sync.Mutex // one build at a time
 	gen     uint64     // guarded by buildMu
 
+	inFlight chan struct{} // one token per request being answered
+
 	subsMu sync.Mutex
 	subs   map[chan uint64]struct{}
 	done   chan struct{} // closed when the server stops
@@ -141,7 +143,8 @@ func New(opts Options) *Server {
 	if opts.Log == nil {
 		opts.Log = io.Discard
 	}
-	s := &Server{opts: opts, buildFn: build.Build, cache: build.NewCache(), subs: map[chan uint64]struct{}{}, done: make(chan struct{}), watching: make(chan struct{})}
+	s := &Server{opts: opts, buildFn: build.Build, cache: build.NewCache(), subs: map[chan uint64]struct{}{}, done: make(chan struct{}), watching: make(chan struct{}),
+		inFlight: make(chan struct{}, maxInFlight)}
 	s.cur.Store(&state{})
 	return s
 }
