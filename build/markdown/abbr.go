@@ -98,9 +98,9 @@ func findAcronym(value []byte, g Glossary, seen map[string]bool) (start, end int
 		for j < len(value) && isWord(value[j]) {
 			j++
 		}
-		word := string(value[i:j])
-		if !seen[word] && hasUpper(word) {
-			if title, href, ok := g.Expand(word); ok {
+		// Most words are not acronyms: test the bytes before making a string.
+		if w := value[i:j]; hasUpper(w) && !seen[string(w)] {
+			if title, href, ok := g.Expand(string(w)); ok {
 				return i, j, title, href
 			}
 		}
@@ -109,7 +109,8 @@ func findAcronym(value []byte, g Glossary, seen map[string]bool) (start, end int
 	return -1, -1, "", ""
 }
 
-func hasUpper(w string) bool {
+// hasUpper reports whether w has at least two upper-case ASCII letters.
+func hasUpper(w []byte) bool {
 	n := 0
 	for i := 0; i < len(w); i++ {
 		if w[i] >= 'A' && w[i] <= 'Z' {
