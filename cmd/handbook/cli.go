@@ -77,7 +77,26 @@ func (m *Main) build(ctx context.Context, args []string) int {
 		return 2
 	}
 	start := time.Now()
-	res, err := build.Build(build.Options{SiteDir: *siteDir, BaseURL: *baseURL, Drafts: *drafts})
+	// Ctrl+C stops the build at once: nothing has been written yet. The
+	// build goroutine is abandoned when the command returns.
+	type built struct {
+		res *build.Result
+		err error
+	}
+	done := make(chan built, 1)
+	go func() {
+		res, err := build.Build(build.Options{SiteDir: *siteDir, BaseURL: *baseURL, Drafts: *drafts})
+		done <- built{res, err}
+	}()
+	var res *build.Result
+	var err error
+	select {
+	case <-ctx.Done():
+		fmt.Fprintf(m.Stderr, "build interrupted: %s was not changed\n", *outDir)
+		return 1
+	case b := <-done:
+		res, err = b.res, b.err
+	}
 	if res != nil {
 		m.printDiags(res.Diags)
 	}
@@ -93,6 +112,8 @@ func (m *Main) build(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "build interrupted: %s was not changed\n", *outDir)
 		return 1
 	}
+	// Once writing has begun it finishes: the new site replaces the old
+	// whole, and a Ctrl+C meanwhile waits for it.
 	if err := res.Write(*outDir); err != nil {
 		fmt.Fprintf(m.Stderr, "handbook build: %v\n", err)
 		return 1
