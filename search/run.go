@@ -11,8 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Query is one search.
@@ -48,6 +48,12 @@ type plan struct {
 	not     []query.Query
 	marks   map[string]bool // stems to mark
 	fuzzy   []string        // lower-cased words allowed one typo
+	near    map[string]bool // indexed words within one edit of a fuzzy word
+
+	// Bodies have no term positions (see newMapping): a phrase matches a
+	// body by all its words, and hits are then checked against the text.
+	phrases    [][]phraseTok // every record must contain these (AND mode)
+	notPhrases [][]phraseTok // no record may contain these
 }
 
 // Search runs q and returns at most q.Limit pages, best first, one per page.
@@ -118,25 +124,45 @@ func (ix *Index) run(ctx context.Context, p *plan, filters []query.Query, all bo
 		bq.AddFilter(f)
 	}
 	size := limit*4 + 16
-	req := bleve.NewSearchRequestOptions(bq, size, 0, false)
-	req.SortBy([]string{"-_score", "_id"})
-	sr, err := ix.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, err
+	check := all && len(p.phrases) > 0 || len(p.notPhrases) > 0
+	if check {
+		size = max(size, 100)
 	}
-	// Group by page: keep the best hit of each page.
 	best := map[string]int{}
 	var out []hit
-	for _, h := range sr.Hits {
-		page, _, _ := strings.Cut(h.ID, "#")
-		if i, ok := best[page]; ok {
-			if h.Score > out[i].score {
-				out[i] = hit{h.ID, h.Score}
-			}
-			continue
+	for from := 0; ; from += size {
+		req := bleve.NewSearchRequestOptions(bq, size, from, false)
+		req.SortBy([]string{"-_score", "_id"})
+		sr, err := ix.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, err
 		}
-		best[page] = len(out)
-		out = append(out, hit{h.ID, h.Score})
+		// Group by page: keep the best hit of each page.
+		for _, h := range sr.Hits {
+			if check {
+				ok, err := ix.phrasesHold(p, h.ID, all)
+				if err != nil {
+					return nil, err
+				}
+				if !ok {
+					continue
+				}
+			}
+			page, _, _ := strings.Cut(h.ID, "#")
+			if i, ok := best[page]; ok {
+				if h.Score > out[i].score {
+					out[i] = hit{h.ID, h.Score}
+				}
+				continue
+			}
+			best[page] = len(out)
+			out = append(out, hit{h.ID, h.Score})
+		}
+		// Hits that failed the phrase check leave room: read on, up to
+		// maxChecked hits.
+		if !check || len(out) >= limit || len(sr.Hits) < size || from+size >= maxChecked {
+			break
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
 	if len(out) > limit {
@@ -145,29 +171,115 @@ func (ix *Index) run(ctx context.Context, p *plan, filters []query.Query, all bo
 	return out, nil
 }
 
+// maxChecked caps the hits read for a query whose phrases are checked
+// against the text.
+const maxChecked = 1000
+
+// phrasesHold reports whether record id contains every phrase of the query
+// (when all is set) and none of the excluded ones.
+func (ix *Index) phrasesHold(p *plan, id string, all bool) (bool, error) {
+	b, rec, err := ix.side.record(id)
+	if err != nil {
+		return false, fmt.Errorf("search: load %s: %w", id, err)
+	}
+	texts := recordTexts(b, rec)
+	has := func(pt []phraseTok) bool {
+		for _, t := range texts {
+			if containsPhrase(ix.text, t, pt) {
+				return true
+			}
+		}
+		return false
+	}
+	if all {
+		for _, pt := range p.phrases {
+			if !has(pt) {
+				return false, nil
+			}
+		}
+	}
+	for _, pt := range p.notPhrases {
+		if has(pt) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// recordTexts returns the texts record rec of b was indexed from.
+func recordTexts(b *block, rec int) []string {
+	if rec > 0 {
+		s := b.secs[rec-1]
+		return []string{b.title, s.heading, s.text}
+	}
+	_, rest := splitSections(b.body, b.secs)
+	return []string{b.title, b.summary, rest}
+}
+
+// phraseTok is one term of an analysed phrase, at its position relative to
+// the first (stop words leave gaps, as in bleve's phrase queries).
+type phraseTok struct {
+	term string
+	pos  int
+}
+
+func phraseToks(an analysis.Analyzer, text string) []phraseTok {
+	toks := an.Analyze([]byte(text))
+	out := make([]phraseTok, 0, len(toks))
+	for _, t := range toks {
+		out = append(out, phraseTok{string(t.Term), t.Position - toks[0].Position})
+	}
+	return out
+}
+
+// containsPhrase reports whether text, analysed, has the terms of pt at
+// the same relative positions.
+func containsPhrase(an analysis.Analyzer, text string, pt []phraseTok) bool {
+	if len(pt) == 0 {
+		return false
+	}
+	toks := an.Analyze([]byte(text))
+	if len(toks) == 0 {
+		return false
+	}
+	at := make(map[int]string, len(toks))
+	for _, t := range toks {
+		at[t.Position] = string(t.Term)
+	}
+	for _, t := range toks {
+		if string(t.Term) != pt[0].term {
+			continue
+		}
+		ok := true
+		for _, q := range pt[1:] {
+			if at[t.Position+q.pos] != q.term {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
 func (ix *Index) results(hits []hit, p *plan) ([]Result, error) {
 	out := make([]Result, 0, len(hits))
 	for _, h := range hits {
-		doc, err := ix.idx.Document(h.id)
+		b, rec, err := ix.side.record(h.id)
 		if err != nil {
 			return nil, fmt.Errorf("search: load %s: %w", h.id, err)
 		}
-		if doc == nil {
-			continue
+		r := Result{URL: b.url, Title: b.title, Type: b.typ, Score: h.score}
+		body := b.body
+		if rec > 0 {
+			s := b.secs[rec-1]
+			r.URL = b.url + "#" + s.anchor
+			r.Title = b.title + ": " + s.heading
+			body = s.text
 		}
-		f := map[string]string{}
-		doc.VisitFields(func(fl index.Field) {
-			switch fl.Name() {
-			case fURL, fTitle, fPTitle, fHeading, fSummary, fBody, fType:
-				f[fl.Name()] = string(fl.Value())
-			}
-		})
-		r := Result{URL: f[fURL], Title: f[fTitle], Type: f[fType], Score: h.score}
-		if page, anchor, ok := strings.Cut(h.id, "#"); ok {
-			r.URL = page + "#" + anchor
-			r.Title = f[fPTitle] + ": " + f[fHeading]
-		}
-		r.Snippet = ix.snippet(f[fBody], f[fSummary], p)
+		r.Snippet = ix.snippet(body, b.summary, p)
 		out = append(out, r)
 	}
 	return out, nil
@@ -176,7 +288,7 @@ func (ix *Index) results(hits []hit, p *plan) ([]Result, error) {
 // plan turns the parsed query into one clause per word (or glossary term,
 // phrase or level), each matching on every text field.
 func (ix *Index) plan(pq parsedQuery) *plan {
-	p := &plan{marks: map[string]bool{}}
+	p := &plan{marks: map[string]bool{}, near: map[string]bool{}}
 
 	// Analyse the plain words, keeping which word each stem came from.
 	type tok struct{ stem, word string }
@@ -205,32 +317,33 @@ func (ix *Index) plan(pq parsedQuery) *plan {
 			return termQ(field, t.stem, boost)
 		})
 		if lw := strings.ToLower(t.word); ix.wantFuzzy(lw) {
-			fq := bleve.NewFuzzyQuery(lw)
-			fq.SetField(fWords)
-			fq.SetFuzziness(1)
-			fq.SetBoost(boostFuzzy)
-			alts = append(alts, fq)
+			alts = append(alts, ix.fuzzyQueries(p, lw, t.stem)...)
 			p.fuzzy = append(p.fuzzy, lw)
 		}
 		p.clauses = append(p.clauses, bleve.NewDisjunctionQuery(alts...))
 	}
 
 	for _, ph := range pq.phrases {
-		st := stems(ix.text, ph)
-		if len(st) == 0 {
+		pt := phraseToks(ix.text, ph)
+		if len(pt) == 0 {
 			continue
 		}
-		for _, s := range st {
-			p.marks[s] = true
+		for _, t := range pt {
+			p.marks[t.term] = true
 		}
-		p.clauses = append(p.clauses, ix.phraseClause(ph, 1))
+		if len(pt) > 1 {
+			p.phrases = append(p.phrases, pt)
+		}
+		p.clauses = append(p.clauses, ix.phraseClause(ph, pt, 1))
 	}
 
 	if pq.level > 0 {
 		n := strconv.Itoa(pq.level)
 		p.marks["level"] = true
 		p.marks[n] = true
-		alts := []query.Query{termQ(fLevel, n, boostLevelField), ix.phraseClause("level "+n, 1)}
+		// "level N" in text: both words in a body (not checked for
+		// adjacency: the level field decides the ranking).
+		alts := []query.Query{termQ(fLevel, n, boostLevelField), ix.phraseClause("level "+n, phraseToks(ix.text, "level "+n), 1)}
 		p.clauses = append(p.clauses, bleve.NewDisjunctionQuery(alts...))
 	}
 
@@ -242,8 +355,20 @@ func (ix *Index) plan(pq parsedQuery) *plan {
 		}
 	}
 	for _, ph := range pq.notPhrases {
-		if len(stems(ix.text, ph)) > 0 {
-			p.not = append(p.not, ix.phraseClause(ph, 1))
+		pt := phraseToks(ix.text, ph)
+		switch {
+		case len(pt) == 1:
+			p.not = append(p.not, ix.fieldQueries(func(field string, boost float64) query.Query {
+				return termQ(field, pt[0].term, 1)
+			})...)
+		case len(pt) > 1:
+			// Short fields by position here; bodies when the hits are checked.
+			for _, f := range textFields {
+				if f.name != fBody {
+					p.not = append(p.not, phraseQ(f.name, ph, 1))
+				}
+			}
+			p.notPhrases = append(p.notPhrases, pt)
 		}
 	}
 	return p
@@ -289,14 +414,34 @@ func (ix *Index) synonymClause(p *plan, g, v int) query.Query {
 	return bleve.NewDisjunctionQuery(alts...)
 }
 
-func (ix *Index) phraseClause(text string, boost float64) query.Query {
-	return bleve.NewDisjunctionQuery(ix.fieldQueries(func(field string, b float64) query.Query {
-		q := bleve.NewMatchPhraseQuery(text)
-		q.SetField(field)
-		q.Analyzer = analyzerText
-		q.SetBoost(b * boost)
-		return q
-	})...)
+// phraseClause matches the phrase text (analysed to pt) by position in the
+// short fields, and by all its words in the body.
+func (ix *Index) phraseClause(text string, pt []phraseTok, boost float64) query.Query {
+	var alts []query.Query
+	for _, f := range textFields {
+		if f.name != fBody {
+			alts = append(alts, phraseQ(f.name, text, f.boost*boost))
+			continue
+		}
+		terms := make([]query.Query, 0, len(pt))
+		for _, t := range pt {
+			terms = append(terms, termQ(fBody, t.term, f.boost*boost))
+		}
+		if len(terms) == 1 {
+			alts = append(alts, terms[0])
+		} else {
+			alts = append(alts, bleve.NewConjunctionQuery(terms...))
+		}
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+func phraseQ(field, text string, boost float64) query.Query {
+	q := bleve.NewMatchPhraseQuery(text)
+	q.SetField(field)
+	q.Analyzer = analyzerText
+	q.SetBoost(boost)
+	return q
 }
 
 func (ix *Index) fieldQueries(mk func(field string, boost float64) query.Query) []query.Query {
@@ -318,13 +463,28 @@ func (ix *Index) wantFuzzy(w string) bool {
 			return false
 		}
 	}
-	d, err := ix.idx.FieldDictRange(fWords, []byte(w), []byte(w))
-	if err != nil {
-		return true
+	return !ix.side.hasWord(w)
+}
+
+// fuzzyQueries matches the indexed words within one edit of w (a typo) at
+// boostFuzzy: each such word's stem on every text field, so exact matches
+// always rank first. stem is w's own stem, already searched.
+func (ix *Index) fuzzyQueries(p *plan, w, stem string) []query.Query {
+	var out []query.Query
+	done := map[string]bool{stem: true}
+	for _, nw := range ix.side.near(w) {
+		p.near[nw] = true
+		for _, s := range stems(ix.text, nw) {
+			if done[s] {
+				continue
+			}
+			done[s] = true
+			out = append(out, ix.fieldQueries(func(field string, boost float64) query.Query {
+				return termQ(field, s, boost*boostFuzzy)
+			})...)
+		}
 	}
-	defer func() { _ = d.Close() }()
-	e, err := d.Next()
-	return err != nil || e == nil || e.Term != w
+	return out
 }
 
 func termQ(field, term string, boost float64) query.Query {

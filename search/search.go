@@ -17,15 +17,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/keyword" // registers "keyword"
-	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/simple"  // registers "simple"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/en"          // registers "en"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -72,25 +72,23 @@ var Types = []struct{ Value, Label string }{
 // Field names. A page record has the page URL as ID; a section record has
 // URL#anchor.
 const (
-	fURL      = "url"     // page URL (stored)
-	fTitle    = "title"   // page title (page docs)
-	fPTitle   = "ptitle"  // page title on section docs (low boost)
-	fHeading  = "heading" // this section's heading (section docs)
-	fSummary  = "summary"
-	fBody     = "body"
-	fWords    = "words" // unstemmed, lower-cased words: the typo dictionary
+	fTitle    = "title"   // page title (page records)
+	fPTitle   = "ptitle"  // page title on section records (low boost)
+	fHeading  = "heading" // this section's heading (section records)
+	fSummary  = "summary" // page records
+	fBody     = "body"    // page records: headings and text outside sections; section records: the section's text
 	fType     = "type"
 	fAudience = "audience"
 	fLevel    = "level"
 	fSection  = "section"
 	fVersion  = "version"
 
-	analyzerText  = "en"
-	analyzerWords = "simple"
+	analyzerText = "en"
 
 	synonymsFile = "handbook-synonyms.json"
-	batchSize    = 2000 // records per segment written by the builder
+	batchSize    = 4000 // records per segment written by the builder
 	mergeMax     = 16   // segments merged at a time by the builder
+	chunkPages   = 32   // pages analysed per unit of work
 )
 
 // textFields are the stemmed full-text fields with their query-time boosts.
@@ -105,54 +103,38 @@ var textFields = []struct {
 	{fBody, 1},
 }
 
-// newMapping returns the index mapping. Text fields use the English analyzer
-// (stemming, stop words) and keep term vectors, which phrase queries need for
-// positions; keyword fields keep none. Doc values are off everywhere: nothing
-// sorts or facets on a field, and they would only add size.
+// newMapping describes the index for queries: which analyzer each field
+// uses. Build analyses the records itself (see prepare.go) with the same
+// analyzers; nothing is stored but the record ID, no field has doc values.
 func newMapping() *mapping.IndexMappingImpl {
-	text := func(store bool) *mapping.FieldMapping {
+	text := func(vectors bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = analyzerText
-		f.Store = store
-		f.IncludeTermVectors = true
+		f.Store = false
+		f.IncludeTermVectors = vectors
 		f.IncludeInAll = false
 		f.DocValues = false
 		return f
 	}
-	keyword := func(store bool) *mapping.FieldMapping {
+	keyword := func() *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
-		f.Store = store
+		f.Store = false
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
 		f.DocValues = false
 		return f
 	}
-	words := bleve.NewTextFieldMapping()
-	words.Analyzer = analyzerWords
-	words.Store = false
-	words.IncludeTermVectors = false
-	words.IncludeInAll = false
-	words.DocValues = false
-	stored := bleve.NewTextFieldMapping()
-	stored.Index = false
-	stored.Store = true
-	stored.IncludeTermVectors = false
-	stored.IncludeInAll = false
-	stored.DocValues = false
-
 	dm := bleve.NewDocumentStaticMapping()
-	dm.AddFieldMappingsAt(fURL, stored)
 	dm.AddFieldMappingsAt(fTitle, text(true))
 	dm.AddFieldMappingsAt(fPTitle, text(true))
 	dm.AddFieldMappingsAt(fHeading, text(true))
 	dm.AddFieldMappingsAt(fSummary, text(true))
-	dm.AddFieldMappingsAt(fBody, text(true))
-	dm.AddFieldMappingsAt(fWords, words)
-	dm.AddFieldMappingsAt(fType, keyword(true))
-	dm.AddFieldMappingsAt(fAudience, keyword(false))
-	dm.AddFieldMappingsAt(fLevel, keyword(false))
-	dm.AddFieldMappingsAt(fSection, keyword(false))
-	dm.AddFieldMappingsAt(fVersion, keyword(false))
+	dm.AddFieldMappingsAt(fBody, text(bodyVectors != 0))
+	for _, k := range []string{fType, fAudience, fLevel, fSection, fVersion} {
+		dm.AddFieldMappingsAt(k, keyword())
+	}
+	all := bleve.NewDocumentDisabledMapping()
+	dm.AddSubDocumentMapping("_all", all)
 
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = dm
@@ -166,8 +148,12 @@ func newMapping() *mapping.IndexMappingImpl {
 }
 
 // Build writes a fresh index of docs at dir, which must not exist or be empty.
-// The result is one compact segment whose size depends only on the input.
-// Synonyms are stored beside the index and used by every later query.
+// The result is one compact segment plus the text files results are shown
+// from. Synonyms are stored beside the index and used by every later query.
+//
+// Pages are analysed on every core (GOMAXPROCS workers, in chunks of
+// chunkPages) while bleve's offline builder writes the analysed records, in
+// URL order, on one goroutine.
 func Build(dir string, docs []Doc, syns []Synonym) (err error) {
 	if entries, rerr := os.ReadDir(dir); rerr == nil && len(entries) > 0 {
 		return fmt.Errorf("search: build: %s is not empty", dir)
@@ -194,86 +180,107 @@ func Build(dir string, docs []Doc, syns []Synonym) (err error) {
 		seen[d.URL] = true
 	}
 
-	// bleve's offline builder writes segments straight to disk, merges them
-	// into one segment at Close and writes the root with a single snapshot:
-	// no background merger or persister, so nothing is left half-merged.
 	tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(dir)), ".hb-search-build-")
 	if err != nil {
 		return fmt.Errorf("search: build: %w", err)
 	}
 	defer func() { _ = os.RemoveAll(tmp) }()
-	bld, err := bleve.NewBuilder(dir, newMapping(), map[string]any{
+	m := newMapping()
+	cfg := map[string]any{
 		"batchSize":       batchSize,
 		"mergeMax":        mergeMax,
 		"buildPathPrefix": tmp,
-	})
+	}
+	// bleve.NewBuilder writes index_meta.json and puts the mapping and the
+	// store path into cfg; its own builder is not used (it would map and
+	// analyse each record again): scorch's takes the analysed records.
+	if _, err := bleve.NewBuilder(dir, m, cfg); err != nil {
+		return fmt.Errorf("search: build: %w", err)
+	}
+	bld, err := scorch.NewBuilder(cfg)
 	if err != nil {
 		return fmt.Errorf("search: build: %w", err)
 	}
+	an := m.AnalyzerNamed(analyzerText)
+	if an == nil {
+		return fmt.Errorf("search: build: analyzer %q missing", analyzerText)
+	}
+
 	ordered := make([]Doc, len(docs))
 	copy(ordered, docs)
 	sort.Slice(ordered, func(i, j int) bool { return ordered[i].URL < ordered[j].URL })
-	for _, d := range ordered {
-		for _, r := range records(d) {
-			if err := bld.Index(r.id, r.fields); err != nil {
-				_ = bld.Close()
-				return fmt.Errorf("search: build: %s: %w", r.id, err)
+
+	// Analyse chunks of pages in parallel; index them in order.
+	type chunk struct {
+		pages []prepared
+		words map[string]struct{}
+		done  chan struct{}
+	}
+	chunks := make([]*chunk, (len(ordered)+chunkPages-1)/chunkPages)
+	for i := range chunks {
+		chunks[i] = &chunk{done: make(chan struct{})}
+	}
+	work := make(chan int)
+	stop := make(chan struct{})
+	defer close(stop)
+	workers := runtime.GOMAXPROCS(0)
+	for w := 0; w < workers; w++ {
+		go func() {
+			p := &preparer{an: an}
+			for i := range work {
+				c := chunks[i]
+				p.words = map[string]struct{}{}
+				end := min((i+1)*chunkPages, len(ordered))
+				for _, d := range ordered[i*chunkPages : end] {
+					c.pages = append(c.pages, p.page(d))
+				}
+				c.words = p.words
+				close(c.done)
 			}
+		}()
+	}
+	go func() {
+		defer close(work)
+		for i := range chunks {
+			select {
+			case work <- i:
+			case <-stop:
+				return
+			}
+		}
+	}()
+
+	blocks := make([][]byte, 0, len(ordered))
+	var ids []idEntry
+	words := map[string]struct{}{}
+	for _, c := range chunks {
+		<-c.done
+		for _, pg := range c.pages {
+			for r, doc := range pg.docs {
+				if err := bld.Index(doc); err != nil {
+					_ = bld.Close()
+					return fmt.Errorf("search: build: %s: %w", doc.id, err)
+				}
+				ids = append(ids, idEntry{id: pg.recs[r], block: len(blocks), rec: r})
+			}
+			blocks = append(blocks, pg.block)
+		}
+		c.pages = nil
+		for w := range c.words {
+			words[w] = struct{}{}
 		}
 	}
 	if err := bld.Close(); err != nil {
 		return fmt.Errorf("search: build: %w", err)
 	}
+	wordList := make([]string, 0, len(words))
+	for w := range words {
+		wordList = append(wordList, w)
+	}
+	if err := writeSideFiles(dir, blocks, ids, wordList); err != nil {
+		return fmt.Errorf("search: build: %w", err)
+	}
 	return writeSynonyms(filepath.Join(dir, synonymsFile), syns)
-}
-
-type record struct {
-	id     string
-	fields map[string]any
-}
-
-// records returns the page record and then one record per section.
-func records(d Doc) []record {
-	common := func() map[string]any {
-		r := map[string]any{
-			fURL:     d.URL,
-			fType:    d.Type,
-			fSection: d.Section,
-			fVersion: d.Version,
-		}
-		if len(d.Audience) > 0 {
-			r[fAudience] = d.Audience
-		}
-		return r
-	}
-	out := make([]record, 0, 1+len(d.Headings))
-	seen := map[string]bool{d.URL: true}
-	page := common()
-	page[fTitle] = d.Title
-	page[fSummary] = d.Summary
-	page[fBody] = d.Body
-	page[fWords] = d.Title + "\n" + d.Summary + "\n" + d.Body
-	if d.Level != 0 {
-		page[fLevel] = strconv.Itoa(d.Level)
-	}
-	out = append(out, record{d.URL, page})
-	for _, h := range d.Headings {
-		if h.Anchor == "" {
-			continue
-		}
-		id := d.URL + "#" + h.Anchor
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		s := common()
-		s[fPTitle] = d.Title
-		s[fHeading] = h.Text
-		s[fBody] = h.Body
-		s[fWords] = h.Text + "\n" + h.Body
-		out = append(out, record{id, s})
-	}
-	return out
 }
 
 func writeSynonyms(path string, syns []Synonym) error {
@@ -298,7 +305,7 @@ func writeSynonyms(path string, syns []Synonym) error {
 type Index struct {
 	idx      bleve.Index
 	text     analysis.Analyzer // stemming analyzer of the text fields
-	words    analysis.Analyzer // plain analyzer of the typo dictionary
+	side     *sideFiles        // what results show, and the typo dictionary
 	thes     *thesaurus
 	typeSet  map[string]bool
 	maxLimit int
@@ -327,17 +334,22 @@ func Open(dir string) (*Index, error) {
 		_ = idx.Close()
 		return nil, fmt.Errorf("search: open %s: synonyms: %w", dir, err)
 	}
+	side, err := openSideFiles(dir)
+	if err != nil {
+		_ = idx.Close()
+		return nil, fmt.Errorf("search: open %s: %w", dir, err)
+	}
 	m := idx.Mapping()
 	ix := &Index{
 		idx:      idx,
 		text:     m.AnalyzerNamed(analyzerText),
-		words:    m.AnalyzerNamed(analyzerWords),
+		side:     side,
 		typeSet:  map[string]bool{},
 		maxLimit: 50,
 	}
-	if ix.text == nil || ix.words == nil {
-		_ = idx.Close()
-		return nil, fmt.Errorf("search: open %s: analyzers missing", dir)
+	if ix.text == nil {
+		_ = ix.Close()
+		return nil, fmt.Errorf("search: open %s: analyzer missing", dir)
 	}
 	for _, t := range Types {
 		ix.typeSet[t.Value] = true
@@ -351,5 +363,9 @@ func (ix *Index) Close() error {
 	if ix == nil || ix.idx == nil {
 		return nil
 	}
-	return ix.idx.Close()
+	err := ix.idx.Close()
+	if serr := ix.side.close(); err == nil {
+		err = serr
+	}
+	return err
 }

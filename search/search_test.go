@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -492,6 +493,52 @@ func TestAcronymsThatStemAlike(t *testing.T) {
 		}
 		if len(res) == 0 || pageOf(res[0].URL) != want {
 			t.Errorf("%q: top result %v, want %s", q, urls(res), want)
+		}
+	}
+}
+
+// TestPhrasesInBodies: bodies are indexed without positions, so a quoted
+// phrase is checked against the text. Words in another order, or apart,
+// must not match it; excluded phrases drop only records that contain them.
+func TestPhrasesInBodies(t *testing.T) {
+	docs := []Doc{
+		{URL: "/adjacent/", Title: "One", Type: "page", Body: "Offer a return interview within 72 hours."},
+		{URL: "/reversed/", Title: "Two", Type: "page", Body: "After the interview, the return home is planned."},
+		{URL: "/apart/", Title: "Three", Type: "page", Body: "The return of the child and a later interview."},
+		{URL: "/stop/", Title: "Four", Type: "page", Body: "Children in care of the authority. Children and care."},
+		{URL: "/section/", Title: "Five", Type: "page", Body: "Intro.\nReturn\nNothing here about it.",
+			Headings: []Heading{{Anchor: "s", Text: "Return", Body: "Nothing here about it."}}},
+		{URL: "/section2/", Title: "Six", Type: "page", Body: "Intro.\nVisits\nA return interview is offered.",
+			Headings: []Heading{{Anchor: "visits", Text: "Visits", Body: "A return interview is offered."}}},
+	}
+	dir := filepath.Join(t.TempDir(), "ix")
+	if err := Build(dir, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{`"return interview"`, []string{"/adjacent/", "/section2/#visits"}},
+		{`"interview return"`, nil},
+		{`"children in care"`, []string{"/stop/"}},
+		{`interview -"return interview"`, []string{"/apart/", "/reversed/"}},
+		{`return -"return home"`, []string{"/adjacent/", "/apart/", "/section/#s", "/section2/#visits"}},
+	}
+	for _, tt := range tests {
+		res, err := ix.Search(context.Background(), Query{Text: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := urls(res)
+		sort.Strings(got)
+		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("%s: got %v, want %v", tt.q, got, tt.want)
 		}
 	}
 }

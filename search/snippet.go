@@ -65,7 +65,11 @@ func (ix *Index) findMarks(text string, p *plan) []span {
 		ok := p.marks[string(t.Term)]
 		if !ok && len(p.fuzzy) > 0 {
 			w := strings.ToLower(text[t.Start:t.End])
+			ok = p.near[w]
 			for _, f := range p.fuzzy {
+				if ok {
+					break
+				}
 				if withinOneEdit(w, f) {
 					ok = true
 					break

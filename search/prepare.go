@@ -1,0 +1,195 @@
+package search
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// preDoc is a record analysed before it reaches bleve's offline builder.
+// The builder analyses the documents it is given on one goroutine; handing it
+// documents whose fields are already analysed (Analyze is a no-op) lets the
+// analysis run on every core while the builder writes segments.
+type preDoc struct {
+	id     string
+	fields []index.Field
+	plain  uint64
+}
+
+func (d *preDoc) ID() string                                 { return d.id }
+func (d *preDoc) Size() int                                  { return len(d.id) + int(d.plain) }
+func (d *preDoc) VisitFields(v index.FieldVisitor)           { visitAll(d.fields, v) }
+func (d *preDoc) VisitComposite(index.CompositeFieldVisitor) {}
+func (d *preDoc) HasComposite() bool                         { return false }
+func (d *preDoc) NumPlainTextBytes() uint64                  { return d.plain }
+func (d *preDoc) AddIDField()                                {} // added, analysed, by prepare
+func (d *preDoc) StoredFieldsBytes() uint64                  { return uint64(len(d.id)) }
+func (d *preDoc) Indexed() bool                              { return true }
+func visitAll(fs []index.Field, v index.FieldVisitor) {
+	for _, f := range fs {
+		v(f)
+	}
+}
+
+// preField is an analysed field that stores nothing.
+type preField struct {
+	name   string
+	opts   index.FieldIndexingOptions
+	length int
+	freqs  index.TokenFrequencies
+	plain  uint64
+}
+
+func (f *preField) Name() string                                     { return f.name }
+func (f *preField) Value() []byte                                    { return nil }
+func (f *preField) ArrayPositions() []uint64                         { return nil }
+func (f *preField) EncodedFieldType() byte                           { return 't' }
+func (f *preField) Analyze()                                         {}
+func (f *preField) Options() index.FieldIndexingOptions              { return f.opts }
+func (f *preField) AnalyzedLength() int                              { return f.length }
+func (f *preField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
+func (f *preField) NumPlainTextBytes() uint64                        { return f.plain }
+
+// Indexing options. Term vectors (positions) are kept where phrase queries
+// need them; see newMapping.
+const (
+	optsShort   = index.IndexField | index.IncludeTermVectors // title, heading, summary, ptitle
+	optsBody    = index.IndexField | bodyVectors
+	optsKeyword = index.IndexField
+)
+
+// bodyVectors: term positions in bodies, for "quoted phrases" and "level N".
+const bodyVectors = index.FieldIndexingOptions(0)
+
+// preparer turns pages into analysed records, a text block and words.
+type preparer struct {
+	an    analysis.Analyzer
+	words map[string]struct{}
+	buf   bytes.Buffer
+}
+
+type prepared struct {
+	docs  []*preDoc
+	block []byte // compressed
+	recs  []string
+}
+
+func (p *preparer) text(name, text string, opts index.FieldIndexingOptions) index.Field {
+	toks := p.an.Analyze([]byte(text))
+	for _, t := range toks {
+		addWords(p.words, text[t.Start:t.End])
+	}
+	return &preField{name: name, opts: opts, length: len(toks),
+		freqs: analysis.TokenFrequency(toks, nil, opts), plain: uint64(len(text))}
+}
+
+func keywordField(name, value string) index.Field {
+	tf := &index.TokenFreq{Term: []byte(value)}
+	tf.SetFrequency(1)
+	return &preField{name: name, opts: optsKeyword, length: 1, plain: uint64(len(value)),
+		freqs: index.TokenFrequencies{value: tf}}
+}
+
+func idField(id string) index.Field {
+	f := document.NewTextFieldCustom("_id", nil, []byte(id), index.IndexField|index.StoreField, nil)
+	f.Analyze()
+	return f
+}
+
+// page analyses one page: its page record (title, summary and the text
+// outside the indexed sections) and one record per section (page title,
+// heading, text). Each piece of body text is indexed once.
+func (p *preparer) page(d Doc) prepared {
+	common := func(fs []index.Field) []index.Field {
+		fs = append(fs, keywordField(fType, d.Type))
+		if d.Section != "" {
+			fs = append(fs, keywordField(fSection, d.Section))
+		}
+		if d.Version != "" {
+			fs = append(fs, keywordField(fVersion, d.Version))
+		}
+		for _, a := range d.Audience {
+			if a != "" {
+				fs = append(fs, keywordField(fAudience, a))
+			}
+		}
+		return fs
+	}
+
+	// Sections with an anchor, in order, and where their text is in the body.
+	b := &block{url: d.URL, title: d.Title, typ: d.Type, summary: d.Summary, body: d.Body}
+	seen := map[string]bool{}
+	for _, h := range d.Headings {
+		if h.Anchor == "" || seen[h.Anchor] || len(b.secs) >= maxRecs {
+			continue
+		}
+		seen[h.Anchor] = true
+		b.secs = append(b.secs, secText{anchor: h.Anchor, heading: h.Text, text: h.Body})
+	}
+	spans, rest := splitSections(d.Body, b.secs)
+
+	out := prepared{recs: make([]string, 0, 1+len(b.secs))}
+	pf := []index.Field{idField(d.URL),
+		p.text(fTitle, d.Title, optsShort),
+		p.text(fSummary, d.Summary, optsShort),
+		p.text(fBody, rest, optsBody),
+	}
+	if d.Level != 0 {
+		pf = append(pf, keywordField(fLevel, strconv.Itoa(d.Level)))
+	}
+	out.docs = append(out.docs, &preDoc{id: d.URL, fields: common(pf), plain: uint64(len(d.Title) + len(d.Summary) + len(d.Body))})
+	out.recs = append(out.recs, d.URL)
+	var ptitle index.Field
+	for _, s := range b.secs {
+		id := d.URL + "#" + s.anchor
+		if ptitle == nil {
+			ptitle = p.text(fPTitle, d.Title, optsShort)
+		}
+		sf := []index.Field{idField(id), ptitle,
+			p.text(fHeading, s.heading, optsShort),
+			p.text(fBody, s.text, optsBody),
+		}
+		out.docs = append(out.docs, &preDoc{id: id, fields: common(sf), plain: uint64(len(s.heading) + len(s.text))})
+		out.recs = append(out.recs, id)
+	}
+
+	p.buf.Reset()
+	encodeBlock(&p.buf, b, spans)
+	out.block = compress(p.buf.Bytes())
+	return out
+}
+
+// splitSections finds each section's text in body, in order (a span of -1,
+// -1 when it is not there), and returns the rest of the body: the text of the
+// page record. A section's heading, just before its text, goes with the
+// section. Open calls it again to check phrases in page records.
+func splitSections(body string, secs []secText) (spans [][2]int, rest string) {
+	var b strings.Builder
+	cursor := 0
+	spans = make([][2]int, len(secs))
+	for i, s := range secs {
+		spans[i] = [2]int{-1, -1}
+		if s.text == "" {
+			spans[i] = [2]int{cursor, cursor}
+			continue
+		}
+		j := strings.Index(body[cursor:], s.text)
+		if j < 0 {
+			continue
+		}
+		spans[i] = [2]int{cursor + j, cursor + j + len(s.text)}
+		before := body[cursor : cursor+j]
+		if k := strings.LastIndex(before, s.heading); k >= 0 && s.heading != "" {
+			before = before[:k]
+		}
+		b.WriteString(before)
+		b.WriteByte('\n')
+		cursor = spans[i][1]
+	}
+	b.WriteString(body[cursor:])
+	return spans, b.String()
+}

@@ -1,0 +1,377 @@
+package search
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/blevesearch/vellum"
+	"github.com/blevesearch/vellum/levenshtein"
+)
+
+// The bleve index holds no stored text and no term vectors on page bodies:
+// it only finds records. What a result shows (title, type, snippet) comes
+// from three small files beside it, in the same folder:
+//
+//	handbook-text.bin  one flate-compressed block per page: URL, title, type,
+//	                   summary, body, and each section's anchor, heading and
+//	                   text (as a span of the body when it is one)
+//	handbook-ids.fst   record ID → block offset and record number (a vellum FST)
+//	handbook-words.fst every lower-cased word of the indexed text (a vellum FST):
+//	                   the dictionary typo'd words are corrected against
+const (
+	textFile  = "handbook-text.bin"
+	idsFile   = "handbook-ids.fst"
+	wordsFile = "handbook-words.fst"
+
+	textMagic = "HBTEXT1\n"
+	recBits   = 16 // low bits of an ids value: record number within the page
+	maxRecs   = 1<<recBits - 1
+)
+
+// block is one page as stored in handbook-text.bin.
+type block struct {
+	url, title, typ, summary, body string
+	secs                           []secText
+}
+
+type secText struct {
+	anchor, heading, text string
+}
+
+// encodeBlock serialises b (uncompressed). A section whose text is a span of
+// the body at or after the previous section is stored as that span.
+func encodeBlock(buf *bytes.Buffer, b *block, spans [][2]int) {
+	var tmp [binary.MaxVarintLen64]byte
+	putU := func(v int) { buf.Write(tmp[:binary.PutUvarint(tmp[:], uint64(v))]) }
+	putS := func(s string) { putU(len(s)); buf.WriteString(s) }
+	putS(b.url)
+	putS(b.title)
+	putS(b.typ)
+	putS(b.summary)
+	putS(b.body)
+	putU(len(b.secs))
+	for i, s := range b.secs {
+		putS(s.anchor)
+		putS(s.heading)
+		if sp := spans[i]; sp[0] >= 0 {
+			putU(0)
+			putU(sp[0])
+			putU(sp[1] - sp[0])
+		} else {
+			putU(1)
+			putS(s.text)
+		}
+	}
+}
+
+var errCorrupt = errors.New("search: text file is corrupt")
+
+func decodeBlock(data []byte) (*block, error) {
+	r := bytes.NewReader(data)
+	getU := func() (int, error) {
+		v, err := binary.ReadUvarint(r)
+		if err != nil || v > uint64(len(data)) {
+			return 0, errCorrupt
+		}
+		return int(v), nil
+	}
+	getS := func() (string, error) {
+		n, err := getU()
+		if err != nil || n > r.Len() {
+			return "", errCorrupt
+		}
+		off := len(data) - r.Len()
+		_, _ = r.Seek(int64(n), io.SeekCurrent)
+		return string(data[off : off+n]), nil
+	}
+	b := &block{}
+	for _, p := range []*string{&b.url, &b.title, &b.typ, &b.summary, &b.body} {
+		s, err := getS()
+		if err != nil {
+			return nil, err
+		}
+		*p = s
+	}
+	n, err := getU()
+	if err != nil {
+		return nil, err
+	}
+	b.secs = make([]secText, n)
+	for i := range b.secs {
+		s := &b.secs[i]
+		if s.anchor, err = getS(); err != nil {
+			return nil, err
+		}
+		if s.heading, err = getS(); err != nil {
+			return nil, err
+		}
+		kind, err := getU()
+		if err != nil {
+			return nil, err
+		}
+		if kind == 0 {
+			off, err1 := getU()
+			l, err2 := getU()
+			if err1 != nil || err2 != nil || off+l > len(b.body) {
+				return nil, errCorrupt
+			}
+			s.text = b.body[off : off+l]
+		} else if s.text, err = getS(); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+var flateWriters = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(nil, flate.DefaultCompression)
+	return w
+}}
+
+// compress returns the flate stream of data.
+func compress(data []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(data)/3 + 64)
+	w := flateWriters.Get().(*flate.Writer)
+	w.Reset(&out)
+	_, _ = w.Write(data)
+	_ = w.Close()
+	flateWriters.Put(w)
+	return out.Bytes()
+}
+
+// writeSideFiles writes the text blocks (already compressed, in page order),
+// the record IDs and the word dictionary into dir.
+func writeSideFiles(dir string, blocks [][]byte, ids []idEntry, words []string) error {
+	// Text: magic, then each block as uvarint length + bytes.
+	f, err := os.Create(filepath.Join(dir, textFile))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString(textMagic)
+	offsets := make([]uint64, len(blocks))
+	var tmp [binary.MaxVarintLen64]byte
+	for i, b := range blocks {
+		offsets[i] = uint64(buf.Len())
+		buf.Write(tmp[:binary.PutUvarint(tmp[:], uint64(len(b)))])
+		buf.Write(b)
+	}
+	if _, err := f.Write(buf.Bytes()); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+
+	sort.Slice(ids, func(i, j int) bool { return ids[i].id < ids[j].id })
+	if err := writeFST(filepath.Join(dir, idsFile), len(ids), func(insert func(string, uint64) error) error {
+		for _, e := range ids {
+			if err := insert(e.id, offsets[e.block]<<recBits|uint64(e.rec)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	sort.Strings(words)
+	return writeFST(filepath.Join(dir, wordsFile), len(words), func(insert func(string, uint64) error) error {
+		for i, w := range words {
+			if i > 0 && words[i-1] == w {
+				continue
+			}
+			if err := insert(w, 0); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+type idEntry struct {
+	id    string
+	block int // page number, in build order
+	rec   int // 0 = page record, i+1 = section i of the block
+}
+
+func writeFST(path string, n int, fill func(insert func(string, uint64) error) error) error {
+	var buf bytes.Buffer
+	b, err := vellum.New(&buf, nil)
+	if err != nil {
+		return err
+	}
+	if err := fill(func(k string, v uint64) error { return b.Insert([]byte(k), v) }); err != nil {
+		return err
+	}
+	if err := b.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+// sideFiles is the read side of the three files.
+type sideFiles struct {
+	text  *os.File
+	size  int64
+	ids   *vellum.FST
+	words *vellum.FST
+}
+
+func openSideFiles(dir string) (*sideFiles, error) {
+	s := &sideFiles{}
+	var err error
+	if s.ids, err = loadFST(filepath.Join(dir, idsFile)); err != nil {
+		return nil, err
+	}
+	if s.words, err = loadFST(filepath.Join(dir, wordsFile)); err != nil {
+		return nil, err
+	}
+	if s.text, err = os.Open(filepath.Join(dir, textFile)); err != nil {
+		return nil, err
+	}
+	magic := make([]byte, len(textMagic))
+	if _, err := s.text.ReadAt(magic, 0); err != nil || string(magic) != textMagic {
+		_ = s.text.Close()
+		return nil, fmt.Errorf("%s: not a handbook text file", textFile)
+	}
+	info, err := s.text.Stat()
+	if err != nil {
+		_ = s.text.Close()
+		return nil, err
+	}
+	s.size = info.Size()
+	return s, nil
+}
+
+func loadFST(path string) (*vellum.FST, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return vellum.Load(data)
+}
+
+func (s *sideFiles) close() error {
+	if s == nil || s.text == nil {
+		return nil
+	}
+	return s.text.Close()
+}
+
+// record returns the page block holding record id and the record's number
+// in it (0 = the page, i+1 = section i).
+func (s *sideFiles) record(id string) (*block, int, error) {
+	v, ok, err := s.ids.Get([]byte(id))
+	if err != nil {
+		return nil, 0, err
+	}
+	if !ok {
+		return nil, 0, fmt.Errorf("search: no text for %q", id)
+	}
+	off, rec := int64(v>>recBits), int(v&maxRecs)
+	var head [binary.MaxVarintLen64]byte
+	n, err := s.text.ReadAt(head[:], off)
+	if n == 0 && err != nil {
+		return nil, 0, err
+	}
+	l, k := binary.Uvarint(head[:n])
+	if k <= 0 || int64(l) > s.size-off {
+		return nil, 0, errCorrupt
+	}
+	comp := make([]byte, l)
+	if _, err := s.text.ReadAt(comp, off+int64(k)); err != nil {
+		return nil, 0, err
+	}
+	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(comp)))
+	if err != nil {
+		return nil, 0, errCorrupt
+	}
+	b, err := decodeBlock(raw)
+	if err != nil {
+		return nil, 0, err
+	}
+	if rec > len(b.secs) {
+		return nil, 0, errCorrupt
+	}
+	return b, rec, nil
+}
+
+// hasWord reports whether w (lower case) occurs in the indexed text.
+func (s *sideFiles) hasWord(w string) bool {
+	_, ok, err := s.words.Get([]byte(w))
+	return ok && err == nil
+}
+
+var (
+	levOnce sync.Once
+	levB    *levenshtein.LevenshteinAutomatonBuilder
+	levErr  error
+)
+
+// maxFuzzyWords caps how many dictionary words one typo'd word expands to.
+const maxFuzzyWords = 64
+
+// near returns the dictionary words within one edit of w (an insertion,
+// deletion, substitution or transposition of neighbours), in order.
+func (s *sideFiles) near(w string) []string {
+	levOnce.Do(func() { levB, levErr = levenshtein.NewLevenshteinAutomatonBuilder(1, true) })
+	if levErr != nil {
+		return nil
+	}
+	dfa, err := levB.BuildDfa(w, 1)
+	if err != nil {
+		return nil
+	}
+	it, err := s.words.Search(dfa, nil, nil)
+	var out []string
+	for err == nil && len(out) < maxFuzzyWords {
+		k, _ := it.Current()
+		out = append(out, string(k))
+		err = it.Next()
+	}
+	return out
+}
+
+// addWords adds to set the lower-cased runs of letters in s.
+func addWords(set map[string]struct{}, s string) {
+	start := -1
+	for i, r := range s {
+		letter := isLetter(r)
+		if letter && start < 0 {
+			start = i
+		}
+		if !letter && start >= 0 {
+			addWord(set, s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		addWord(set, s[start:])
+	}
+}
+
+func addWord(set map[string]struct{}, w string) {
+	if len(w) > 64 {
+		return
+	}
+	set[strings.ToLower(w)] = struct{}{}
+}
+
+func isLetter(r rune) bool {
+	if r < 0x80 {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+	}
+	return unicode.IsLetter(r)
+}
