@@ -57,7 +57,14 @@ func WriteDir(dir string, files []File) error {
 		os.RemoveAll(tmp)
 		return err
 	}
-	// Move the old site aside, move the new one in, then delete the old.
+	// Swap the new site in, in one step where the system can, so that a
+	// build killed at this moment still leaves a whole site at dir; tmp
+	// then holds the old site.
+	if _, err := os.Stat(dir); err == nil && exchange(tmp, dir) == nil {
+		return os.RemoveAll(tmp)
+	}
+	// Otherwise move the old site aside, move the new one in, then delete
+	// the old.
 	var old string
 	if _, err := os.Stat(dir); err == nil {
 		old = tmp + ".old"
