@@ -2,12 +2,21 @@ package search
 
 import (
 	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+	zapv17 "github.com/blevesearch/zapx/v17"
 )
 
 // preDoc is a record analysed before it reaches bleve's offline builder.
@@ -81,7 +90,9 @@ type prepared struct {
 func (p *preparer) text(name, text string, opts index.FieldIndexingOptions) index.Field {
 	toks := p.an.Analyze([]byte(text))
 	for _, t := range toks {
-		addWords(p.words, text[t.Start:t.End])
+		if t.End-t.Start >= minFuzzyLen-1 {
+			addWords(p.words, text[t.Start:t.End])
+		}
 	}
 	return &preField{name: name, opts: opts, length: len(toks),
 		freqs: analysis.TokenFrequency(toks, nil, opts), plain: uint64(len(text))}
@@ -192,4 +203,109 @@ func splitSections(body string, secs []secText) (spans [][2]int, rest string) {
 	}
 	b.WriteString(body[cursor:])
 	return spans, b.String()
+}
+
+// unit is a run of pages analysed and written as one segment.
+type unit struct {
+	blocks [][]byte            // compressed text blocks, one per page
+	ids    []idEntry           // block numbers relative to this unit
+	words  map[string]struct{} // lower-cased words
+	seg    string              // path of the segment file
+	err    error
+}
+
+var zapPlugin = &zapv17.ZapPlugin{}
+
+// buildUnit analyses pages and writes their records, in order, as the
+// segment at path.
+func buildUnit(an analysis.Analyzer, pages []Doc, path string) *unit {
+	p := &preparer{an: an, words: map[string]struct{}{}}
+	u := &unit{seg: path, words: p.words, blocks: make([][]byte, 0, len(pages))}
+	var docs []index.Document
+	for _, d := range pages {
+		pg := p.page(d)
+		for r, doc := range pg.docs {
+			docs = append(docs, doc)
+			u.ids = append(u.ids, idEntry{id: pg.recs[r], block: len(u.blocks), rec: r})
+		}
+		u.blocks = append(u.blocks, pg.block)
+	}
+	seg, _, err := zapPlugin.New(docs)
+	if err != nil {
+		u.err = err
+		return u
+	}
+	defer func() { _ = seg.Close() }()
+	sp, ok := seg.(segment.UnpersistedSegment)
+	if !ok {
+		u.err = fmt.Errorf("segment %T cannot be written", seg)
+		return u
+	}
+	u.err = sp.Persist(path)
+	return u
+}
+
+// writeIndex merges the units' segments, in order, into one, and makes dir
+// a bleve index of it. bleve's offline builder writes index_meta.json and
+// store/root.bolt (one snapshot naming store/000000000002.zap, the segment
+// type and version, and the mapping: no counts or statistics of the
+// segment) for a placeholder record; the merged segment then takes the
+// placeholder segment's place. TestBuildDeterministic and every search test
+// open the result.
+func writeIndex(dir, tmp string, m *mapping.IndexMappingImpl, units []*unit) error {
+	merged := filepath.Join(tmp, "merged.zap")
+	switch len(units) {
+	case 0:
+		seg, _, err := zapPlugin.New(nil)
+		if err != nil {
+			return err
+		}
+		err = seg.(segment.UnpersistedSegment).Persist(merged)
+		_ = seg.Close()
+		if err != nil {
+			return err
+		}
+	case 1:
+		merged = units[0].seg
+	default:
+		segs := make([]segment.Segment, 0, len(units))
+		defer func() {
+			for _, s := range segs {
+				_ = s.Close()
+			}
+		}()
+		for _, u := range units {
+			s, err := zapPlugin.Open(u.seg)
+			if err != nil {
+				return err
+			}
+			segs = append(segs, s)
+		}
+		if _, _, err := zapPlugin.Merge(segs, make([]*roaring.Bitmap, len(segs)), merged, nil, nil); err != nil {
+			return fmt.Errorf("merge: %w", err)
+		}
+	}
+
+	cfg := map[string]any{
+		"buildPathPrefix":     tmp,
+		"forceSegmentType":    zapPlugin.Type(),
+		"forceSegmentVersion": int(zapPlugin.Version()),
+	}
+	// bleve.NewBuilder writes index_meta.json and puts the mapping and the
+	// store path into cfg; scorch's builder writes the root.
+	if _, err := bleve.NewBuilder(dir, m, cfg); err != nil {
+		return err
+	}
+	bld, err := scorch.NewBuilder(cfg)
+	if err != nil {
+		return err
+	}
+	if err := bld.Index(&preDoc{id: "_", fields: []index.Field{idField("_")}}); err != nil {
+		_ = bld.Close()
+		return err
+	}
+	if err := bld.Close(); err != nil {
+		return err
+	}
+	return os.Rename(merged, filepath.Join(dir, "store", "000000000002.zap"))
 }

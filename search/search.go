@@ -20,12 +20,12 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/keyword" // registers "keyword"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/en"          // registers "en"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -86,9 +86,7 @@ const (
 	analyzerText = "en"
 
 	synonymsFile = "handbook-synonyms.json"
-	batchSize    = 4000 // records per segment written by the builder
-	mergeMax     = 16   // segments merged at a time by the builder
-	chunkPages   = 32   // pages analysed per unit of work
+	unitPages    = 250 // pages analysed and written as one segment by one goroutine
 )
 
 // textFields are the stemmed full-text fields with their query-time boosts.
@@ -151,9 +149,9 @@ func newMapping() *mapping.IndexMappingImpl {
 // The result is one compact segment plus the text files results are shown
 // from. Synonyms are stored beside the index and used by every later query.
 //
-// Pages are analysed on every core (GOMAXPROCS workers, in chunks of
-// chunkPages) while bleve's offline builder writes the analysed records, in
-// URL order, on one goroutine.
+// The work is split into units of unitPages pages (in URL order), each
+// analysed and written as a segment by one of GOMAXPROCS goroutines; the
+// segments are then merged, in order, into one (see writeIndex).
 func Build(dir string, docs []Doc, syns []Synonym) (err error) {
 	if entries, rerr := os.ReadDir(dir); rerr == nil && len(entries) > 0 {
 		return fmt.Errorf("search: build: %s is not empty", dir)
@@ -186,21 +184,6 @@ func Build(dir string, docs []Doc, syns []Synonym) (err error) {
 	}
 	defer func() { _ = os.RemoveAll(tmp) }()
 	m := newMapping()
-	cfg := map[string]any{
-		"batchSize":       batchSize,
-		"mergeMax":        mergeMax,
-		"buildPathPrefix": tmp,
-	}
-	// bleve.NewBuilder writes index_meta.json and puts the mapping and the
-	// store path into cfg; its own builder is not used (it would map and
-	// analyse each record again): scorch's takes the analysed records.
-	if _, err := bleve.NewBuilder(dir, m, cfg); err != nil {
-		return fmt.Errorf("search: build: %w", err)
-	}
-	bld, err := scorch.NewBuilder(cfg)
-	if err != nil {
-		return fmt.Errorf("search: build: %w", err)
-	}
 	an := m.AnalyzerNamed(analyzerText)
 	if an == nil {
 		return fmt.Errorf("search: build: analyzer %q missing", analyzerText)
@@ -210,68 +193,48 @@ func Build(dir string, docs []Doc, syns []Synonym) (err error) {
 	copy(ordered, docs)
 	sort.Slice(ordered, func(i, j int) bool { return ordered[i].URL < ordered[j].URL })
 
-	// Analyse chunks of pages in parallel; index them in order.
-	type chunk struct {
-		pages []prepared
-		words map[string]struct{}
-		done  chan struct{}
-	}
-	chunks := make([]*chunk, (len(ordered)+chunkPages-1)/chunkPages)
-	for i := range chunks {
-		chunks[i] = &chunk{done: make(chan struct{})}
-	}
+	// Units of unitPages pages, in URL order, are analysed and written as
+	// segments on every core, then merged in order into one segment. The
+	// units do not depend on the number of cores, so neither does the index.
+	units := make([]*unit, (len(ordered)+unitPages-1)/unitPages)
 	work := make(chan int)
-	stop := make(chan struct{})
-	defer close(stop)
-	workers := runtime.GOMAXPROCS(0)
-	for w := 0; w < workers; w++ {
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(units)); w++ {
+		wg.Add(1)
 		go func() {
-			p := &preparer{an: an}
+			defer wg.Done()
 			for i := range work {
-				c := chunks[i]
-				p.words = map[string]struct{}{}
-				end := min((i+1)*chunkPages, len(ordered))
-				for _, d := range ordered[i*chunkPages : end] {
-					c.pages = append(c.pages, p.page(d))
-				}
-				c.words = p.words
-				close(c.done)
+				end := min((i+1)*unitPages, len(ordered))
+				units[i] = buildUnit(an, ordered[i*unitPages:end], filepath.Join(tmp, fmt.Sprintf("unit-%06d.zap", i)))
 			}
 		}()
 	}
-	go func() {
-		defer close(work)
-		for i := range chunks {
-			select {
-			case work <- i:
-			case <-stop:
-				return
-			}
-		}
-	}()
-
-	blocks := make([][]byte, 0, len(ordered))
-	var ids []idEntry
-	words := map[string]struct{}{}
-	for _, c := range chunks {
-		<-c.done
-		for _, pg := range c.pages {
-			for r, doc := range pg.docs {
-				if err := bld.Index(doc); err != nil {
-					_ = bld.Close()
-					return fmt.Errorf("search: build: %s: %w", doc.id, err)
-				}
-				ids = append(ids, idEntry{id: pg.recs[r], block: len(blocks), rec: r})
-			}
-			blocks = append(blocks, pg.block)
-		}
-		c.pages = nil
-		for w := range c.words {
-			words[w] = struct{}{}
+	for i := range units {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for _, u := range units {
+		if u.err != nil {
+			return fmt.Errorf("search: build: %w", u.err)
 		}
 	}
-	if err := bld.Close(); err != nil {
+	if err := writeIndex(dir, tmp, m, units); err != nil {
 		return fmt.Errorf("search: build: %w", err)
+	}
+
+	var blocks [][]byte
+	var ids []idEntry
+	words := map[string]struct{}{}
+	for _, u := range units {
+		for _, e := range u.ids {
+			e.block += len(blocks)
+			ids = append(ids, e)
+		}
+		blocks = append(blocks, u.blocks...)
+		for w := range u.words {
+			words[w] = struct{}{}
+		}
 	}
 	wordList := make([]string, 0, len(words))
 	for w := range words {

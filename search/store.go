@@ -134,7 +134,7 @@ func decodeBlock(data []byte) (*block, error) {
 }
 
 var flateWriters = sync.Pool{New: func() any {
-	w, _ := flate.NewWriter(nil, flate.DefaultCompression)
+	w, _ := flate.NewWriter(nil, flateLevel)
 	return w
 }}
 
@@ -363,10 +363,15 @@ func addWords(set map[string]struct{}, s string) {
 }
 
 func addWord(set map[string]struct{}, w string) {
-	if len(w) > 64 {
+	// Typo tolerance needs words of 4 letters and more: a query word has 5
+	// or more, and a word within one edit of it at least 4.
+	if len(w) < minFuzzyLen-1 || len(w) > 64 {
 		return
 	}
-	set[strings.ToLower(w)] = struct{}{}
+	lw := strings.ToLower(w)
+	if _, ok := set[lw]; !ok {
+		set[strings.Clone(lw)] = struct{}{}
+	}
 }
 
 func isLetter(r rune) bool {
@@ -375,3 +380,7 @@ func isLetter(r rune) bool {
 	}
 	return unicode.IsLetter(r)
 }
+
+// flateLevel: level 4 compresses the text about as well as the default (6)
+// for 2-4 KB blocks, in about two thirds of the time.
+const flateLevel = 4
