@@ -24,7 +24,9 @@ func Commit(dir string) error {
 		{"add", "-A"},
 		{"commit", "-q", "-m", "Generated corpus"},
 	} {
-		cmd := exec.Command("git", args...)
+		// No automatic "git gc" in the background: it would compete
+		// with the build being timed.
+		cmd := exec.Command("git", append([]string{"-c", "gc.auto=0"}, args...)...)
 		cmd.Dir = dir
 		cmd.Env = env
 		if out, err := cmd.CombinedOutput(); err != nil {
