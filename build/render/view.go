@@ -80,6 +80,33 @@ func (v *View) ChangeBlocks() []DiffBlock {
 	return diffBlocks(v.Change.Diff, 1)
 }
 
+// BrowsingSafelyID is the id of the page that explains what quick exit
+// does not do (it does not erase the browsing history) and how to browse
+// privately. Pages with quick exit link to it when the site has it.
+const BrowsingSafelyID = "browsing-safely"
+
+// BrowsingSafelyURL links the page with the id BrowsingSafelyID: this
+// edition's, else the current edition's. It is empty when the site has no
+// such page, and on that page itself.
+func (v *View) BrowsingSafelyURL() string {
+	if v.Page.ID == BrowsingSafelyID {
+		return ""
+	}
+	if p := v.Site.ByID[BrowsingSafelyID]; p != nil && !p.Withdrawn() {
+		return v.Site.Link(p.URL)
+	}
+	if v.Extras != nil {
+		for _, e := range v.Extras.Editions {
+			if e.Current && e.Site != nil && e.Site != v.Site {
+				if p := e.Site.ByID[BrowsingSafelyID]; p != nil && !p.Withdrawn() {
+					return e.Site.Link(p.URL)
+				}
+			}
+		}
+	}
+	return ""
+}
+
 // AmendmentsURL links the site's amendments page.
 func (v *View) AmendmentsURL() string {
 	s := v.Site
@@ -264,6 +291,18 @@ func baseFuncs(t *Theme) template.FuncMap {
 			markdown.WriteContactCard(&b, s.ContactInfo(c))
 			return template.HTML(b.String())
 		},
+		"contactInfo": func(s *site.Site, id string) *markdown.ContactInfo {
+			c := s.Contact[id]
+			if c == nil {
+				return nil
+			}
+			info := s.ContactInfo(c)
+			return &info
+		},
+		// html/template drops comments written in a template, so the
+		// search page's marker (search.ResultsMarker, where the search
+		// handler puts the form and results) comes from here.
+		"searchResultsMarker": func() template.HTML { return "<!-- handbook:search-results -->" },
 		"domains": site.Domains,
 		"sideNav": sideNav,
 		"add":     func(a, b int) int { return a + b },
