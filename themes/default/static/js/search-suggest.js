@@ -64,8 +64,7 @@ function enhance (input) {
   const n = ++uid
   const listId = `hb-suggest-list-${n}`
   const wrapper = document.createElement('div')
-  wrapper.className = 'hb-suggest'
-  wrapper.style.position = 'relative'
+  wrapper.className = 'hb-suggest' // the theme's CSS positions the list
 
   const list = document.createElement('ul')
   list.id = listId
@@ -136,16 +135,20 @@ function enhance (input) {
     options = []
     active = -1
     input.removeAttribute('aria-activedescendant')
+    results = results.filter((r) => { // only pages of this site
+      try { return new URL(r.url, window.location.href).origin === window.location.origin } catch { return false }
+    })
     results.forEach((r, i) => {
       const li = document.createElement('li')
       li.id = `${listId}-opt-${i}`
       li.className = 'hb-suggest__option'
       li.setAttribute('role', 'option')
       li.setAttribute('aria-selected', 'false')
-      const a = document.createElement('a')
-      a.className = 'govuk-link hb-suggest__link'
-      a.href = r.url
-      a.tabIndex = -1
+      // An option's content is presentational (ARIA): no link inside it.
+      // The option itself goes to the page, by Enter or a click.
+      li.dataset.href = new URL(r.url, window.location.href).href
+      const a = document.createElement('span')
+      a.className = 'hb-suggest__link'
       a.textContent = r.title
       const tag = document.createElement('span')
       tag.className = 'hb-suggest__type govuk-body-s'
@@ -159,7 +162,7 @@ function enhance (input) {
         li.append(document.createElement('br'), p)
       }
       li.addEventListener('mousedown', (e) => e.preventDefault()) // keep focus in the input
-      li.addEventListener('click', () => { window.location.href = a.href })
+      li.addEventListener('click', () => { window.location.href = li.dataset.href })
       list.append(li)
       options.push(li)
     })
@@ -224,7 +227,7 @@ function enhance (input) {
       case 'Enter':
         if (!list.hidden && active >= 0 && options[active]) {
           e.preventDefault()
-          window.location.href = options[active].querySelector('a').href
+          window.location.href = options[active].dataset.href
         } // otherwise the form submits to /search
         break
       case 'Escape':
