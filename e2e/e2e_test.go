@@ -19,7 +19,9 @@ import (
 	"time"
 
 	"github.com/rscp/handbook/build"
+	"github.com/rscp/handbook/build/render"
 	"github.com/rscp/handbook/build/site"
+	"github.com/rscp/handbook/search"
 )
 
 // chromiumPath is Debian's Chromium, installed by .ci/run with apt-get.
@@ -41,6 +43,8 @@ type Config struct {
 	Pages     []string   `json:"pages"`     // every page of the site
 	Briefings []string   `json:"briefings"` // every 7-minute briefing
 	Editions  int        `json:"editions"`  // how many editions handbook.yaml declares
+	// SafetyURL is the page on browsing safely that quick exit links to.
+	SafetyURL string `json:"safetyURL"`
 }
 
 // result is one check reported by run.mjs on a line "@@result {json}".
@@ -94,6 +98,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := NewServer(files, headers)
+	srv.Search = searchHandler(t, files)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -130,6 +135,11 @@ func TestBrowser(t *testing.T) {
 		if p.Briefing != nil && !p.Draft() && !p.Withdrawn() {
 			cfg.Briefings = append(cfg.Briefings, p.URL)
 		}
+	}
+	if p := res.Site.ByID[render.BrowsingSafelyID]; p != nil {
+		cfg.SafetyURL = p.URL
+	} else {
+		t.Fatalf("the default site has no page with id %q for quick exit to link to", render.BrowsingSafelyID)
 	}
 	if cfg.ExitURL == "" {
 		t.Fatal("handbook.yaml sets no quick_exit.url: the quick exit checks need one")
@@ -208,6 +218,47 @@ func TestBrowser(t *testing.T) {
 	t.Logf("%d browser checks, %d failed, in %s; screenshots and PDFs are in %s",
 		len(results), failed, time.Since(start).Round(100*time.Millisecond), artifacts)
 	fmt.Printf("e2e: screenshots and PDFs are in %s\n", artifacts)
+}
+
+// searchHandler answers /search and /search.json from the index the build
+// made (under build.SearchIndexDir), with the built search page as its
+// shell: what the Netlify function does on the hosted site.
+func searchHandler(t *testing.T, files map[string][]byte) http.Handler {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "index.bleve")
+	n := 0
+	for name, data := range files {
+		rel, ok := strings.CutPrefix(name, build.SearchIndexDir+"/")
+		if !ok {
+			continue
+		}
+		f := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Fatalf("the build has no search index under %s", build.SearchIndexDir)
+	}
+	ix, err := search.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	shell, ok := files["search/index.html"]
+	if !ok {
+		t.Fatal("the build has no search/index.html (the search page's shell)")
+	}
+	if !bytes.Contains(shell, []byte(search.ResultsMarker)) {
+		// The handler would then answer with its bare built-in page: no
+		// header, no stylesheet, no skip link.
+		t.Fatalf("search/index.html has no %s for the search results (is the page's layout \"search\"?)", search.ResultsMarker)
+	}
+	return search.NewHandler(ix, shell)
 }
 
 // pageTypes lists one page of each kind the browser checks in depth. The

@@ -379,8 +379,15 @@ if (want('keyboard')) {
       await page.keyboard.type('escalation');
       await Promise.all([page.waitForURL(/\/search\/\?q=escalation/, { timeout: 5000 }), page.keyboard.press('Enter')]);
       const h = await pageHealth(page, '/search/');
+      // The results come from the real index (the Go test serves /search
+      // with the search package's handler, as the Netlify function does).
+      const results = await page.$$eval('.hb-search-results .hb-search-result', (els) => els.length);
+      const out = [...h.console, ...h.csp, ...h.external];
+      if (results === 0) out.push('searching for "escalation" from the header shows no results');
+      for (const v of await runAxe(page)) out.push(`axe on the results page: ${v}`);
+      await screenshot(page, label, 'search-results');
       await page.close();
-      return [...h.console, ...h.csp, ...h.external];
+      return out;
     });
   }
 
@@ -455,12 +462,206 @@ if (want('keyboard')) {
 }
 
 // ---------------------------------------------------------------------------
-// 5. The threshold overview at 360 px is a list, not a scrolling table.
+// 4b. Search suggestions in the header: typing shows pages from the real
+//     index (the Go test serves /search.json with the search package's
+//     handler), arrow keys move through them, Enter opens one. Checked at
+//     1280 and 360 px, with axe while the list is open.
 // ---------------------------------------------------------------------------
+if (want('suggest')) {
+  for (const [label, viewport] of [['1280', DESKTOP], ['360', PHONE]]) {
+    const ctx = await newContext({ viewport });
+    await check(`search-suggest/keyboard-${label}`, async () => {
+      const problems = [];
+      const page = await open(ctx, '/');
+      const lbl = await page.evaluate(() => {
+        const l = document.querySelector('label[for="search-input"]');
+        if (!l) return null;
+        const r = l.getBoundingClientRect();
+        return { text: l.innerText.trim(), name: l.textContent.trim(), visible: r.width > 1 && r.height > 1, right: r.right };
+      });
+      if (!lbl) problems.push('the header search box has no <label>');
+      else if (!lbl.visible || !/^Search/.test(lbl.text)) problems.push(`the header search label is not visible (shows "${lbl.text}")`);
+      const n = await tabTo(page, () => document.activeElement?.id === 'search-input', null, 30);
+      if (!n) { await page.close(); return [...problems, 'Tab never reaches the header search box']; }
+      await page.keyboard.type('escalation', { delay: 20 });
+      const opened = await page.waitForFunction(() => document.getElementById('search-input').getAttribute('aria-expanded') === 'true' &&
+        document.querySelectorAll('[role="option"]').length > 0, null, { timeout: 5000 }).then(() => true, () => false);
+      if (!opened) { await page.close(); return [...problems, 'typing "escalation" in the header search box shows no suggestions']; }
+      const state = () => page.evaluate(() => {
+        const input = document.getElementById('search-input');
+        const list = document.getElementById(input.getAttribute('aria-controls'));
+        const opts = [...list.querySelectorAll('[role="option"]')];
+        const ad = input.getAttribute('aria-activedescendant');
+        const act = ad && document.getElementById(ad);
+        const r = list.getBoundingClientRect();
+        const bg = (el) => getComputedStyle(el).backgroundColor;
+        return {
+          focused: document.activeElement === input,
+          expanded: input.getAttribute('aria-expanded'),
+          visible: !list.hidden && r.width > 1 && r.height > 1,
+          box: { left: r.left, right: r.right, top: r.top },
+          inputBottom: input.getBoundingClientRect().bottom,
+          count: opts.length,
+          active: act ? opts.indexOf(act) : -1,
+          activeClass: act ? act.classList.contains('hb-suggest__option--active') : false,
+          activeSelected: act ? act.getAttribute('aria-selected') : null,
+          activeBg: act ? bg(act) : null,
+          otherBg: opts.find((o) => o !== act) ? bg(opts.find((o) => o !== act)) : null,
+          activeHref: act ? act.dataset.href : null,
+          marks: [...list.querySelectorAll('mark')].map((m) => bg(m)),
+          width: window.innerWidth,
+        };
+      });
+      let st = await state();
+      if (!st.visible) problems.push('the suggestions list is not visible');
+      if (st.box.left < 0 || st.box.right > st.width + 0.5) problems.push(`the suggestions list runs off the screen (${Math.round(st.box.left)}–${Math.round(st.box.right)} px of ${st.width})`);
+      if (st.box.top < st.inputBottom - 1) problems.push('the suggestions list covers the search box');
+      if (st.marks.length === 0) problems.push('no <mark> highlights the searched word in the suggestions');
+      if (st.marks.some((c) => /rgba\(0, 0, 0, 0\)|transparent/.test(c))) problems.push('<mark> in the suggestions has no highlight colour');
+      const o = await horizontalOverflow(page);
+      if (o) problems.push(`with the suggestions open: ${o}`);
+      for (const v of await runAxe(page)) problems.push(`axe, suggestions open: ${v}`);
+      await screenshot(page, label, 'search-suggestions');
+
+      await page.keyboard.press('ArrowDown');
+      st = await state();
+      if (st.active !== 0) problems.push(`ArrowDown makes option ${st.active + 1} active, not the first`);
+      if (!st.activeClass || st.activeSelected !== 'true') problems.push('the active option is not marked (class hb-suggest__option--active, aria-selected=true)');
+      if (st.activeBg === st.otherBg || /rgba\(0, 0, 0, 0\)|transparent/.test(st.activeBg || '')) problems.push(`the active option does not look different (background ${st.activeBg})`);
+      if (!st.focused) problems.push('focus left the search box');
+      if (st.count > 1) {
+        await page.keyboard.press('ArrowDown');
+        st = await state();
+        if (st.active !== 1) problems.push(`a second ArrowDown makes option ${st.active + 1} active, not the second`);
+        await page.keyboard.press('ArrowUp');
+        st = await state();
+        if (st.active !== 0) problems.push(`ArrowUp makes option ${st.active + 1} active, not the first`);
+      }
+      await screenshot(page, label, 'search-suggestions-active');
+      await page.keyboard.press('Escape');
+      st = await state();
+      if (st.expanded !== 'false' || st.visible) problems.push('Escape does not close the suggestions');
+      await page.keyboard.press('ArrowDown');
+      st = await state();
+      if (st.expanded !== 'true' || st.active !== 0) problems.push('ArrowDown after Escape does not reopen the suggestions on the first option');
+      const href = st.activeHref;
+      const went = await Promise.all([page.waitForURL(href, { timeout: 5000 }).then(() => true, () => false), page.keyboard.press('Enter')]);
+      if (!went[0]) problems.push(`Enter on the active suggestion did not open ${href} (now at ${page.url()})`);
+      else if (!(await page.evaluate(() => !!document.querySelector('main h1')))) problems.push(`${href} opened without a heading`);
+      const h = await pageHealth(page, new URL(page.url()).pathname);
+      problems.push(...h.console, ...h.csp, ...h.external);
+      await page.close();
+      return problems;
+    });
+    await ctx.close();
+  }
+  lap('suggest');
+}
+
+// ---------------------------------------------------------------------------
+// 4c. Quick exit: the link to browsing safely is there, and the button and
+//     breadcrumbs leave no empty gap above the content at 1280 px.
+// ---------------------------------------------------------------------------
+if (want('quick-exit')) {
+  const exitPage = config.types.find((t) => t.name === 'quick-exit').url;
+  const plainPage = config.types.find((t) => t.name === 'page').url;
+  for (const [label, viewport] of [['1280', DESKTOP], ['360', PHONE]]) {
+    const ctx = await newContext({ viewport });
+    await check(`quick-exit/browsing-safely-link-${label}`, async () => {
+      const page = await open(ctx, exitPage);
+      const link = await page.evaluate(() => {
+        const a = document.querySelector('.hb-quick-exit-help a');
+        if (!a) return null;
+        const r = a.getBoundingClientRect();
+        return { href: new URL(a.href).pathname, visible: r.width > 1 && r.height > 1, text: a.textContent.trim() };
+      });
+      await page.close();
+      if (!link) return `${exitPage} has quick exit but no link to the page on browsing safely`;
+      const out = [];
+      if (!link.visible) out.push('the link to browsing safely is not visible');
+      if (link.href !== config.safetyURL) out.push(`the link goes to ${link.href}, not ${config.safetyURL}`);
+      return out;
+    });
+    await ctx.close();
+  }
+  await check('quick-exit/no-gap-1280', async () => {
+    const ctx = await newContext({ viewport: DESKTOP });
+    // The space between the last of the things above <main> (breadcrumb
+    // text, Exit this page, its help line) and the first thing in <main>.
+    const gap = async (url) => {
+      const page = await open(ctx, url);
+      const g = await page.evaluate(() => {
+        const above = [...document.querySelectorAll('.govuk-breadcrumbs__list-item, .govuk-exit-this-page__button, .hb-quick-exit-help')]
+          .filter((e) => e.getClientRects().length).map((e) => e.getBoundingClientRect().bottom);
+        const first = [...document.querySelector('main').querySelectorAll('*')]
+          .find((e) => e.getClientRects().length && e.getBoundingClientRect().height > 0);
+        return first.getBoundingClientRect().top - Math.max(...above);
+      });
+      await page.close();
+      return Math.round(g);
+    };
+    const sensitive = await gap(exitPage), plain = await gap(plainPage);
+    await ctx.close();
+    return sensitive > plain + 10 &&
+      `${exitPage}: ${sensitive} px of empty space above the content, against ${plain} px on ${plainPage}`;
+  });
+  lap('quick-exit');
+}
+
+// ---------------------------------------------------------------------------
+// 5. The threshold overview: a list at 360 px (not a scrolling table), a
+//    matrix (levels × domains) at 1280 px and on paper, and a link to every
+//    indicator.
+// ---------------------------------------------------------------------------
+
+// matrixLayout describes how the overview is laid out in page: for each
+// level, the boxes of its summary and domain cells.
+const matrixLayout = (page) => page.evaluate(() => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; };
+  const levels = [...document.querySelectorAll('main .hb-level')].map((li) => ({
+    id: li.id,
+    title: li.querySelector('.hb-level__title')?.textContent.trim(),
+    box: box(li),
+    cells: [li.querySelector('.hb-level__summary'), ...li.querySelectorAll('.hb-level__domain')].filter(Boolean).map(box),
+  }));
+  const head = document.querySelector('main .hb-matrix__head');
+  const headCells = head && head.getClientRects().length ? [...head.children].map(box) : [];
+  const cellTitles = [...document.querySelectorAll('main .hb-level__domain-title')].filter((h) => h.getBoundingClientRect().width > 20).length;
+  return { levels, headCells, cellTitles, width: document.documentElement.clientWidth };
+});
+
+// asMatrix lists what keeps a layout from being a matrix: each level a
+// row of 4 cells side by side, every row's cells in the same columns as the
+// column headings, rows one under the other.
+// On paper there is no headings row (rows go over pages): each cell names
+// its domain instead.
+function asMatrix(m, { head = true } = {}) {
+  const out = [];
+  if (m.levels.length < 2) out.push(`found ${m.levels.length} levels`);
+  if (head && m.headCells.length !== 4) out.push(`the column headings row shows ${m.headCells.length} cells, not 4`);
+  if (!head && m.cellTitles < m.levels.length * 3) out.push(`only ${m.cellTitles} domain headings are visible in ${m.levels.length} levels`);
+  m.levels.forEach((l, i) => {
+    if (l.cells.length !== 4) { out.push(`${l.id} has ${l.cells.length} cells, not 4 (summary and three domains)`); return; }
+    for (let c = 1; c < 4; c++) {
+      if (l.cells[c].left < l.cells[c - 1].right - 1) out.push(`${l.id}: cell ${c + 1} is not to the right of cell ${c}`);
+      if (Math.abs(l.cells[c].top - l.cells[0].top) > 2) out.push(`${l.id}: cell ${c + 1} does not start level with the summary`);
+    }
+    l.cells.forEach((cell, c) => {
+      const h = m.headCells[c];
+      if (h && Math.abs(cell.left - h.left) > 1) out.push(`${l.id}: cell ${c + 1} is not under its column heading (${cell.left} vs ${h.left})`);
+      const first = m.levels[0].cells[c];
+      if (first && Math.abs(cell.left - first.left) > 1) out.push(`${l.id}: cell ${c + 1} is not in the same column as ${m.levels[0].id}'s`);
+      if (cell.right > m.width + 0.5) out.push(`${l.id}: cell ${c + 1} runs off the page`);
+    });
+    if (i > 0 && l.box.top < m.levels[i - 1].box.bottom - 1) out.push(`${l.id} overlaps the level above`);
+  });
+  return out;
+}
+
 if (want('overview')) {
-  const ctx = await newContext({ viewport: PHONE });
+  const phone = await newContext({ viewport: PHONE });
   await check('threshold-overview/list-at-360', async () => {
-    const page = await open(ctx, '/thresholds/');
+    const page = await open(phone, '/thresholds/');
     const problems = await page.evaluate(() => {
       const out = [];
       const main = document.querySelector('main');
@@ -474,20 +675,106 @@ if (want('overview')) {
         }
       }
       // The levels stack: each level's heading starts at the same left edge,
-      // below the one before.
-      const heads = [...main.querySelectorAll('h2')].filter((h) => /level/i.test(h.textContent) && h.getClientRects().length);
+      // below the one before; each domain of a level is under the one before
+      // and shows its heading.
+      const heads = [...main.querySelectorAll('.hb-level__title')].filter((h) => h.getClientRects().length);
       if (heads.length < 2) out.push(`found ${heads.length} level headings`);
       for (let i = 1; i < heads.length; i++) {
         const a = heads[i - 1].getBoundingClientRect(), b = heads[i].getBoundingClientRect();
         if (Math.abs(a.left - b.left) > 1 || b.top <= a.bottom) out.push(`"${heads[i].textContent.trim()}" is beside, not below, "${heads[i - 1].textContent.trim()}"`);
         if (b.right > window.innerWidth) out.push(`"${heads[i].textContent.trim()}" runs off the screen`);
       }
+      for (const li of main.querySelectorAll('.hb-level')) {
+        const doms = [...li.querySelectorAll('.hb-level__domain')];
+        for (let i = 1; i < doms.length; i++) {
+          if (doms[i].getBoundingClientRect().top < doms[i - 1].getBoundingClientRect().bottom - 1) out.push(`${li.id}: domain ${i + 1} is beside, not below, domain ${i}`);
+        }
+        for (const h of li.querySelectorAll('.hb-level__domain-title')) {
+          const r = h.getBoundingClientRect();
+          if (r.width < 20 || r.height < 10) out.push(`${li.id}: the domain heading "${h.textContent.trim()}" is not visible at 360 px`);
+        }
+      }
+      const head = main.querySelector('.hb-matrix__head');
+      if (head && head.getClientRects().length) out.push('the matrix column headings show at 360 px');
       return out;
     });
+    const o = await horizontalOverflow(page);
+    if (o) problems.push(o);
     await page.close();
     return problems;
   });
-  await ctx.close();
+  await phone.close();
+
+  const desktop = await newContext({ viewport: DESKTOP });
+  await check('threshold-overview/matrix-at-1280', async () => {
+    const page = await open(desktop, '/thresholds/');
+    const problems = asMatrix(await matrixLayout(page));
+    const o = await horizontalOverflow(page);
+    if (o) problems.push(o);
+    await page.close();
+    return problems;
+  });
+
+  // Every indicator has an id, unique on the page and prefixed with its
+  // level; its link points at it, and opening that link shows it.
+  await check('threshold-overview/indicator-anchors', async () => {
+    const page = await open(desktop, '/thresholds/');
+    const info = await page.evaluate(() => {
+      const out = [];
+      const all = [...document.querySelectorAll('[id]')].map((e) => e.id);
+      const dupes = all.filter((id, i) => all.indexOf(id) !== i);
+      if (dupes.length) out.push(`ids used more than once: ${[...new Set(dupes)].join(', ')}`);
+      const items = [...document.querySelectorAll('main .hb-level .hb-indicators > li')];
+      if (items.length < 8) out.push(`only ${items.length} indicators on the overview`);
+      for (const li of items) {
+        const level = li.closest('.hb-level').id;
+        if (!li.id) { out.push(`an indicator of ${level} has no id: "${li.textContent.trim().slice(0, 50)}"`); continue; }
+        if (!li.id.startsWith(level + '-')) out.push(`#${li.id} is not prefixed with its level (${level}-)`);
+        const a = li.querySelector('a.hb-indicator__link');
+        if (!a || a.getAttribute('href') !== '#' + li.id) out.push(`#${li.id} has no link to itself`);
+      }
+      const third = items.filter((li) => li.closest('.hb-level').id !== items[0].closest('.hb-level').id)[2] || items[items.length - 1];
+      return { out, target: third && third.id };
+    });
+    const problems = info.out;
+    if (info.target) {
+      // Open the indicator's link as a practitioner would receive it.
+      await page.goto(`${base}/thresholds/#${info.target}`);
+      const seen = await page.evaluate((id) => {
+        const el = document.getElementById(id);
+        const r = el.getBoundingClientRect();
+        return { matches: el.matches(':target'), inView: r.top >= 0 && r.bottom <= window.innerHeight, bg: getComputedStyle(el).backgroundColor };
+      }, info.target);
+      if (!seen.matches) problems.push(`opening #${info.target} does not target it`);
+      if (!seen.inView) problems.push(`opening #${info.target} does not scroll it into view`);
+      if (/rgba\(0, 0, 0, 0\)|transparent/.test(seen.bg)) problems.push(`the targeted indicator #${info.target} is not highlighted`);
+      await screenshot(page, '1280', 'threshold-overview-indicator-target');
+    }
+    await page.close();
+    return problems;
+  });
+
+  // On paper (A4 portrait, as the print check below prints briefings) the
+  // overview is the matrix too, and it is kept as a PDF for a person to read.
+  await check('threshold-overview/print', async () => {
+    const page = await open(desktop, '/thresholds/');
+    await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize({ width: 718, height: 1000 }); // 190 mm: A4 less 10 mm margins
+    const problems = asMatrix(await matrixLayout(page), { head: false });
+    const hidden = await page.evaluate(() => [...document.querySelectorAll('.hb-indicator__link, .govuk-exit-this-page, .hb-header-search')]
+      .filter((e) => e.getClientRects().length > 0).map((e) => e.className));
+    if (hidden.length) problems.push(`printed although they are for the screen: ${[...new Set(hidden)].join(', ')}`);
+    const dir = join(artifacts, 'print');
+    mkdirSync(dir, { recursive: true });
+    const pdf = await page.pdf({ format: 'A4', margin: { top: '10mm', right: '10mm', bottom: '10mm', left: '10mm' } });
+    writeFileSync(join(dir, 'threshold-overview.pdf'), pdf);
+    const pages = countPDFPages(pdf);
+    if (pages > 4) problems.push(`the overview prints on ${pages} pages`);
+    await page.close();
+    return problems.map((p) => `print: ${p}`);
+  });
+  await desktop.close();
+  lap('overview');
 }
 
 // ---------------------------------------------------------------------------

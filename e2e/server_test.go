@@ -101,11 +101,18 @@ var canaries = map[string]string{
 // violation reports (the Report-Only copy of the policy names it).
 const CSPReportPath = "/__e2e/csp-report"
 
+// SearchPaths are the paths netlify.toml sends to the search function
+// (forced rewrites: the built search/index.html is only its shell).
+var SearchPaths = map[string]bool{"/search": true, "/search/": true, "/search.json": true}
+
 // Server serves a built site from memory as Netlify would.
 type Server struct {
 	Files     map[string][]byte // slash paths without a leading slash
 	Headers   []HeaderRule
 	redirects []Redirect
+	// Search answers SearchPaths, as the Netlify function does on the
+	// hosted site; nil serves the built shell like any other page.
+	Search http.Handler
 
 	mu      sync.Mutex
 	reports []string
@@ -145,6 +152,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if c, ok := canaries[p]; ok {
 		w.Header().Set("Content-Type", mime.TypeByExtension(path.Ext(p)))
 		_, _ = io.WriteString(w, c)
+		return
+	}
+	if s.Search != nil && SearchPaths[p] {
+		s.Search.ServeHTTP(w, r)
 		return
 	}
 	for _, rd := range s.redirects {
