@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,6 +14,7 @@ import (
 
 	"github.com/rscp/handbook/build"
 	"github.com/rscp/handbook/build/output"
+	"github.com/rscp/handbook/build/site"
 )
 
 // TestDefaultSite builds the repository's own content, as a fresh clone
@@ -176,4 +179,291 @@ func TestMain(m *testing.M) {
 		panic("run the tests from the build package folder")
 	}
 	os.Exit(m.Run())
+}
+
+// builtPages builds a site and returns its HTML pages by path, parsed.
+func builtPages(t *testing.T, opts build.Options) (*build.Result, map[string]*html.Node) {
+	t.Helper()
+	res, err := build.Build(opts)
+	if err != nil {
+		t.Fatalf("the site does not build:\n%v", err)
+	}
+	pages := map[string]*html.Node{}
+	for _, f := range res.Files {
+		if !strings.HasSuffix(f.Path, ".html") || bytes.Contains(f.Data, []byte(`http-equiv="refresh"`)) {
+			continue
+		}
+		doc, err := html.Parse(bytes.NewReader(f.Data))
+		if err != nil {
+			t.Fatalf("%s: %v", f.Path, err)
+		}
+		pages[f.Path] = doc
+	}
+	return res, pages
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasClass(n *html.Node, class string) bool {
+	return n.Type == html.ElementNode && strings.Contains(" "+attr(n, "class")+" ", " "+class+" ")
+}
+
+// findAll returns the elements under n (n included) for which match holds.
+func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && match(n) {
+			out = append(out, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+func byID(doc *html.Node, id string) *html.Node {
+	if els := findAll(doc, func(n *html.Node) bool { return attr(n, "id") == id }); len(els) > 0 {
+		return els[0]
+	}
+	return nil
+}
+
+func text(n *html.Node) string {
+	var b strings.Builder
+	for _, t := range findAllText(n) {
+		b.WriteString(t)
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func findAllText(n *html.Node) []string {
+	if n.Type == html.TextNode {
+		return []string{n.Data}
+	}
+	var out []string
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		out = append(out, findAllText(c)...)
+	}
+	return out
+}
+
+// TestThresholdOverview checks the matrix of levels × domains: every level
+// of the site is there, each with the three domains, and every indicator of
+// every level page has its own anchor on the overview, prefixed with its
+// level, with a link to itself.
+func TestThresholdOverview(t *testing.T) {
+	res, pages := builtPages(t, build.Options{SiteDir: "..", NoSearch: true})
+	doc := pages["thresholds/index.html"]
+	if doc == nil {
+		t.Fatal("no thresholds/index.html")
+	}
+	if tables := findAll(doc, func(n *html.Node) bool { return n.Data == "table" }); len(tables) > 0 {
+		t.Errorf("the overview has %d <table>: a matrix that must become a list on a phone is not a table", len(tables))
+	}
+	levels := 0
+	indicators := 0
+	for _, p := range res.Site.Pages {
+		if p.Threshold == nil || p.Draft() || p.Withdrawn() {
+			continue
+		}
+		levels++
+		lv := "level-" + strconv.Itoa(p.Threshold.Level)
+		li := byID(doc, lv)
+		if li == nil || !hasClass(li, "hb-level") {
+			t.Errorf("no <li class=hb-level id=%s> for %s", lv, p.URL)
+			continue
+		}
+		if links := findAll(li, func(n *html.Node) bool { return attr(n, "href") == p.URL }); len(links) == 0 {
+			t.Errorf("%s on the overview does not link to %s", lv, p.URL)
+		}
+		for _, d := range site.Domains(p.Threshold) {
+			cell := byID(li, lv+"-"+d.ID)
+			if cell == nil {
+				t.Errorf("%s has no cell %s-%s for %q", lv, lv, d.ID, d.Title)
+				continue
+			}
+			for _, it := range d.Items {
+				indicators++
+				id := lv + "-" + it.ID
+				el := byID(cell, id)
+				if el == nil {
+					t.Errorf("indicator %q of %s has no anchor #%s in its cell on the overview", it.Text, p.URL, id)
+					continue
+				}
+				if !strings.Contains(text(el), it.Text) {
+					t.Errorf("#%s reads %q, want %q", id, text(el), it.Text)
+				}
+				if self := findAll(el, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == "#"+id }); len(self) != 1 {
+					t.Errorf("#%s has %d links to itself, want 1", id, len(self))
+				}
+			}
+		}
+	}
+	if levels < 2 || indicators < 10 {
+		t.Errorf("the default site has %d levels and %d indicators; the test expected more", levels, indicators)
+	}
+	// The page's own text no longer lists the levels: the matrix does.
+	if prose := findAll(doc, func(n *html.Node) bool { return hasClass(n, "hb-prose") }); len(prose) == 1 {
+		if strings.Contains(text(prose[0]), "Level 1: Universal") {
+			t.Error("content/thresholds/_index.md still lists the levels that the matrix shows")
+		}
+	}
+}
+
+// TestQuickExitDefaultSite checks that sensitive pages, and only they, show
+// Exit this page, with a link to the page on browsing safely.
+func TestQuickExitDefaultSite(t *testing.T) {
+	res, pages := builtPages(t, build.Options{SiteDir: "..", NoSearch: true})
+	safety := res.Site.ByID["browsing-safely"]
+	if safety == nil {
+		t.Fatal("the default site has no page with id browsing-safely")
+	}
+	sensitive := 0
+	for _, p := range res.Site.Pages {
+		doc := pages[strings.TrimPrefix(p.URL, "/")+"index.html"]
+		if doc == nil || p.Withdrawn() {
+			continue
+		}
+		exit := findAll(doc, func(n *html.Node) bool { return hasClass(n, "govuk-exit-this-page") })
+		help := findAll(doc, func(n *html.Node) bool { return hasClass(n, "hb-quick-exit-help") })
+		if !p.Sensitive {
+			if len(exit)+len(help) > 0 {
+				t.Errorf("%s is not sensitive but shows quick exit", p.URL)
+			}
+			continue
+		}
+		sensitive++
+		if len(exit) != 1 {
+			t.Errorf("%s is sensitive: %d Exit this page components, want 1", p.URL, len(exit))
+			continue
+		}
+		if btn := findAll(exit[0], func(n *html.Node) bool { return hasClass(n, "govuk-exit-this-page__button") }); len(btn) != 1 || attr(btn[0], "href") != res.Site.Config.QuickExit.URL {
+			t.Errorf("%s: the Exit this page button does not go to %s", p.URL, res.Site.Config.QuickExit.URL)
+		}
+		if p == safety {
+			if len(help) != 0 {
+				t.Errorf("%s links to itself from quick exit", p.URL)
+			}
+			continue
+		}
+		if len(help) != 1 || len(findAll(help[0], func(n *html.Node) bool { return attr(n, "href") == safety.URL })) != 1 {
+			t.Errorf("%s has quick exit but no link to %s next to it", p.URL, safety.URL)
+		}
+	}
+	if sensitive < 2 {
+		t.Errorf("only %d sensitive pages in the default site", sensitive)
+	}
+}
+
+// TestQuickExitSections checks quick_exit.sections in handbook.yaml: every
+// page of a listed section has quick exit, without sensitive: true; a site
+// without a page on browsing safely shows the button without the link.
+func TestQuickExitSections(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"handbook.yaml": "title: Test\nquick_exit:\n  url: https://example.org/away\n  sections: [public]\n",
+		"content/_index.md":              "---\ntitle: Test\n---\nHome.\n",
+		"content/public/_index.md":       "---\ntitle: For the public\n---\nThe public section.\n",
+		"content/public/help.md":         "---\ntitle: Getting help\n---\nHelp.\n",
+		"content/public/more/_index.md":  "---\ntitle: More\n---\nMore.\n",
+		"content/public/more/deeper.md":  "---\ntitle: Deeper\n---\nDeeper.\n",
+		"content/practice/_index.md":     "---\ntitle: Practice\n---\nPractice.\n",
+		"content/practice/escalation.md": "---\ntitle: Escalation\n---\nEscalate.\n",
+	}
+	for name, data := range files {
+		f := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, pages := builtPages(t, build.Options{SiteDir: dir, NoSearch: true})
+	want := map[string]bool{
+		"public/index.html": true, "public/help/index.html": true, "public/more/index.html": true, "public/more/deeper/index.html": true,
+		"index.html": false, "practice/index.html": false, "practice/escalation/index.html": false,
+	}
+	for file, on := range want {
+		doc := pages[file]
+		if doc == nil {
+			t.Errorf("%s was not built", file)
+			continue
+		}
+		btn := findAll(doc, func(n *html.Node) bool { return hasClass(n, "govuk-exit-this-page__button") })
+		if got := len(btn) == 1; got != on {
+			t.Errorf("%s: quick exit shown = %v, want %v", file, got, on)
+		}
+		if on && len(btn) == 1 && attr(btn[0], "href") != "https://example.org/away" {
+			t.Errorf("%s: Exit this page goes to %q", file, attr(btn[0], "href"))
+		}
+		if help := findAll(doc, func(n *html.Node) bool { return hasClass(n, "hb-quick-exit-help") }); len(help) > 0 {
+			t.Errorf("%s links to a page on browsing safely that the site does not have", file)
+		}
+	}
+}
+
+// TestContactsAndEscalation checks the contacts page lists every contact
+// with an anchor and says "Number to be confirmed" for every unknown number,
+// and that the arrangements' dispute resolution links to the escalation
+// procedure.
+func TestContactsAndEscalation(t *testing.T) {
+	res, pages := builtPages(t, build.Options{SiteDir: "..", NoSearch: true})
+	doc := pages["contacts/index.html"]
+	if doc == nil {
+		t.Fatal("no contacts/index.html")
+	}
+	if len(res.Site.Contacts) < 5 {
+		t.Errorf("only %d contacts in data/contacts.yaml", len(res.Site.Contacts))
+	}
+	unknown := 0
+	for _, c := range res.Site.Contacts {
+		sec := byID(doc, c.ID)
+		if sec == nil {
+			t.Errorf("contacts page: no anchor #%s for %s", c.ID, c.Service)
+			continue
+		}
+		if links := findAll(doc, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == "#"+c.ID }); len(links) == 0 {
+			t.Errorf("contacts page: nothing links to #%s", c.ID)
+		}
+		body := text(sec)
+		if !strings.Contains(body, c.Service) {
+			t.Errorf("contacts page: #%s does not name %q", c.ID, c.Service)
+		}
+		tbc := findAll(sec, func(n *html.Node) bool { return hasClass(n, "hb-tbc") && text(n) == "Number to be confirmed" })
+		if strings.TrimSpace(c.Phone) == "" {
+			unknown++
+			if len(tbc) == 0 {
+				t.Errorf("contacts page: %s has no number but does not say \"Number to be confirmed\"", c.ID)
+			}
+		} else if len(tbc) > 0 || !strings.Contains(body, c.Phone) {
+			t.Errorf("contacts page: %s should show its number %s", c.ID, c.Phone)
+		}
+	}
+	if unknown == 0 {
+		t.Error("no contact with an unknown number: the check of \"Number to be confirmed\" proved nothing")
+	}
+
+	dispute := pages["arrangements/dispute-resolution/index.html"]
+	if dispute == nil {
+		t.Fatal("no arrangements/dispute-resolution/index.html")
+	}
+	main := findAll(dispute, func(n *html.Node) bool { return n.Data == "main" })
+	if len(main) != 1 || len(findAll(main[0], func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == "/procedures/escalation/" })) == 0 {
+		t.Error("the dispute resolution arrangements do not link to the escalation procedure /procedures/escalation/")
+	}
+	esc := pages["procedures/escalation/index.html"]
+	if esc == nil || len(findAll(esc, func(n *html.Node) bool { return hasClass(n, "hb-stages") })) == 0 {
+		t.Error("/procedures/escalation/ does not show its stages as a list (ol.hb-stages)")
+	}
 }
