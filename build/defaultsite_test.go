@@ -371,7 +371,7 @@ func TestQuickExitDefaultSite(t *testing.T) {
 func TestQuickExitSections(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
-		"handbook.yaml": "title: Test\nquick_exit:\n  url: https://example.org/away\n  sections: [public]\n",
+		"handbook.yaml":                  "title: Test\nquick_exit:\n  url: https://example.org/away\n  sections: [public]\n",
 		"content/_index.md":              "---\ntitle: Test\n---\nHome.\n",
 		"content/public/_index.md":       "---\ntitle: For the public\n---\nThe public section.\n",
 		"content/public/help.md":         "---\ntitle: Getting help\n---\nHelp.\n",

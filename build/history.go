@@ -94,6 +94,15 @@ func pageHistories(s *site.Site, h *gitHistory, cache *Cache, diags *diag.List) 
 		if len(ph.All) == 0 {
 			continue
 		}
+		// A page that has not changed since it was first published needs no
+		// "first version" page: it would repeat the page itself.
+		if commits := countCommits(ph.All); commits == 1 {
+			for i := range ph.All {
+				if ph.All[i].Added {
+					ph.All[i].Diff = nil
+				}
+			}
+		}
 		// Newest first; changes of the same time in log order, commits
 		// before front matter notes.
 		sort.SliceStable(ph.All, func(i, j int) bool {
@@ -148,4 +157,14 @@ func blobTexts(conv *markdown.Converter, blobs map[string][]byte) map[string]str
 		}
 	}
 	return out
+}
+
+func countCommits(us []render.Update) int {
+	n := 0
+	for _, u := range us {
+		if u.Hash != "" {
+			n++
+		}
+	}
+	return n
 }

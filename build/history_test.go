@@ -550,3 +550,31 @@ func TestDefaultSiteEditions(t *testing.T) {
 		t.Errorf("the amendments feed has %d entries", len(f.Entries))
 	}
 }
+
+// TestUnchangedPageHasNoFirstVersionPage: a page with one commit is its
+// own first version; its history says so instead of linking to a copy.
+func TestUnchangedPageHasNoFirstVersionPage(t *testing.T) {
+	r, first, _, _, _ := historyRepo(t)
+	r.CommitFiles(day(2024, 7, 1), "Add a page", map[string]string{"content/once.md": "---\ntitle: Once\nsummary: Written once.\n---\nText.\n"})
+	_, m := buildSite(t, build.Options{SiteDir: r.Dir})
+	hist := mainText(t, get(t, m, "once/history/index.html"))
+	if !strings.Contains(hist, "First published; the text has not changed since.") || strings.Contains(hist, "See the first version") {
+		t.Errorf("history of a page with one commit:\n%s", hist)
+	}
+	for _, p := range m.Paths() {
+		if strings.HasPrefix(p, "once/history/") && p != "once/history/index.html" {
+			t.Errorf("a change page was built for the only version: %s", p)
+		}
+	}
+	// A page that did change keeps its first version.
+	if _, ok := m.Get("procedures/escalation/history/" + first[:10] + "/index.html"); !ok {
+		var have []string
+		for _, p := range m.Paths() {
+			if strings.HasPrefix(p, "procedures/escalation/history/") {
+				have = append(have, p)
+			}
+		}
+		t.Errorf("the first version of a changed page is missing; have %v", have)
+	}
+
+}

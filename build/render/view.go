@@ -303,9 +303,9 @@ func baseFuncs(t *Theme) template.FuncMap {
 		// search page's marker (search.ResultsMarker, where the search
 		// handler puts the form and results) comes from here.
 		"searchResultsMarker": func() template.HTML { return "<!-- handbook:search-results -->" },
-		"domains": site.Domains,
-		"sideNav": sideNav,
-		"add":     func(a, b int) int { return a + b },
+		"domains":             site.Domains,
+		"sideNav":             sideNav,
+		"add":                 func(a, b int) int { return a + b },
 		"inline": func(s *site.Site, text string) template.HTML {
 			// Short Markdown in front matter (stage actions, questions).
 			var buf bytes.Buffer
