@@ -109,6 +109,19 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 		extras.Edition = eds[0].info
 	}
 
+	// The search index reads the same model as render and nothing else:
+	// build it on its own goroutine while the pages are rendered.
+	var index []output.File
+	var indexErr error
+	indexDone := make(chan struct{})
+	go func() {
+		defer close(indexDone)
+		if !opts.NoSearch {
+			index, indexErr = searchIndexFiles(s)
+		}
+	}()
+	defer func() { <-indexDone }()
+
 	files, err := theme.Render(s, extras)
 	if err != nil {
 		res.Diags.Errorf("", 0, "%v", err)
@@ -128,14 +141,12 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 		}
 		files = append(files, output.File{Path: a, Data: b})
 	}
-	if !opts.NoSearch {
-		index, err := searchIndexFiles(s)
-		if err != nil {
-			res.Diags.Errorf("", 0, "search index: %v", err)
-			return res, res.Diags.Err()
-		}
-		files = append(files, index...)
+	<-indexDone
+	if indexErr != nil {
+		res.Diags.Errorf("", 0, "search index: %v", indexErr)
+		return res, res.Diags.Err()
 	}
+	files = append(files, index...)
 	res.Files = files
 	return res, res.Diags.Err()
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/goccy/go-yaml/ast"
+
 	"github.com/rscp/handbook/build/markdown"
 )
 
@@ -40,9 +42,11 @@ func ParseDate(s string) (Date, error) {
 	return Date{t}, nil
 }
 
-// UnmarshalYAML decodes a YAML date or string.
-func (d *Date) UnmarshalYAML(b []byte) error {
-	s := strings.Trim(strings.TrimSpace(string(b)), `"'`)
+// UnmarshalYAML decodes a YAML date or string. It reads the parsed node:
+// goccy/go-yaml turns a node back into text for a []byte unmarshaler by
+// indexing every token of the document, once per value.
+func (d *Date) UnmarshalYAML(n ast.Node) error {
+	s := strings.Trim(strings.TrimSpace(scalarText(n)), `"'`)
 	if s == "" || s == "null" || s == "~" {
 		*d = Date{}
 		return nil
@@ -78,8 +82,12 @@ func (d Date) ISO() string {
 type Cell string
 
 // UnmarshalYAML accepts any scalar.
-func (c *Cell) UnmarshalYAML(b []byte) error {
-	s := strings.TrimSpace(string(b))
+func (c *Cell) UnmarshalYAML(n ast.Node) error {
+	if str, ok := n.(*ast.StringNode); ok {
+		*c = Cell(str.Value)
+		return nil
+	}
+	s := strings.TrimSpace(scalarText(n))
 	if uq, err := strconv.Unquote(s); err == nil {
 		s = uq
 	} else {
@@ -87,6 +95,20 @@ func (c *Cell) UnmarshalYAML(b []byte) error {
 	}
 	*c = Cell(s)
 	return nil
+}
+
+// scalarText is the text of a scalar node as written, or the YAML of any
+// other node.
+func scalarText(n ast.Node) string {
+	switch n := n.(type) {
+	case *ast.StringNode:
+		return n.Value
+	case ast.ScalarNode:
+		if tk := n.GetToken(); tk != nil {
+			return tk.Value
+		}
+	}
+	return n.String()
 }
 
 // Change is an amendment note written in front matter, for changes made
