@@ -155,12 +155,7 @@ func (r *nodeRenderer) code(w util.BufWriter, src []byte, n ast.Node, entering b
 	if !entering {
 		return ast.WalkContinue, nil
 	}
-	var buf bytes.Buffer
-	lines := n.Lines()
-	for i := 0; i < lines.Len(); i++ {
-		seg := lines.At(i)
-		buf.Write(seg.Value(src))
-	}
+	buf := blockText(n, src)
 	lang := ""
 	if f, ok := n.(*ast.FencedCodeBlock); ok {
 		lang = string(f.Language(src))
@@ -190,12 +185,7 @@ func (r *nodeRenderer) escapedHTMLBlock(w util.BufWriter, src []byte, n ast.Node
 	if !entering {
 		return ast.WalkContinue, nil
 	}
-	var buf bytes.Buffer
-	lines := n.Lines()
-	for i := 0; i < lines.Len(); i++ {
-		seg := lines.At(i)
-		buf.Write(seg.Value(src))
-	}
+	buf := blockText(n, src)
 	if b, ok := n.(*ast.HTMLBlock); ok && b.HasClosure() {
 		buf.Write(b.ClosureLine.Value(src))
 	}
@@ -213,4 +203,15 @@ func (r *nodeRenderer) escapedRawHTML(w util.BufWriter, src []byte, n ast.Node, 
 		_, _ = w.WriteString(html.EscapeString(string(seg.Value(src))))
 	}
 	return ast.WalkSkipChildren, nil
+}
+
+// blockText is the source of a block's lines, as written.
+func blockText(n ast.Node, src []byte) *bytes.Buffer {
+	var buf bytes.Buffer
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		buf.Write(seg.Value(src))
+	}
+	return &buf
 }

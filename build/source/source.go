@@ -601,7 +601,8 @@ func editDistance(a, b string) int {
 func yamlError(err error) (int, string) {
 	var te *yaml.TypeError
 	if errors.As(err, &te) && te.Token != nil && te.Token.Position != nil {
-		return te.Token.Position.Line, fmt.Sprintf("%q should be %s: write it like %s", te.Token.Value, kindName(te.DstType), example(te.DstType))
+		name, example := kindHint(te.DstType)
+		return te.Token.Position.Line, fmt.Sprintf("%q should be %s: write it like %s", te.Token.Value, name, example)
 	}
 	var ye yaml.Error
 	if errors.As(err, &ye) {
@@ -622,35 +623,22 @@ func yamlError(err error) (int, string) {
 	return 0, first
 }
 
-// kindName says in plain words what a field of type t holds.
-func kindName(t reflect.Type) string {
+// kindHint says in plain words what a field of type t holds, and how to
+// write one.
+func kindHint(t reflect.Type) (name, example string) {
 	switch t.Kind() {
 	case reflect.Int, reflect.Int64, reflect.Int32:
-		return "a whole number"
+		return "a whole number", "3"
 	case reflect.Bool:
-		return "true or false"
+		return "true or false", "true"
 	case reflect.String:
-		return "text"
+		return "text", "\"some text\""
 	case reflect.Slice:
-		return "a list"
+		return "a list", "[first, second] or one \"- item\" per line"
 	case reflect.Struct, reflect.Map:
-		return "a group of fields"
+		return "a group of fields", "indented \"name: value\" lines"
 	}
-	return t.String()
-}
-
-func example(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Int, reflect.Int64, reflect.Int32:
-		return "3"
-	case reflect.Bool:
-		return "true"
-	case reflect.Slice:
-		return "[first, second] or one \"- item\" per line"
-	case reflect.Struct, reflect.Map:
-		return "indented \"name: value\" lines"
-	}
-	return "\"some text\""
+	return t.String(), "\"some text\""
 }
 
 // takeTitle sets the title from a leading "# Heading" when front matter has
