@@ -66,7 +66,7 @@ func (f *preField) NumPlainTextBytes() uint64                        { return f.
 // Indexing options. Term vectors (positions) are kept where phrase queries
 // need them; see newMapping.
 const (
-	optsShort   = index.IndexField | index.IncludeTermVectors // title, heading, summary, ptitle
+	optsShort   = index.IndexField | index.IncludeTermVectors // title, heading, summary
 	optsBody    = index.IndexField | bodyVectors
 	optsKeyword = index.IndexField
 )
@@ -111,9 +111,9 @@ func idField(id string) index.Field {
 	return f
 }
 
-// page analyses one page: its page record (title, summary and the text
-// outside the indexed sections) and one record per section (page title,
-// heading, text). Each piece of body text is indexed once.
+// page analyses one page into one record (title, summary, the headings of
+// its sections, body) and its text block, which also records where each
+// section is, so a result can link to the section that matches best.
 func (p *preparer) page(d Doc) prepared {
 	common := func(fs []index.Field) []index.Field {
 		fs = append(fs, keywordField(fType, d.Type))
@@ -141,33 +141,34 @@ func (p *preparer) page(d Doc) prepared {
 		seen[h.Anchor] = true
 		b.secs = append(b.secs, secText{anchor: h.Anchor, heading: h.Text, text: h.Body})
 	}
-	spans, rest := splitSections(d.Body, b.secs)
+	spans, _ := splitSections(d.Body, b.secs)
 
-	out := prepared{recs: make([]string, 0, 1+len(b.secs))}
-	pf := []index.Field{idField(d.URL),
+	// One record per page. Section texts are part of the body; a section
+	// whose text is not in the body is added to it.
+	body := d.Body
+	var heads strings.Builder
+	for i, sec := range b.secs {
+		if i > 0 {
+			heads.WriteByte('\n')
+		}
+		heads.WriteString(sec.heading)
+		if spans[i][0] < 0 {
+			body += "\n" + sec.text
+		}
+	}
+	fs := []index.Field{idField(d.URL),
 		p.text(fTitle, d.Title, optsShort),
 		p.text(fSummary, d.Summary, optsShort),
-		p.text(fBody, rest, optsBody),
+		p.text(fHeading, heads.String(), optsShort),
+		p.text(fBody, body, optsBody),
 	}
 	if d.Level != 0 {
-		pf = append(pf, keywordField(fLevel, strconv.Itoa(d.Level)))
+		fs = append(fs, keywordField(fLevel, strconv.Itoa(d.Level)))
 	}
-	out.docs = append(out.docs, &preDoc{id: d.URL, fields: common(pf), plain: uint64(len(d.Title) + len(d.Summary) + len(d.Body))})
-	out.recs = append(out.recs, d.URL)
-	var ptitle index.Field
-	for _, s := range b.secs {
-		id := d.URL + "#" + s.anchor
-		if ptitle == nil {
-			ptitle = p.text(fPTitle, d.Title, optsShort)
-		}
-		sf := []index.Field{idField(id), ptitle,
-			p.text(fHeading, s.heading, optsShort),
-			p.text(fBody, s.text, optsBody),
-		}
-		out.docs = append(out.docs, &preDoc{id: id, fields: common(sf), plain: uint64(len(s.heading) + len(s.text))})
-		out.recs = append(out.recs, id)
+	out := prepared{
+		docs: []*preDoc{{id: d.URL, fields: common(fs), plain: uint64(len(d.Title) + len(d.Summary) + heads.Len() + len(body))}},
+		recs: []string{d.URL},
 	}
-
 	p.buf.Reset()
 	encodeBlock(&p.buf, b, spans)
 	out.block = compress(p.buf.Bytes())

@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -54,6 +52,13 @@ type plan struct {
 	// body by all its words, and hits are then checked against the text.
 	phrases    [][]phraseTok // every record must contain these (AND mode)
 	notPhrases [][]phraseTok // no record may contain these
+
+	choices [][][]string // per clause: ways to match it, each a set of stems
+
+	blocks    map[uint64]*block // page blocks read for this query
+	markSet   *stemSet          // p.marks
+	phraseSet *stemSet          // the stems of phrases and excluded phrases
+	stemOf    map[string]string // word (lower case) → stem
 }
 
 // Search runs q and returns at most q.Limit pages, best first, one per page.
@@ -103,9 +108,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (res []Result, err error) 
 	return ix.results(hits, p)
 }
 
-// hit is the best-scoring document of one page.
+// hit is a page found, with its score.
 type hit struct {
-	id    string // page URL, or URL#anchor for a section
+	id    string // page URL
 	score float64
 }
 
@@ -123,21 +128,19 @@ func (ix *Index) run(ctx context.Context, p *plan, filters []query.Query, all bo
 	for _, f := range filters {
 		bq.AddFilter(f)
 	}
-	size := limit*4 + 16
+	size := limit
 	check := all && len(p.phrases) > 0 || len(p.notPhrases) > 0
 	if check {
-		size = max(size, 100)
+		size = max(4*limit, 50)
 	}
-	best := map[string]int{}
 	var out []hit
 	for from := 0; ; from += size {
+		// Ties keep the order of the records, which is URL order.
 		req := bleve.NewSearchRequestOptions(bq, size, from, false)
-		req.SortBy([]string{"-_score", "_id"})
 		sr, err := ix.idx.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, err
 		}
-		// Group by page: keep the best hit of each page.
 		for _, h := range sr.Hits {
 			if check {
 				ok, err := ix.phrasesHold(p, h.ID, all)
@@ -148,14 +151,6 @@ func (ix *Index) run(ctx context.Context, p *plan, filters []query.Query, all bo
 					continue
 				}
 			}
-			page, _, _ := strings.Cut(h.ID, "#")
-			if i, ok := best[page]; ok {
-				if h.Score > out[i].score {
-					out[i] = hit{h.ID, h.Score}
-				}
-				continue
-			}
-			best[page] = len(out)
 			out = append(out, hit{h.ID, h.Score})
 		}
 		// Hits that failed the phrase check leave room: read on, up to
@@ -164,7 +159,6 @@ func (ix *Index) run(ctx context.Context, p *plan, filters []query.Query, all bo
 			break
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
 	if len(out) > limit {
 		out = out[:limit]
 	}
@@ -178,14 +172,14 @@ const maxChecked = 1000
 // phrasesHold reports whether record id contains every phrase of the query
 // (when all is set) and none of the excluded ones.
 func (ix *Index) phrasesHold(p *plan, id string, all bool) (bool, error) {
-	b, rec, err := ix.side.record(id)
+	b, _, err := ix.side.record(id, p.blocks)
 	if err != nil {
 		return false, fmt.Errorf("search: load %s: %w", id, err)
 	}
-	texts := recordTexts(b, rec)
+	texts := recordTexts(b)
 	has := func(pt []phraseTok) bool {
 		for _, t := range texts {
-			if containsPhrase(ix.text, t, pt) {
+			if p.containsPhrase(ix, t, pt) {
 				return true
 			}
 		}
@@ -206,53 +200,72 @@ func (ix *Index) phrasesHold(p *plan, id string, all bool) (bool, error) {
 	return true, nil
 }
 
-// recordTexts returns the texts record rec of b was indexed from.
-func recordTexts(b *block, rec int) []string {
-	if rec > 0 {
-		s := b.secs[rec-1]
-		return []string{b.title, s.heading, s.text}
+// recordTexts returns the texts a page was indexed from, each heading
+// apart (the heading field has them one a line).
+func recordTexts(b *block) []string {
+	out := []string{b.title, b.summary, b.body}
+	for _, s := range b.secs {
+		out = append(out, s.heading)
+		if !strings.Contains(b.body, s.text) {
+			out = append(out, s.text)
+		}
 	}
-	_, rest := splitSections(b.body, b.secs)
-	return []string{b.title, b.summary, rest}
+	return out
 }
 
-// phraseTok is one term of an analysed phrase, at its position relative to
-// the first (stop words leave gaps, as in bleve's phrase queries).
+// phraseTok is one term of a phrase, at its position relative to the
+// first (stop words leave gaps, as in bleve's phrase queries).
 type phraseTok struct {
 	term string
 	pos  int
 }
 
-func phraseToks(an analysis.Analyzer, text string) []phraseTok {
-	toks := an.Analyze([]byte(text))
-	out := make([]phraseTok, 0, len(toks))
-	for _, t := range toks {
-		out = append(out, phraseTok{string(t.Term), t.Position - toks[0].Position})
+// phraseToks analyses a phrase word by word, as containsPhrase reads text,
+// and adds its stems to p.phraseSet.
+func (p *plan) phraseToks(ix *Index, text string) []phraseTok {
+	var out []phraseTok
+	n, first := 0, -1
+	forEachWord(text, func(start, end int) {
+		n++
+		toks := ix.text.Analyze([]byte(text[start:end]))
+		if len(toks) != 1 {
+			return // a stop word: a gap
+		}
+		if first < 0 {
+			first = n
+		}
+		out = append(out, phraseTok{string(toks[0].Term), n - first})
+	})
+	if p.phraseSet == nil {
+		p.phraseSet = newStemSet()
+	}
+	for _, t := range out {
+		p.phraseSet.add(t.term)
 	}
 	return out
 }
 
-// containsPhrase reports whether text, analysed, has the terms of pt at
-// the same relative positions.
-func containsPhrase(an analysis.Analyzer, text string, pt []phraseTok) bool {
+// containsPhrase reports whether text has the terms of pt at the same
+// relative positions.
+func (p *plan) containsPhrase(ix *Index, text string, pt []phraseTok) bool {
 	if len(pt) == 0 {
 		return false
 	}
-	toks := an.Analyze([]byte(text))
-	if len(toks) == 0 {
-		return false
-	}
-	at := make(map[int]string, len(toks))
-	for _, t := range toks {
-		at[t.Position] = string(t.Term)
-	}
-	for _, t := range toks {
-		if string(t.Term) != pt[0].term {
-			continue
+	var at map[int]string
+	var firsts []int
+	p.scan(ix, text, p.phraseSet, func(stem string, n, _, _ int) {
+		if at == nil {
+			at = map[int]string{}
 		}
+		at[n] = stem
+		if stem == pt[0].term {
+			firsts = append(firsts, n)
+		}
+	})
+	for _, f := range firsts {
 		ok := true
 		for _, q := range pt[1:] {
-			if at[t.Position+q.pos] != q.term {
+			if at[f+q.pos] != q.term {
 				ok = false
 				break
 			}
@@ -267,13 +280,13 @@ func containsPhrase(an analysis.Analyzer, text string, pt []phraseTok) bool {
 func (ix *Index) results(hits []hit, p *plan) ([]Result, error) {
 	out := make([]Result, 0, len(hits))
 	for _, h := range hits {
-		b, rec, err := ix.side.record(h.id)
+		b, _, err := ix.side.record(h.id, p.blocks)
 		if err != nil {
 			return nil, fmt.Errorf("search: load %s: %w", h.id, err)
 		}
 		r := Result{URL: b.url, Title: b.title, Type: b.typ, Score: h.score}
 		body := b.body
-		if rec > 0 {
+		if rec := ix.bestPart(b, p); rec > 0 {
 			s := b.secs[rec-1]
 			r.URL = b.url + "#" + s.anchor
 			r.Title = b.title + ": " + s.heading
@@ -285,10 +298,73 @@ func (ix *Index) results(hits []hit, p *plan) ([]Result, error) {
 	return out, nil
 }
 
+// Weights of the fields when choosing the part of a page a result links to:
+// the query-time boosts, and the page title counts for each section a little.
+const (
+	partTitle     = 6
+	partHeading   = 4
+	partSummary   = 2
+	partPageTitle = 1.5
+	partText      = 1
+)
+
+// bestPart returns which part of page b matches the query best: 0 for the
+// page as a whole (its title, summary and the text outside sections), i+1
+// for section i (its heading and text, and the page title). Each clause of
+// the query scores the weight of the best field it matches in, plus a
+// little for how often; the page wins ties.
+func (ix *Index) bestPart(b *block, p *plan) int {
+	if len(b.secs) == 0 || len(p.choices) == 0 {
+		return 0
+	}
+	_, rest := splitSections(b.body, b.secs)
+	title := ix.stemsIn(b.title, p)
+	score := func(fields ...partField) float64 {
+		total := 0.0
+		for _, alts := range p.choices {
+			best := 0.0
+			for _, f := range fields {
+				for _, alt := range alts {
+					n := 10
+					for _, st := range alt {
+						n = min(n, f.stems[st])
+					}
+					if n > 0 {
+						best = max(best, f.weight+0.01*float64(n))
+					}
+				}
+			}
+			total += best
+		}
+		return total
+	}
+	best := score(partField{title, partTitle}, partField{ix.stemsIn(b.summary, p), partSummary}, partField{ix.stemsIn(rest, p), partText})
+	bi := 0
+	for i, s := range b.secs {
+		sc := score(partField{title, partPageTitle}, partField{ix.stemsIn(s.heading, p), partHeading}, partField{ix.stemsIn(s.text, p), partText})
+		if sc > best {
+			best, bi = sc, i+1
+		}
+	}
+	return bi
+}
+
+type partField struct {
+	stems  map[string]int
+	weight float64
+}
+
+// stemsIn counts the query's stems (p.marks) in text.
+func (ix *Index) stemsIn(text string, p *plan) map[string]int {
+	out := map[string]int{}
+	p.eachMarked(ix, text, func(stem string, _, _ int) { out[stem]++ })
+	return out
+}
+
 // plan turns the parsed query into one clause per word (or glossary term,
 // phrase or level), each matching on every text field.
 func (ix *Index) plan(pq parsedQuery) *plan {
-	p := &plan{marks: map[string]bool{}, near: map[string]bool{}}
+	p := &plan{marks: map[string]bool{}, near: map[string]bool{}, blocks: map[uint64]*block{}}
 
 	// Analyse the plain words, keeping which word each stem came from.
 	type tok struct{ stem, word string }
@@ -316,15 +392,21 @@ func (ix *Index) plan(pq parsedQuery) *plan {
 		alts := ix.fieldQueries(func(field string, boost float64) query.Query {
 			return termQ(field, t.stem, boost)
 		})
+		choice := [][]string{{t.stem}}
 		if lw := strings.ToLower(t.word); ix.wantFuzzy(lw) {
-			alts = append(alts, ix.fuzzyQueries(p, lw, t.stem)...)
+			qs, near := ix.fuzzyQueries(p, lw, t.stem)
+			alts = append(alts, qs...)
+			for _, s := range near {
+				choice = append(choice, []string{s})
+			}
 			p.fuzzy = append(p.fuzzy, lw)
 		}
 		p.clauses = append(p.clauses, bleve.NewDisjunctionQuery(alts...))
+		p.choices = append(p.choices, choice)
 	}
 
 	for _, ph := range pq.phrases {
-		pt := phraseToks(ix.text, ph)
+		pt := p.phraseToks(ix, ph)
 		if len(pt) == 0 {
 			continue
 		}
@@ -335,6 +417,11 @@ func (ix *Index) plan(pq parsedQuery) *plan {
 			p.phrases = append(p.phrases, pt)
 		}
 		p.clauses = append(p.clauses, ix.phraseClause(ph, pt, 1))
+		choice := make([]string, len(pt))
+		for i, t := range pt {
+			choice[i] = t.term
+		}
+		p.choices = append(p.choices, [][]string{choice})
 	}
 
 	if pq.level > 0 {
@@ -343,8 +430,9 @@ func (ix *Index) plan(pq parsedQuery) *plan {
 		p.marks[n] = true
 		// "level N" in text: both words in a body (not checked for
 		// adjacency: the level field decides the ranking).
-		alts := []query.Query{termQ(fLevel, n, boostLevelField), ix.phraseClause("level "+n, phraseToks(ix.text, "level "+n), 1)}
+		alts := []query.Query{termQ(fLevel, n, boostLevelField), ix.phraseClause("level "+n, p.phraseToks(ix, "level "+n), 1)}
 		p.clauses = append(p.clauses, bleve.NewDisjunctionQuery(alts...))
+		p.choices = append(p.choices, [][]string{{"level", n}})
 	}
 
 	for _, w := range pq.notWords {
@@ -355,7 +443,7 @@ func (ix *Index) plan(pq parsedQuery) *plan {
 		}
 	}
 	for _, ph := range pq.notPhrases {
-		pt := phraseToks(ix.text, ph)
+		pt := p.phraseToks(ix, ph)
 		switch {
 		case len(pt) == 1:
 			p.not = append(p.not, ix.fieldQueries(func(field string, boost float64) query.Query {
@@ -378,7 +466,10 @@ func (ix *Index) plan(pq parsedQuery) *plan {
 // reader wrote it (variant v) scores a little higher than the others.
 func (ix *Index) synonymClause(p *plan, g, v int) query.Query {
 	var alts []query.Query
+	var choice [][]string
+	defer func() { p.choices = append(p.choices, choice) }()
 	for i, vr := range ix.thes.groups[g] {
+		choice = append(choice, vr.stems)
 		boost := boostSynonym
 		if i == v {
 			boost = 1
@@ -468,9 +559,11 @@ func (ix *Index) wantFuzzy(w string) bool {
 
 // fuzzyQueries matches the indexed words within one edit of w (a typo) at
 // boostFuzzy: each such word's stem on every text field, so exact matches
-// always rank first. stem is w's own stem, already searched.
-func (ix *Index) fuzzyQueries(p *plan, w, stem string) []query.Query {
+// always rank first. stem is w's own stem, already searched. It returns
+// the queries and the stems.
+func (ix *Index) fuzzyQueries(p *plan, w, stem string) ([]query.Query, []string) {
 	var out []query.Query
+	var found []string
 	done := map[string]bool{stem: true}
 	for _, nw := range ix.side.near(w) {
 		p.near[nw] = true
@@ -479,12 +572,14 @@ func (ix *Index) fuzzyQueries(p *plan, w, stem string) []query.Query {
 				continue
 			}
 			done[s] = true
+			p.marks[s] = true
+			found = append(found, s)
 			out = append(out, ix.fieldQueries(func(field string, boost float64) query.Query {
 				return termQ(field, s, boost*boostFuzzy)
 			})...)
 		}
 	}
-	return out
+	return out, found
 }
 
 func termQ(field, term string, boost float64) query.Query {

@@ -69,14 +69,12 @@ var Types = []struct{ Value, Label string }{
 	{"page", "Pages"},
 }
 
-// Field names. A page record has the page URL as ID; a section record has
-// URL#anchor.
+// Field names. Each page is one record, with the page URL as ID.
 const (
-	fTitle    = "title"   // page title (page records)
-	fPTitle   = "ptitle"  // page title on section records (low boost)
-	fHeading  = "heading" // this section's heading (section records)
-	fSummary  = "summary" // page records
-	fBody     = "body"    // page records: headings and text outside sections; section records: the section's text
+	fTitle    = "title"
+	fHeading  = "heading" // the headings of the page's sections, one a line
+	fSummary  = "summary"
+	fBody     = "body" // the page's text, headings and sections included
 	fType     = "type"
 	fAudience = "audience"
 	fLevel    = "level"
@@ -97,7 +95,6 @@ var textFields = []struct {
 	{fTitle, 6},
 	{fHeading, 4},
 	{fSummary, 2},
-	{fPTitle, 1.5},
 	{fBody, 1},
 }
 
@@ -124,7 +121,6 @@ func newMapping() *mapping.IndexMappingImpl {
 	}
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt(fTitle, text(true))
-	dm.AddFieldMappingsAt(fPTitle, text(true))
 	dm.AddFieldMappingsAt(fHeading, text(true))
 	dm.AddFieldMappingsAt(fSummary, text(true))
 	dm.AddFieldMappingsAt(fBody, text(bodyVectors != 0))
