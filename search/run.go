@@ -167,7 +167,7 @@ func (ix *Index) run(ctx context.Context, p *plan, filters []query.Query, all bo
 
 // maxChecked caps the hits read for a query whose phrases are checked
 // against the text.
-const maxChecked = 1000
+const maxChecked = 150
 
 // phrasesHold reports whether record id contains every phrase of the query
 // (when all is set) and none of the excluded ones.

@@ -5,10 +5,12 @@
 // `handbook serve` and the hosted search function. The storage engine (bleve)
 // is an implementation detail: nothing in this package's API mentions it.
 //
-// Every page is indexed twice over: once as a whole (title, summary, headings,
-// body) and once per h2/h3 section (heading, section text). A query is run
-// against both and the hits are grouped by page, so a match inside a section
-// links to that section's anchor while a page still appears only once.
+// Every page is one record of the bleve index (title, summary, the headings
+// of its h2/h3 sections, body), which stores nothing but the page URL. The
+// text results show, and where each section is, are in a compact file
+// beside it; for each result the section that matches the query best (or
+// the page as a whole) is chosen at query time, so a match inside a section
+// links to that section's anchor. See docs/search.md.
 package search
 
 import (
