@@ -201,6 +201,7 @@ func Build(dir string, docs []Doc, syns []Synonym) (err error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			an := indexAnalyzer(an)
 			for i := range work {
 				end := min((i+1)*unitPages, len(ordered))
 				units[i] = buildUnit(an, ordered[i*unitPages:end], filepath.Join(tmp, fmt.Sprintf("unit-%06d.zap", i)))
