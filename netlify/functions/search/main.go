@@ -39,15 +39,18 @@ var (
 )
 
 func main() {
-	lambda.Start(func(ctx context.Context, ev events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
-		once.Do(func() { app, initErr = setup() })
-		if initErr != nil {
-			// Log the cause (no request data), answer with a plain page.
-			log.Printf("search: %v", initErr)
-			return unavailable(), nil
-		}
-		return app.serve(ctx, ev), nil
-	})
+	lambda.Start(handle)
+}
+
+// handle answers one request, opening the index on the first.
+func handle(ctx context.Context, ev events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	once.Do(func() { app, initErr = setup() })
+	if initErr != nil {
+		// Log the cause (no request data), answer with a plain page.
+		log.Printf("search: %v", initErr)
+		return withSiteHeaders(unavailable()), nil
+	}
+	return withSiteHeaders(app.serve(ctx, ev)), nil
 }
 
 // setup opens the index and reads the page shell.
