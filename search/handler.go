@@ -284,7 +284,7 @@ var fragmentTmpl = template.Must(template.New("results").Parse(`<div class="hb-s
 {{- end}}
 <form class="hb-search-page-form" method="get" action="/search" role="search">
 <div class="govuk-form-group{{if .Error}} govuk-form-group--error{{end}}">
-<label class="govuk-label govuk-label--m" for="hb-search-q">Search the procedures</label>
+<label class="govuk-label govuk-label--m" for="hb-search-q">Search this site</label>
 {{- if .Error}}
 <p id="hb-search-q-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {{.Error}}</p>
 {{- end}}
