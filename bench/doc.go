@@ -1,7 +1,7 @@
 // Package bench holds the benchmarks of the build's stages on a generated
 // corpus. They run only with -bench:
 //
-//	go test ./bench -run XXX -bench . -benchmem
+//	go test ./bench -run '^$' -bench . -benchmem
 //
 // HANDBOOK_BENCH_PAGES sets the corpus size (default 2,000). The corpus
 // generator is bench/corpus, with the command bench/gencorpus;

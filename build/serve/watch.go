@@ -209,7 +209,7 @@ func (w *watcher) classify(ev fsnotify.Event) (relevant, structural bool) {
 // the build skips too.
 func ignoredName(name string) bool {
 	switch {
-	case strings.HasPrefix(name, "."), // .#emacs-lock, .file.swp, .goutputstream-XXXX, .DS_Store
+	case strings.HasPrefix(name, "."), // .#emacs-lock, .file.swp, .goutputstream-*, .DS_Store
 		strings.HasSuffix(name, "~"),                                 // vim, emacs, gedit backups
 		strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"), // emacs auto-save
 		name == "4913",                   // vim's write test
