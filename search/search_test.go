@@ -131,15 +131,7 @@ func TestSynonymsBothWays(t *testing.T) {
 		{URL: "/a/", Title: "Screening tool", Type: "page", Body: "Use the CSE screening tool for every referral."},
 		{URL: "/b/", Title: "Risks", Type: "page", Body: "Child sexual exploitation is a form of abuse."},
 	}
-	dir := filepath.Join(t.TempDir(), "ix")
-	if err := Build(dir, docs, testSynonyms()); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := indexOf(t, docs, testSynonyms())
 	for _, q := range []string{"CSE", "child sexual exploitation"} {
 		res, err := ix.Search(context.Background(), Query{Text: q})
 		if err != nil {
@@ -186,15 +178,7 @@ func TestExactRanksAboveFuzzy(t *testing.T) {
 		{URL: "/exact/", Title: "Other", Type: "page", Body: "Planning meetings happen monthly."},
 		{URL: "/fuzzy2/", Title: "Planing wood", Type: "page", Body: "Planing planing planing the planks."},
 	}
-	dir := filepath.Join(t.TempDir(), "ix")
-	if err := Build(dir, docs, nil); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := indexOf(t, docs, nil)
 	res, err := ix.Search(context.Background(), Query{Text: "planning"})
 	if err != nil {
 		t.Fatal(err)
@@ -523,11 +507,6 @@ func TestOpenReadOnly(t *testing.T) {
 // TestAcronymsThatStemAlike: "EHE" and "EH" both stem to "eh"; a reader
 // typing EHE must get elective home education, not early help.
 func TestAcronymsThatStemAlike(t *testing.T) {
-	dir, err := mkTemp("stem")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
 	docs := []Doc{
 		{URL: "/ehe/", Title: "Children educated at home", Type: "procedure", Body: "When parents choose elective home education for their child."},
 		{URL: "/eh/", Title: "Help for families", Type: "page", Body: "Early help is support for families. EH workers visit at home."},
@@ -536,14 +515,7 @@ func TestAcronymsThatStemAlike(t *testing.T) {
 		{Acronym: "EHE", Term: "Elective home education"},
 		{Acronym: "EH", Term: "Early help"},
 	}
-	if err := Build(filepath.Join(dir, "ix"), docs, syns); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(filepath.Join(dir, "ix"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := indexOf(t, docs, syns)
 	for q, want := range map[string]string{"EHE": "/ehe/", "ehe": "/ehe/", "EH": "/eh/"} {
 		res, err := ix.Search(context.Background(), Query{Text: q, Limit: 3})
 		if err != nil {
@@ -569,15 +541,7 @@ func TestPhrasesInBodies(t *testing.T) {
 		{URL: "/section2/", Title: "Six", Type: "page", Body: "Intro.\nVisits\nA return interview is offered.",
 			Headings: []Heading{{Anchor: "visits", Text: "Visits", Body: "A return interview is offered."}}},
 	}
-	dir := filepath.Join(t.TempDir(), "ix")
-	if err := Build(dir, docs, nil); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := indexOf(t, docs, nil)
 	tests := []struct {
 		q    string
 		want []string
@@ -599,4 +563,20 @@ func TestPhrasesInBodies(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", tt.q, got, tt.want)
 		}
 	}
+}
+
+// indexOf builds an index of docs in a temporary folder and opens it; the
+// test closes it when it ends.
+func indexOf(t *testing.T, docs []Doc, syns []Synonym) *Index {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "ix")
+	if err := Build(dir, docs, syns); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
 }
