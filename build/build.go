@@ -44,6 +44,8 @@ type Result struct {
 	// Editions are the published editions, the current one first; empty
 	// when handbook.yaml declares none. Each has its own Site.
 	Editions []*render.EditionInfo
+
+	patch *patchState // what Patch needs; nil when the build failed
 }
 
 // Build runs every stage except writing. It returns an error, with the
@@ -148,7 +150,11 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	}
 	files = append(files, index...)
 	res.Files = files
-	return res, res.Diags.Err()
+	if res.Diags.HasErrors() {
+		return res, res.Diags.Err()
+	}
+	res.patch = &patchState{fsys: fsys, theme: theme, extras: extras}
+	return res, nil
 }
 
 // reportMissingHistory gives the one warning a build without git history

@@ -4,6 +4,7 @@
 package output
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -186,3 +187,37 @@ func (m *Memory) Paths() []string {
 
 // ErrLocked is returned when another build is writing the same folder.
 var ErrLocked = errors.New("another handbook build is writing this folder")
+
+// With returns a copy of m in which files replace the files at their
+// paths or are added. m itself is unchanged: it may still be serving.
+func (m *Memory) With(files []File) (*Memory, error) {
+	next := &Memory{files: make(map[string][]byte, len(m.files)+len(files))}
+	for p, b := range m.files {
+		next.files[p] = b
+	}
+	for _, f := range files {
+		if !ValidPath(f.Path) {
+			return nil, fmt.Errorf("not a path inside the site: %q", f.Path)
+		}
+		next.files[f.Path] = f.Data
+	}
+	return next, nil
+}
+
+// Changed lists the paths whose contents differ between m and other,
+// including files only one of them has, sorted.
+func (m *Memory) Changed(other *Memory) []string {
+	var out []string
+	for p, b := range m.files {
+		if ob, ok := other.files[p]; !ok || !bytes.Equal(b, ob) {
+			out = append(out, p)
+		}
+	}
+	for p := range other.files {
+		if _, ok := m.files[p]; !ok {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -271,8 +271,10 @@ func (r *recorder) Write(b []byte) (int, error) {
 }
 
 // events streams the number of each new build to a browser (server-sent
-// events). The first event, "hello", says which build is current, so that a
-// page built before the stream opened reloads at once.
+// events), followed by the addresses of the pages it changed when it did
+// not change them all: "12 /procedures/escalation/". The first event,
+// "hello", says which build is current, so that a page built before the
+// stream opened reloads at once.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	_ = rc.SetWriteDeadline(time.Time{}) // a stream stays open
@@ -298,8 +300,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-s.done:
 			return
-		case gen := <-ch:
-			fmt.Fprintf(w, "event: reload\ndata: %d\n\n", gen)
+		case ev := <-ch:
+			fmt.Fprintf(w, "event: reload\ndata: %s\n\n", ev.data())
 		case <-tick.C:
 			fmt.Fprint(w, ": still here\n\n")
 		}

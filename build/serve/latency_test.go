@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -11,10 +12,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rscp/handbook/themes"
 )
 
-// Change-to-reload time: from writing one page to the reload event reaching
-// the browser, through the watcher, the debounce, a full build into memory
+// Change-to-reload time: from writing one file to the reload event reaching
+// the browser, through the watcher, the debounce, the update (a patch of
+// the one page for a Markdown edit, a whole build for a template change)
 // and the event stream.
 //
 //	go test -run '^$' -bench Reload -benchtime 20x ./build/serve/
@@ -30,16 +34,34 @@ func BenchmarkReload(b *testing.B) {
 			b.Logf("no git clone (%v: %s): copying the site without history", err, out)
 			copyDefaultSite(b, dir)
 		}
-		benchReload(b, dir, "content/procedures/escalation.md")
+		benchReload(b, dir, "content/procedures/escalation.md", appendLine)
 	})
 	b.Run("generated-2000-pages", func(b *testing.B) {
 		dir := b.TempDir()
 		GenerateSite(b, dir, 2000)
-		benchReload(b, dir, "content/section-07/page-0750.md")
+		benchReload(b, dir, "content/section-07/page-0750.md", appendLine)
+	})
+	// A template change rebuilds every page.
+	b.Run("template-2000-pages", func(b *testing.B) {
+		dir := b.TempDir()
+		GenerateSite(b, dir, 2000)
+		footer, err := fs.ReadFile(themes.Default(), "templates/partials/footer.html")
+		if err != nil {
+			b.Fatal(err)
+		}
+		writeFiles(b, dir, map[string]string{"themes/default/templates/partials/footer.html": string(footer)})
+		benchReload(b, dir, "themes/default/templates/partials/footer.html", func(orig []byte, i int) []byte {
+			return bytes.Replace(orig, []byte("<footer class=\"govuk-footer\">"), fmt.Appendf(nil, "<footer class=\"govuk-footer\"><p>Edited %d times.</p>", i), 1)
+		})
 	})
 }
 
-func benchReload(b *testing.B, dir, page string) {
+// appendLine adds a line to a page's Markdown.
+func appendLine(orig []byte, i int) []byte {
+	return fmt.Appendf(append([]byte(nil), orig...), "\nEdited %d times.\n", i)
+}
+
+func benchReload(b *testing.B, dir, page string, edit func(orig []byte, i int) []byte) {
 	ts := start(b, dir, Options{Log: quiet{}})
 	if st := ts.cur.Load(); st.site == nil {
 		b.Fatalf("the site does not build: %v", st.problems)
@@ -54,12 +76,12 @@ func benchReload(b *testing.B, dir, page string) {
 	var samples []time.Duration
 	b.ResetTimer()
 	for i := range b.N {
-		data := fmt.Appendf(append([]byte(nil), orig...), "\nEdited %d times.\n", i+1)
+		data := edit(orig, i+1)
 		t0 := time.Now()
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			b.Fatal(err)
 		}
-		gen = ev.reload(b, gen)
+		gen = ev.reload(b, gen).gen
 		samples = append(samples, time.Since(t0))
 	}
 	b.StopTimer()

@@ -32,7 +32,16 @@
   function connect () {
     if (source || !window.EventSource) return
     source = new EventSource('/_handbook/events')
-    var check = function (e) { if (e.data !== gen) reload() }
+    // data is the build number, then the pages it changed if not all.
+    var check = function (e) {
+      var parts = String(e.data).split(' ')
+      if (parts[0] === gen) return
+      if (parts.length > 1 && parts.indexOf(location.pathname, 1) < 0) {
+        gen = parts[0] // this page is the same in that build
+        return
+      }
+      reload()
+    }
     source.addEventListener('hello', check)
     source.addEventListener('reload', check)
   }

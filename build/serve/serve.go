@@ -24,6 +24,7 @@ import (
 	"github.com/rscp/handbook/build"
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/output"
+	"github.com/rscp/handbook/search"
 )
 
 // Options configure a Server.
@@ -50,23 +51,24 @@ type Options struct {
 // SearchFunc makes the search handler for a freshly built site. The dev
 // server builds without the search index (build.Options.NoSearch), so that
 // a one-page edit reloads at once; after each successful build it calls
-// SearchFunc in the background with the result, one call at a time and
-// only for the newest build. The handler it returns serves /search and
-// /search.json (its HTML responses get the reload script and error panel
-// like every page) until a newer one replaces it; close, when not nil, is
-// called a few seconds after that, so that requests still running on it
-// can finish. An error is logged and leaves the previous handler in place.
+// SearchFunc in the background with what the index is made of, one call at
+// a time and only for the newest build. The handler it returns serves
+// /search and /search.json (its HTML responses get the reload script and
+// error panel like every page) until a newer one replaces it; close, when
+// not nil, is called a few seconds after that, so that requests still
+// running on it can finish. An error is logged and leaves the previous
+// handler in place.
 //
 // Wiring the search package takes a few lines, e.g.:
 //
-//	opts.Search = func(res *build.Result) (http.Handler, func(), error) {
+//	opts.Search = func(src serve.SearchSource) (http.Handler, func(), error) {
 //		dir, err := os.MkdirTemp("", "handbook-search-")
 //		if err != nil {
 //			return nil, nil, err
 //		}
 //		cleanup := func() { os.RemoveAll(dir) }
 //		idx := filepath.Join(dir, "index.bleve")
-//		if err := search.Build(idx, build.SearchDocs(res.Site), synonyms); err != nil {
+//		if err := search.Build(idx, src.Docs, src.Synonyms); err != nil {
 //			cleanup()
 //			return nil, nil, err
 //		}
@@ -75,12 +77,19 @@ type Options struct {
 //			cleanup()
 //			return nil, nil, err
 //		}
-//		shell, _ := serve.File(res.Files, "search/index.html")
+//		shell, _ := serve.File(src.Files, "search/index.html")
 //		return search.NewHandler(ix, shell), func() { ix.Close(); cleanup() }, nil
 //	}
-//
-// A build that made the index files itself can use Extract instead.
-type SearchFunc func(res *build.Result) (h http.Handler, close func(), err error)
+type SearchFunc func(src SearchSource) (h http.Handler, close func(), err error)
+
+// SearchSource is what a site's search is made of. It is taken from the
+// built site at one moment: the dev server goes on patching one-page edits
+// into its model, so SearchFunc must not read the model itself.
+type SearchSource struct {
+	Docs     []search.Doc
+	Synonyms []search.Synonym
+	Files    []output.File // the built files, for the search page's shell
+}
 
 // Server is the development server. It is an http.Handler.
 type Server struct {
@@ -91,13 +100,23 @@ type Server struct {
 	cur        atomic.Pointer[state]
 	listenAddr atomic.Pointer[string] // set by Run
 
-	buildMu sync.Mutex // one build at a time
-	gen     uint64     // guarded by buildMu
+	fullMu  sync.Mutex // one whole build at a time
+	buildMu sync.Mutex // guards what follows and the swap of cur
+	gen     uint64
+	// base is the last whole build that succeeded, which one-page edits
+	// are patched into (build.Result.Patch); patched holds the files
+	// patched in since, with the number of the change that patched each.
+	base    *build.Result
+	patched map[string]uint64
+	changes atomic.Uint64 // counts batches of changes seen by the watcher
+
+	buildOnce sync.Once
+	buildReq  chan struct{} // asks the background builder for a whole build
 
 	inFlight chan struct{} // one token per request being answered
 
 	subsMu sync.Mutex
-	subs   map[chan uint64]struct{}
+	subs   map[chan reloadEvent]struct{}
 	done   chan struct{} // closed when the server stops
 	stop   sync.Once
 
@@ -107,6 +126,7 @@ type Server struct {
 	searchOnce  sync.Once
 	searchJobs  chan *build.Result // the newest site waiting to be indexed
 	searchReady func()             // tests: called when a search handler is in service
+	afterBuild  func(BuildInfo)    // tests: called after each whole build
 }
 
 // state is what one build left: the site being served and the problems of
@@ -143,7 +163,7 @@ func New(opts Options) *Server {
 	if opts.Log == nil {
 		opts.Log = io.Discard
 	}
-	s := &Server{opts: opts, buildFn: build.Build, cache: build.NewCache(), subs: map[chan uint64]struct{}{}, done: make(chan struct{}), watching: make(chan struct{}),
+	s := &Server{opts: opts, buildFn: build.Build, cache: build.NewCache(), subs: map[chan reloadEvent]struct{}{}, patched: map[string]uint64{}, done: make(chan struct{}), watching: make(chan struct{}),
 		inFlight: make(chan struct{}, maxInFlight)}
 	s.cur.Store(&state{})
 	return s
@@ -153,31 +173,62 @@ func (s *Server) logf(format string, args ...any) {
 	fmt.Fprintf(s.opts.Log, format+"\n", args...)
 }
 
-// Rebuild builds the site now, swaps it in if it built, tells browsers to
-// reload, and reports what happened. A failed build keeps the last good site
-// and shows its errors on every page. Rebuild never panics.
-func (s *Server) Rebuild() BuildInfo {
-	s.buildMu.Lock()
-	defer s.buildMu.Unlock()
+// Rebuild builds the whole site now, swaps it in if it built, tells every
+// browser to reload, and reports what happened. A failed build keeps the
+// last good site and shows its errors on every page. Rebuild never panics.
+func (s *Server) Rebuild() BuildInfo { return s.fullBuild(true) }
+
+// fullBuild builds the whole site and puts it in service. Browsers reload
+// when everyone is true; otherwise only those showing a page that changed
+// (or all, when the build's errors changed), and none when nothing did.
+func (s *Server) fullBuild(everyone bool) BuildInfo {
+	s.fullMu.Lock()
+	defer s.fullMu.Unlock()
+	seq := s.changes.Load()
 	start := time.Now()
 	res, err := s.safeBuild()
+
+	s.buildMu.Lock()
+	defer s.buildMu.Unlock()
+	// Edits patched in while this build ran may be newer than the files it
+	// read: patch them into it too, so that the preview never goes back.
+	var later []output.File
+	if err == nil && res != nil {
+		if paths := s.patchedSince(seq); len(paths) > 0 {
+			files, ok := s.safePatch(res, paths)
+			if !ok && !everyone {
+				// Those edits asked for a build of their own, which
+				// will read them: keep serving the site as it is.
+				return BuildInfo{Gen: s.gen, OK: true, Pages: s.cur.Load().pages, Took: time.Since(start)}
+			}
+			later = files
+		}
+	}
 	took := time.Since(start)
 
 	old := s.cur.Load()
-	s.gen++
-	next := &state{gen: s.gen, site: old.site, built: old.built, pages: old.pages, search: old.search, closeFn: old.closeFn}
-	info := BuildInfo{Gen: s.gen, Took: took}
+	next := &state{gen: s.gen + 1, site: old.site, built: old.built, pages: old.pages, search: old.search, closeFn: old.closeFn}
+	info := BuildInfo{Took: took}
 	if res != nil && res.Diags != nil {
 		info.Errors, info.Warnings = res.Diags.Count()
 	}
 	if err == nil && res != nil {
 		mem, merr := output.NewMemory(res.Files)
+		if merr == nil && len(later) > 0 {
+			mem, merr = mem.With(later)
+		}
 		if merr != nil {
 			err = merr
 		} else {
 			next.site, next.built = mem, time.Now()
 			if res.Site != nil {
 				next.pages = len(res.Site.Pages)
+			}
+			s.base = res
+			for p, at := range s.patched {
+				if at <= seq {
+					delete(s.patched, p)
+				}
 			}
 			if s.opts.Search != nil {
 				s.queueSearch(res)
@@ -190,9 +241,27 @@ func (s *Server) Rebuild() BuildInfo {
 	}
 	info.OK = err == nil
 	info.Pages = next.pages
-	s.cur.Store(next)
-	s.broadcast(s.gen)
 
+	ev := reloadEvent{}
+	if !everyone && sameProblems(old.problems, next.problems) && old.site != nil {
+		changed := next.site.Changed(old.site)
+		if len(changed) == 0 {
+			next.gen = old.gen // nothing a browser shows changed
+		} else {
+			ev.pages = pagesOf(changed)
+		}
+	}
+	s.gen = next.gen
+	info.Gen = next.gen
+	s.cur.Store(next)
+	if next.gen != old.gen {
+		ev.gen = next.gen
+		s.broadcast(ev)
+	}
+
+	if s.afterBuild != nil {
+		defer s.afterBuild(info)
+	}
 	if info.OK {
 		s.logf("built %d pages in %s", info.Pages, took.Round(time.Millisecond))
 	} else {
@@ -305,7 +374,8 @@ func (s *Server) makeSearch(res *build.Result) (h http.Handler, closeFn func(), 
 		}
 	}()
 	start := time.Now()
-	h, closeFn, err := s.opts.Search(res)
+	src := s.searchSource(res)
+	h, closeFn, err := s.opts.Search(src)
 	if err != nil {
 		s.logf("search is not updated: %v", err)
 		return nil, nil, false
@@ -317,14 +387,22 @@ func (s *Server) makeSearch(res *build.Result) (h http.Handler, closeFn func(), 
 	return h, closeFn, true
 }
 
+// searchSource reads what the search is made of from res's model, while
+// no edit is being patched into it.
+func (s *Server) searchSource(res *build.Result) SearchSource {
+	s.buildMu.Lock()
+	defer s.buildMu.Unlock()
+	return SearchSource{Docs: build.SearchDocs(res.Site), Synonyms: build.Synonyms(res.Site), Files: res.Files}
+}
+
 // subscribe registers a browser for reload events.
-func (s *Server) subscribe() (chan uint64, func(), bool) {
+func (s *Server) subscribe() (chan reloadEvent, func(), bool) {
 	s.subsMu.Lock()
 	defer s.subsMu.Unlock()
 	if len(s.subs) >= maxSubscribers {
 		return nil, nil, false
 	}
-	ch := make(chan uint64, 1)
+	ch := make(chan reloadEvent, 1)
 	s.subs[ch] = struct{}{}
 	return ch, func() {
 		s.subsMu.Lock()
@@ -333,17 +411,19 @@ func (s *Server) subscribe() (chan uint64, func(), bool) {
 	}, true
 }
 
-// broadcast tells every browser the newest build. A browser that has not
-// taken the previous number yet gets only the newest.
-func (s *Server) broadcast(gen uint64) {
+// broadcast tells every browser about a new build. A browser that has not
+// taken the previous event yet gets one that covers both.
+func (s *Server) broadcast(ev reloadEvent) {
 	s.subsMu.Lock()
 	defer s.subsMu.Unlock()
 	for ch := range s.subs {
+		next := ev
 		select {
-		case <-ch:
+		case prev := <-ch:
+			next = prev.merge(ev)
 		default:
 		}
-		ch <- gen
+		ch <- next
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -131,8 +132,9 @@ func (ts *testServer) rawGet(t testing.TB, target string) (int, string) {
 }
 
 type event struct {
-	name string
-	gen  uint64
+	name  string
+	gen   uint64
+	pages []string // the pages the build changed; nil: all
 }
 
 // events is a browser's reload stream.
@@ -161,8 +163,13 @@ func (ts *testServer) events(t testing.TB) *events {
 			case strings.HasPrefix(line, "event: "):
 				name = strings.TrimPrefix(line, "event: ")
 			case strings.HasPrefix(line, "data: "):
-				gen, _ := strconv.ParseUint(strings.TrimPrefix(line, "data: "), 10, 64)
-				ev.ch <- event{name, gen}
+				f := strings.Fields(strings.TrimPrefix(line, "data: "))
+				gen, _ := strconv.ParseUint(f[0], 10, 64)
+				var pages []string
+				if len(f) > 1 {
+					pages = f[1:]
+				}
+				ev.ch <- event{name, gen, pages}
 			}
 		}
 	}()
@@ -181,12 +188,12 @@ func (e *events) next(t testing.TB) event {
 }
 
 // reload waits for the reload event of a build after gen.
-func (e *events) reload(t testing.TB, after uint64) uint64 {
+func (e *events) reload(t testing.TB, after uint64) event {
 	t.Helper()
 	for {
 		x := e.next(t)
 		if x.name == "reload" && x.gen > after {
-			return x.gen
+			return x
 		}
 	}
 }
@@ -209,7 +216,7 @@ func TestEditReloadsBrowsers(t *testing.T) {
 	}
 
 	writeFiles(t, dir, map[string]string{"content/a.md": "---\ntitle: Page A\nsummary: A page.\n---\n\nVersion two of page A.\n"})
-	gen := ev.reload(t, 1)
+	gen := ev.reload(t, 1).gen
 	_, body = ts.get(t, "/a/")
 	if !strings.Contains(body, "Version two") {
 		t.Errorf("after the edit, /a/ shows:\n%s", body)
@@ -245,7 +252,7 @@ func TestBrokenBuildKeepsLastGoodSite(t *testing.T) {
 
 	// A broken link: the old page stays, with the error panel.
 	writeFiles(t, dir, map[string]string{"content/a.md": "---\ntitle: Page A\nsummary: A page.\n---\n\nVersion two.\n\nSee [gone](gone.md).\n"})
-	gen = ev.reload(t, gen)
+	gen = ev.reload(t, gen).gen
 	for _, path := range []string{"/a/", "/", "/b/", "/no/such/page/"} {
 		code, body := ts.get(t, path)
 		if path != "/no/such/page/" && code != 200 {
@@ -272,7 +279,7 @@ func TestBrokenBuildKeepsLastGoodSite(t *testing.T) {
 
 	// Bad YAML: the panel names the file and line.
 	writeFiles(t, dir, map[string]string{"content/b.md": "---\ntitle: Page B\nsummary: [unclosed\n---\nPage B.\n"})
-	gen = ev.reload(t, gen)
+	gen = ev.reload(t, gen).gen
 	if _, body := ts.get(t, "/b/"); !strings.Contains(body, "content/b.md:3</strong>") {
 		t.Errorf("the panel does not point at content/b.md:3:\n%s", body)
 	}
@@ -409,10 +416,10 @@ func TestNewFolderIsWatched(t *testing.T) {
 	gen := ev.next(t).gen
 
 	writeFiles(t, dir, map[string]string{"content/new/deeper/p.md": "---\ntitle: P\n---\nFirst text.\n"})
-	gen = ev.reload(t, gen)
+	gen = ev.reload(t, gen).gen
 	if code, body := ts.get(t, "/new/deeper/p/"); code != 200 || !strings.Contains(body, "First text") {
 		// The folder may have been seen before the file was written.
-		gen = ev.reload(t, gen)
+		gen = ev.reload(t, gen).gen
 		if code, body = ts.get(t, "/new/deeper/p/"); code != 200 || !strings.Contains(body, "First text") {
 			t.Fatalf("GET /new/deeper/p/ = %d:\n%s", code, body)
 		}
@@ -420,7 +427,7 @@ func TestNewFolderIsWatched(t *testing.T) {
 	// A change inside the new folder is seen: it is watched.
 	writeFiles(t, dir, map[string]string{"content/new/deeper/p.md": "---\ntitle: P\n---\nSecond text.\n"})
 	for {
-		gen = ev.reload(t, gen)
+		gen = ev.reload(t, gen).gen
 		if _, body := ts.get(t, "/new/deeper/p/"); strings.Contains(body, "Second text") {
 			break
 		}
@@ -442,7 +449,7 @@ func TestAtomicSave(t *testing.T) {
 		t.Fatal(err)
 	}
 	for {
-		gen = ev.reload(t, gen)
+		gen = ev.reload(t, gen).gen
 		if _, body := ts.get(t, "/a/"); strings.Contains(body, "Saved atomically") {
 			break
 		}
@@ -450,7 +457,7 @@ func TestAtomicSave(t *testing.T) {
 	// handbook.yaml is watched too.
 	writeFiles(t, dir, map[string]string{"handbook.yaml": "title: Renamed partnership\n"})
 	for {
-		gen = ev.reload(t, gen)
+		gen = ev.reload(t, gen).gen
 		if _, body := ts.get(t, "/"); strings.Contains(body, "Renamed partnership") {
 			break
 		}
@@ -570,11 +577,16 @@ func TestSearchHook(t *testing.T) {
 	writeFiles(t, dir, smallSite())
 	var closed atomic.Int32
 	ready := make(chan struct{}, 10)
-	search := func(res *build.Result) (http.Handler, func(), error) {
-		if _, ok := File(res.Files, "a/index.html"); !ok || res.Site == nil {
+	search := func(src SearchSource) (http.Handler, func(), error) {
+		if _, ok := File(src.Files, "a/index.html"); !ok || len(src.Docs) == 0 {
 			t.Errorf("the search hook does not get the built site")
 		}
-		version := res.Site.ByURL["/a/"].Title
+		version := ""
+		for _, d := range src.Docs {
+			if strings.HasSuffix(d.URL, "/a/") {
+				version = d.Title
+			}
+		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/search.json" {
 				w.Header().Set("Content-Type", "application/json")
@@ -655,5 +667,55 @@ func TestSitePath(t *testing.T) {
 		if got != tt.want || ok != (tt.want != "") {
 			t.Errorf("SitePath(%q) = %q, %v; want %q", tt.escaped, got, ok, tt.want)
 		}
+	}
+}
+
+// An edit of a page's Markdown is patched in: only that page's browsers
+// reload, at once, and the whole build that follows changes nothing more.
+func TestMarkdownEditPatchesOnePage(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, smallSite())
+	builds := make(chan BuildInfo, 10)
+	ts := start(t, dir, Options{}, func(s *Server) { s.afterBuild = func(i BuildInfo) { builds <- i } })
+	<-builds // the first build
+	ev := ts.events(t)
+	gen := ev.next(t).gen
+
+	writeFiles(t, dir, map[string]string{"content/b.md": "---\ntitle: Page B\nsummary: Another page.\n---\nPage B, edited.\n"})
+	x := ev.next(t)
+	if x.name != "reload" || x.gen <= gen || !slices.Equal(x.pages, []string{"/b/"}) {
+		t.Fatalf("after a Markdown edit of b.md the event is %+v; want a reload of /b/ only", x)
+	}
+	if _, body := ts.get(t, "/b/"); !strings.Contains(body, "Page B, edited.") {
+		t.Errorf("/b/ does not show the edit:\n%s", body)
+	}
+	if info := <-builds; !info.OK || info.Gen != x.gen {
+		t.Errorf("the whole build after the patch: %+v; want build %d unchanged, as the patch left it", info, x.gen)
+	}
+
+	// A title shows on other pages: a whole build, and every page that
+	// shows it reloads.
+	writeFiles(t, dir, map[string]string{"content/b.md": "---\ntitle: Page B renamed\nsummary: Another page.\n---\nPage B, edited.\n"})
+	y := ev.reload(t, x.gen)
+	if !slices.Contains(y.pages, "/b/") || len(y.pages) < 2 {
+		t.Errorf("after a title change the event names %v; want /b/ and the pages that list it", y.pages)
+	}
+	if _, body := ts.get(t, "/b/"); !strings.Contains(body, "Page B renamed") {
+		t.Errorf("/b/ does not show the new title:\n%s", body)
+	}
+	<-builds
+
+	// A broken link is not patched in: the build fails and every page
+	// shows the error.
+	writeFiles(t, dir, map[string]string{"content/b.md": "---\ntitle: Page B renamed\nsummary: Another page.\n---\nSee [nothing](missing.md).\n"})
+	z := ev.reload(t, y.gen)
+	if z.pages != nil {
+		t.Errorf("a build that failed reloads only %v; want every page", z.pages)
+	}
+	if _, body := ts.get(t, "/a/"); !strings.Contains(body, "missing.md") || !strings.Contains(body, "govuk-error-summary") {
+		t.Errorf("/a/ does not show the error:\n%s", body)
+	}
+	if _, body := ts.get(t, "/b/"); !strings.Contains(body, "Page B, edited.") {
+		t.Errorf("/b/ is not the last version that built:\n%s", body)
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"hash/fnv"
 	"io/fs"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -115,6 +117,8 @@ func (s *Server) loop(ctx context.Context, events <-chan fsnotify.Event, errs <-
 	timer.Stop()
 	var first time.Time // first event of the pending batch; zero when none
 	resync := false     // folders were added or removed: update the watch list
+	changed := map[string]bool{}
+	known := true // every change of the batch is in changed
 	schedule := func(now time.Time) {
 		if first.IsZero() {
 			first = now
@@ -138,6 +142,11 @@ func (s *Server) loop(ctx context.Context, events <-chan fsnotify.Event, errs <-
 				resync = true
 			}
 			if relevant || structural {
+				if rel, ok := w.rel(ev.Name); ok {
+					changed[rel] = true
+				} else {
+					known = false
+				}
 				schedule(time.Now())
 			}
 		case err, ok := <-errs:
@@ -150,6 +159,7 @@ func (s *Server) loop(ctx context.Context, events <-chan fsnotify.Event, errs <-
 				s.logf("watching: %v", err)
 			}
 			resync = true
+			known = false
 			schedule(time.Now())
 		case <-timer.C:
 			if resync && w != nil {
@@ -158,8 +168,12 @@ func (s *Server) loop(ctx context.Context, events <-chan fsnotify.Event, errs <-
 				}
 				resync = false
 			}
-			first = time.Time{}
-			s.Rebuild()
+			var paths []string
+			if known {
+				paths = slices.Sorted(maps.Keys(changed))
+			}
+			first, changed, known = time.Time{}, map[string]bool{}, true
+			s.update(paths)
 		}
 	}
 }
@@ -203,6 +217,19 @@ func (w *watcher) classify(ev fsnotify.Event) (relevant, structural bool) {
 		}
 	}
 	return true, ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename)
+}
+
+// rel returns the path of a watched file relative to the site folder,
+// slash-separated.
+func (w *watcher) rel(name string) (string, bool) {
+	if w == nil {
+		return "", false
+	}
+	r, err := filepath.Rel(w.root, name)
+	if err != nil || r == "." || strings.HasPrefix(r, "..") {
+		return "", false
+	}
+	return filepath.ToSlash(r), true
 }
 
 // ignoredName reports editor temp and backup files and hidden files, which
@@ -298,7 +325,7 @@ func (s *Server) poll(ctx context.Context, every time.Duration) error {
 		case <-tick.C:
 			if fp := fingerprint(root); fp != last {
 				last = fp
-				s.Rebuild()
+				s.update(nil)
 			}
 		}
 	}

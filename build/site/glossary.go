@@ -19,23 +19,36 @@ func (g glossary) Expand(word string) (title, href string, ok bool) {
 // expandAcronyms writes out the first use of each glossary acronym on every
 // page, as the partnership's scrutiny committee asked.
 func (s *Site) expandAcronyms() {
+	g := s.glossary()
+	if len(g.terms) == 0 {
+		return
+	}
+	for _, p := range s.Pages {
+		g.expand(p, p.Body, p.BoxBodies)
+	}
+}
+
+// glossary indexes the glossary's acronyms.
+func (s *Site) glossary() glossary {
 	g := glossary{site: s, terms: map[string]*Term{}}
 	for i := range s.Glossary {
 		if a := s.Glossary[i].Acronym; a != "" {
 			g.terms[a] = &s.Glossary[i]
 		}
 	}
-	if len(g.terms) == 0 {
+	return g
+}
+
+// expand writes out the first use of each acronym in page p's body and
+// box bodies (given apart, so that a new version of them can be prepared
+// before it replaces p's).
+func (g glossary) expand(p *Page, body *markdown.Doc, boxes []*markdown.Doc) {
+	if len(g.terms) == 0 || p.Layout == "glossary" {
 		return
 	}
-	for _, p := range s.Pages {
-		if p.Layout == "glossary" {
-			continue
-		}
-		seen := map[string]bool{}
-		markdown.ExpandAcronyms(p.Body, g, seen)
-		for _, b := range p.BoxBodies {
-			markdown.ExpandAcronyms(b, g, seen)
-		}
+	seen := map[string]bool{}
+	markdown.ExpandAcronyms(body, g, seen)
+	for _, b := range boxes {
+		markdown.ExpandAcronyms(b, g, seen)
 	}
 }

@@ -317,16 +317,23 @@ func (s *Site) resolveReferences(diags *diag.List) {
 				}
 			}
 		}
-		for _, doc := range append([]*markdown.Doc{p.Body}, p.BoxBodies...) {
-			for _, ref := range doc.Contacts {
-				c := s.Contact[ref.ID]
-				if c == nil {
-					diags.Errorf(p.File, ref.Line, "contact %q is not in data/contacts.yaml", ref.ID)
-					continue
-				}
-				ref.Info = s.ContactInfo(c)
-			}
+		s.resolveContacts(p, p.Body, diags)
+		for _, b := range p.BoxBodies {
+			s.resolveContacts(p, b, diags)
 		}
+	}
+}
+
+// resolveContacts fills in the details of the contact cards and links of
+// doc, a body of page p.
+func (s *Site) resolveContacts(p *Page, doc *markdown.Doc, diags *diag.List) {
+	for _, ref := range doc.Contacts {
+		c := s.Contact[ref.ID]
+		if c == nil {
+			diags.Errorf(p.File, ref.Line, "contact %q is not in data/contacts.yaml", ref.ID)
+			continue
+		}
+		ref.Info = s.ContactInfo(c)
 	}
 }
 

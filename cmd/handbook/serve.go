@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"syscall"
 
-	"github.com/rscp/handbook/build"
 	"github.com/rscp/handbook/build/serve"
 	"github.com/rscp/handbook/search"
 )
@@ -84,14 +83,14 @@ func listen(addr string, tryNext bool) (net.Listener, error) {
 
 // searchHandler indexes a freshly built preview in a temporary folder and
 // answers /search and /search.json from it, as the hosted site does.
-func searchHandler(res *build.Result) (http.Handler, func(), error) {
+func searchHandler(src serve.SearchSource) (http.Handler, func(), error) {
 	dir, err := os.MkdirTemp("", "handbook-search-")
 	if err != nil {
 		return nil, nil, err
 	}
 	cleanup := func() { os.RemoveAll(dir) }
 	idx := filepath.Join(dir, "index.bleve")
-	if err := search.Build(idx, build.SearchDocs(res.Site), build.Synonyms(res.Site)); err != nil {
+	if err := search.Build(idx, src.Docs, src.Synonyms); err != nil {
 		cleanup()
 		return nil, nil, err
 	}
@@ -100,6 +99,6 @@ func searchHandler(res *build.Result) (http.Handler, func(), error) {
 		cleanup()
 		return nil, nil, err
 	}
-	shell, _ := serve.File(res.Files, "search/index.html")
+	shell, _ := serve.File(src.Files, "search/index.html")
 	return search.NewHandler(ix, shell), func() { ix.Close(); cleanup() }, nil
 }

@@ -1,0 +1,82 @@
+package build
+
+import (
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/rscp/handbook/build/diag"
+	"github.com/rscp/handbook/build/output"
+	"github.com/rscp/handbook/build/render"
+	"github.com/rscp/handbook/build/site"
+	"github.com/rscp/handbook/build/source"
+)
+
+// patchState is what Patch needs of the build that made a Result.
+type patchState struct {
+	fsys   fs.FS
+	theme  *render.Theme
+	extras *render.Extras
+}
+
+// Patch applies edits of the Markdown bodies of pages to a site that
+// built, for the dev server: it reads each changed file again, checks
+// that only its body changed (not its front matter, nor the anchors other
+// pages link to), resolves the new body's links, puts it in the model and
+// renders that page again. It returns the page's new files, which replace
+// the same paths of r.Files, and the new bodies' warnings.
+//
+// paths are the changed files, slash-separated and relative to the site
+// folder. ok is false, and r is unchanged, when any change is more than
+// that or has an error: a whole build is then needed, and will report it.
+// Pages of other editions, the search index and the pages that list this
+// one are not updated; the dev server follows a patch with a whole build.
+// Patch must not run while another goroutine reads r.Site.
+func (r *Result) Patch(paths []string) (files []output.File, diags *diag.List, ok bool) {
+	if r == nil || r.patch == nil || r.Site == nil || len(paths) == 0 {
+		return nil, nil, false
+	}
+	byFile := make(map[string]*site.Page, len(paths))
+	for _, p := range paths {
+		if !strings.HasPrefix(p, "content/") || path.Ext(p) != ".md" {
+			return nil, nil, false
+		}
+		byFile[p] = nil
+	}
+	for _, p := range r.Site.Pages {
+		if _, want := byFile[p.File]; want {
+			byFile[p.File] = p
+		}
+	}
+	diags = &diag.List{}
+	var edits []*site.BodyEdit
+	for file, p := range byFile {
+		if p == nil {
+			return nil, nil, false // a new page, or not one of this edition's
+		}
+		fresh, d := source.LoadPage(r.patch.fsys, file, r.Site.Markdown)
+		if fresh == nil || d.HasErrors() {
+			return nil, nil, false
+		}
+		e, d2, same := r.Site.PrepareBodyEdit(p, fresh)
+		if !same || d2.HasErrors() {
+			return nil, nil, false
+		}
+		diags.Merge(d)
+		diags.Merge(d2)
+		edits = append(edits, e)
+	}
+	for _, e := range edits {
+		e.Apply()
+	}
+	for _, e := range edits {
+		more, err := r.patch.theme.RenderPage(r.Site, e.Page(), r.patch.extras)
+		if err != nil {
+			// The model has the new bodies, which is right; the whole
+			// build that follows reports the template error.
+			return nil, nil, false
+		}
+		files = append(files, more...)
+	}
+	return files, diags, true
+}

@@ -1,0 +1,139 @@
+package build_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rscp/handbook/build"
+)
+
+// cloneSite gives a git clone of the repository's own site, so that
+// builds read page history as in an editor's working copy.
+func cloneSite(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := filepath.Join(t.TempDir(), "site")
+	if out, err := exec.Command("git", "clone", "-q", "..", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot clone the repository: %v: %s", err, out)
+	}
+	return dir
+}
+
+func appendTo(t *testing.T, dir, file, text string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(file))
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, append(data, text...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A patched page must be exactly the page a whole build gives.
+func TestPatchMatchesFullBuild(t *testing.T) {
+	dir := cloneSite(t)
+	opts := build.Options{SiteDir: dir, Drafts: true, NoSearch: true, Now: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)}
+	res, err := build.Build(opts)
+	if err != nil {
+		t.Fatalf("the site does not build: %v", err)
+	}
+	edits := []struct{ file, text string }{
+		{"content/procedures/escalation.md", "\nIf in doubt, talk to the MASH or read [the stages](#stages) again.\n"},
+		{"content/thresholds/level-3.md", "\nA new paragraph about the LADO, with a link to [escalation](../procedures/escalation.md#why).\n"},
+		{"content/briefings/_index.md", "\nBriefings are reviewed by the partnership every year.\n"},
+		{"content/about.md", "\n> [!WARNING]\n> A warning added in an edit.\n"},
+		{"content/briefings/online-safety.md", "\nThe partnership's LADO reviews this briefing.\n"},
+		{"content/procedures/escalation.md", "\nA second edit of the same page.\n"},
+	}
+	for i, e := range edits {
+		appendTo(t, dir, e.file, e.text)
+		files, diags, ok := res.Patch([]string{e.file})
+		if !ok {
+			t.Fatalf("edit %d of %s: a body-only edit was not patched", i, e.file)
+		}
+		if n, _ := diags.Count(); n > 0 {
+			t.Fatalf("edit %d: errors %v", i, diags.Sorted())
+		}
+		full, err := build.Build(opts)
+		if err != nil {
+			t.Fatalf("edit %d: the edited site does not build: %v", i, err)
+		}
+		want := map[string][]byte{}
+		for _, f := range full.Files {
+			want[f.Path] = f.Data
+		}
+		if len(files) == 0 {
+			t.Fatalf("edit %d: no files", i)
+		}
+		for _, f := range files {
+			if !bytes.Equal(f.Data, want[f.Path]) {
+				t.Errorf("edit %d: %s differs from a whole build's", i, f.Path)
+			}
+		}
+		if !bytes.Contains(files[0].Data, []byte(strings.Fields(e.text)[2])) {
+			t.Errorf("edit %d: %s does not show the edit", i, files[0].Path)
+		}
+	}
+}
+
+// Anything more than a body edit needs a whole build, and leaves the
+// result as it was.
+func TestPatchRefusesMoreThanBody(t *testing.T) {
+	dir := cloneSite(t)
+	opts := build.Options{SiteDir: dir, Drafts: true, NoSearch: true}
+	res, err := build.Build(opts)
+	if err != nil {
+		t.Fatalf("the site does not build: %v", err)
+	}
+	page := "content/procedures/escalation.md"
+	orig, err := os.ReadFile(filepath.Join(dir, page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name  string
+		edit  func(string) string
+		paths []string
+	}{
+		{"title", func(s string) string { return strings.Replace(s, "title: ", "title: Changed ", 1) }, nil},
+		{"new heading", func(s string) string { return s + "\n## A new section\n\nText.\n" }, nil},
+		{"broken link", func(s string) string { return s + "\nSee [nothing](missing.md).\n" }, nil},
+		{"bad front matter", func(s string) string { return strings.Replace(s, "title: ", "title: [", 1) }, nil},
+		{"data file", func(s string) string { return s + "\nText.\n" }, []string{page, "data/contacts.yaml"}},
+		{"new page", func(s string) string { return s + "\nText.\n" }, []string{page, "content/procedures/new.md"}},
+	}
+	for _, c := range cases {
+		if err := os.WriteFile(filepath.Join(dir, page), []byte(c.edit(string(orig))), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths := c.paths
+		if paths == nil {
+			paths = []string{page}
+		}
+		if _, _, ok := res.Patch(paths); ok {
+			t.Errorf("%s: patched; want a whole build", c.name)
+		}
+	}
+	// The result is unchanged: the original file patches to what it was.
+	if err := os.WriteFile(filepath.Join(dir, page), orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files, _, ok := res.Patch([]string{page})
+	if !ok {
+		t.Fatal("the original page does not patch")
+	}
+	for _, f := range res.Files {
+		if f.Path == files[0].Path && !bytes.Equal(f.Data, files[0].Data) {
+			t.Errorf("%s changed after refused edits", f.Path)
+		}
+	}
+}

@@ -1,0 +1,13 @@
+package render
+
+import (
+	"github.com/rscp/handbook/build/output"
+	"github.com/rscp/handbook/build/site"
+)
+
+// RenderPage renders one page of s, and its history pages, exactly as
+// Render does; the dev server uses it to update a page whose Markdown
+// changed without rendering the whole site again.
+func (t *Theme) RenderPage(s *site.Site, p *site.Page, x *Extras) ([]output.File, error) {
+	return t.renderPage(s, p, x)
+}
