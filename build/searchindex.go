@@ -89,7 +89,10 @@ func SearchDocs(s *site.Site) []search.Doc {
 		body.WriteString(markdown.PlainText(p.Body.Root, p.Body.Source))
 		for _, h := range d.Headings {
 			if !strings.Contains(body.String(), h.Body) {
-				body.WriteString("\n" + h.Text + "\n" + h.Body)
+				body.WriteByte('\n')
+				body.WriteString(h.Text)
+				body.WriteByte('\n')
+				body.WriteString(h.Body)
 			}
 		}
 		d.Body = body.String()

@@ -10,8 +10,6 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -75,28 +73,16 @@ const (
 // bodyVectors: term positions in bodies, for "quoted phrases" and "level N".
 const bodyVectors = index.FieldIndexingOptions(0)
 
-// preparer turns pages into analysed records, a text block and words.
+// preparer turns pages into analysed records and text blocks.
 type preparer struct {
-	an    analysis.Analyzer
-	words map[string]struct{}
-	buf   bytes.Buffer
+	an  *textAnalyzer
+	buf bytes.Buffer
 }
 
 type prepared struct {
 	docs  []*preDoc
 	block []byte // compressed
 	recs  []string
-}
-
-func (p *preparer) text(name, text string, opts index.FieldIndexingOptions) index.Field {
-	toks := p.an.Analyze([]byte(text))
-	for _, t := range toks {
-		if t.End-t.Start >= minFuzzyLen-1 {
-			addWords(p.words, text[t.Start:t.End])
-		}
-	}
-	return &preField{name: name, opts: opts, length: len(toks),
-		freqs: analysis.TokenFrequency(toks, nil, opts), plain: uint64(len(text))}
 }
 
 func keywordField(name, value string) index.Field {
@@ -142,26 +128,30 @@ func (p *preparer) page(d Doc) prepared {
 		seen[h.Anchor] = true
 		b.secs = append(b.secs, secText{anchor: h.Anchor, heading: h.Text, text: h.Body})
 	}
-	spans, _ := splitSections(d.Body, b.secs)
+	spans := sectionSpans(d.Body, b.secs)
 
 	// One record per page. Section texts are part of the body; a section
 	// whose text is not in the body is added to it.
-	body := d.Body
 	var heads strings.Builder
+	var missing []string
 	for i, sec := range b.secs {
 		if i > 0 {
 			heads.WriteByte('\n')
 		}
 		heads.WriteString(sec.heading)
 		if spans[i][0] < 0 {
-			body += "\n" + sec.text
+			missing = append(missing, sec.text)
 		}
 	}
+	body := d.Body
+	if len(missing) > 0 {
+		body += "\n" + strings.Join(missing, "\n")
+	}
 	fs := []index.Field{idField(d.URL),
-		p.text(fTitle, d.Title, optsShort),
-		p.text(fSummary, d.Summary, optsShort),
-		p.text(fHeading, heads.String(), optsShort),
-		p.text(fBody, body, optsBody),
+		p.an.analyze(fTitle, d.Title, optsShort),
+		p.an.analyze(fSummary, d.Summary, optsShort),
+		p.an.analyze(fHeading, heads.String(), optsShort),
+		p.an.analyze(fBody, body, optsBody),
 	}
 	if d.Level != 0 {
 		fs = append(fs, keywordField(fLevel, strconv.Itoa(d.Level)))
@@ -176,14 +166,11 @@ func (p *preparer) page(d Doc) prepared {
 	return out
 }
 
-// splitSections finds each section's text in body, in order (a span of -1,
-// -1 when it is not there), and returns the rest of the body: the text of the
-// page record. A section's heading, just before its text, goes with the
-// section. Open calls it again to check phrases in page records.
-func splitSections(body string, secs []secText) (spans [][2]int, rest string) {
-	var b strings.Builder
+// sectionSpans finds each section's text in body, in order: a span of -1,
+// -1 when it is not there.
+func sectionSpans(body string, secs []secText) [][2]int {
 	cursor := 0
-	spans = make([][2]int, len(secs))
+	spans := make([][2]int, len(secs))
 	for i, s := range secs {
 		spans[i] = [2]int{-1, -1}
 		if s.text == "" {
@@ -195,7 +182,23 @@ func splitSections(body string, secs []secText) (spans [][2]int, rest string) {
 			continue
 		}
 		spans[i] = [2]int{cursor + j, cursor + j + len(s.text)}
-		before := body[cursor : cursor+j]
+		cursor = spans[i][1]
+	}
+	return spans
+}
+
+// splitSections returns sectionSpans and the rest of the body: the text of
+// the page record. A section's heading, just before its text, goes with the
+// section. Open calls it to check phrases in page records.
+func splitSections(body string, secs []secText) (spans [][2]int, rest string) {
+	spans = sectionSpans(body, secs)
+	var b strings.Builder
+	cursor := 0
+	for i, s := range secs {
+		if s.text == "" || spans[i][0] < 0 {
+			continue
+		}
+		before := body[cursor:spans[i][0]]
 		if k := strings.LastIndex(before, s.heading); k >= 0 && s.heading != "" {
 			before = before[:k]
 		}
@@ -209,10 +212,9 @@ func splitSections(body string, secs []secText) (spans [][2]int, rest string) {
 
 // unit is a run of pages analysed and written as one segment.
 type unit struct {
-	blocks [][]byte            // compressed text blocks, one per page
-	ids    []idEntry           // block numbers relative to this unit
-	words  map[string]struct{} // lower-cased words
-	seg    string              // path of the segment file
+	blocks [][]byte  // compressed text blocks, one per page
+	ids    []idEntry // block numbers relative to this unit
+	seg    string    // path of the segment file
 	err    error
 }
 
@@ -220,9 +222,9 @@ var zapPlugin = &zapv17.ZapPlugin{}
 
 // buildUnit analyses pages and writes their records, in order, as the
 // segment at path.
-func buildUnit(an analysis.Analyzer, pages []Doc, path string) *unit {
-	p := &preparer{an: an, words: map[string]struct{}{}}
-	u := &unit{seg: path, words: p.words, blocks: make([][]byte, 0, len(pages))}
+func buildUnit(an *textAnalyzer, pages []Doc, path string) *unit {
+	p := &preparer{an: an}
+	u := &unit{seg: path, blocks: make([][]byte, 0, len(pages))}
 	var docs []index.Document
 	for _, d := range pages {
 		pg := p.page(d)
@@ -310,53 +312,4 @@ func writeIndex(dir, tmp string, m *mapping.IndexMappingImpl, units []*unit) err
 		return err
 	}
 	return os.Rename(merged, filepath.Join(dir, "store", "000000000002.zap"))
-}
-
-// indexAnalyzer returns a copy of the text analyzer for one goroutine of
-// Build, whose stemmer remembers the stems it has made: the same words come
-// back again and again, and stemming was a third of the analysis time. The
-// terms are the same as an's (TestIndexAnalyzer); an itself is returned if
-// it is not built as expected.
-func indexAnalyzer(an analysis.Analyzer) analysis.Analyzer {
-	da, ok := an.(*analysis.DefaultAnalyzer)
-	if !ok || len(da.TokenFilters) == 0 {
-		return an
-	}
-	last := da.TokenFilters[len(da.TokenFilters)-1]
-	if _, ok := last.(*porter.PorterStemmer); !ok {
-		return an
-	}
-	filters := append([]analysis.TokenFilter(nil), da.TokenFilters...)
-	filters[len(filters)-1] = &cachedStemmer{inner: last, cache: map[string][]byte{}, one: make(analysis.TokenStream, 1)}
-	return &analysis.DefaultAnalyzer{CharFilters: da.CharFilters, Tokenizer: da.Tokenizer, TokenFilters: filters}
-}
-
-// cachedStemmer runs inner on each term it has not seen, once. Not safe for
-// concurrent use.
-type cachedStemmer struct {
-	inner analysis.TokenFilter
-	cache map[string][]byte
-	one   analysis.TokenStream
-}
-
-const maxCachedStems = 200_000
-
-func (c *cachedStemmer) Filter(input analysis.TokenStream) analysis.TokenStream {
-	for _, t := range input {
-		if t.KeyWord {
-			continue
-		}
-		if st, ok := c.cache[string(t.Term)]; ok {
-			t.Term = st
-			continue
-		}
-		key := string(t.Term)
-		c.one[0] = t
-		c.inner.Filter(c.one)
-		if len(c.cache) >= maxCachedStems {
-			clear(c.cache)
-		}
-		c.cache[key] = t.Term
-	}
-	return input
 }

@@ -197,11 +197,13 @@ func Build(dir string, docs []Doc, syns []Synonym) (err error) {
 	units := make([]*unit, (len(ordered)+unitPages-1)/unitPages)
 	work := make(chan int)
 	var wg sync.WaitGroup
-	for w := 0; w < min(runtime.GOMAXPROCS(0), len(units)); w++ {
+	analyzers := make([]*textAnalyzer, min(runtime.GOMAXPROCS(0), len(units)))
+	for w := range analyzers {
 		wg.Add(1)
+		an := newTextAnalyzer(an)
+		analyzers[w] = an
 		go func() {
 			defer wg.Done()
-			an := indexAnalyzer(an)
 			for i := range work {
 				end := min((i+1)*unitPages, len(ordered))
 				units[i] = buildUnit(an, ordered[i*unitPages:end], filepath.Join(tmp, fmt.Sprintf("unit-%06d.zap", i)))
@@ -231,7 +233,9 @@ func Build(dir string, docs []Doc, syns []Synonym) (err error) {
 			ids = append(ids, e)
 		}
 		blocks = append(blocks, u.blocks...)
-		for w := range u.words {
+	}
+	for _, an := range analyzers {
+		for w := range an.words {
 			words[w] = struct{}{}
 		}
 	}

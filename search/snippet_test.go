@@ -47,27 +47,3 @@ func TestFindMarksAsAnalyzer(t *testing.T) {
 		}
 	}
 }
-
-// TestIndexAnalyzer: the analyzer Build uses (with a stem cache) gives the
-// same tokens as the index's.
-func TestIndexAnalyzer(t *testing.T) {
-	ix := sharedIndex(t)
-	an := indexAnalyzer(ix.text)
-	if an == ix.text {
-		t.Fatal("indexAnalyzer did not wrap the stemmer")
-	}
-	for _, d := range append(testDocs(), genDocs(30)...) {
-		for _, text := range []string{d.Body, d.Title, d.Summary, d.Body} { // twice: from the cache
-			want, got := ix.text.Analyze([]byte(text)), an.Analyze([]byte(text))
-			if len(want) != len(got) {
-				t.Fatalf("%d tokens, want %d", len(got), len(want))
-			}
-			for i := range want {
-				w, g := want[i], got[i]
-				if string(w.Term) != string(g.Term) || w.Position != g.Position || w.Start != g.Start || w.End != g.End {
-					t.Fatalf("token %d: %+v, want %+v", i, g, w)
-				}
-			}
-		}
-	}
-}

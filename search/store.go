@@ -148,7 +148,12 @@ func writeSideFiles(dir string, blocks [][]byte, ids []idEntry, words []string) 
 	if err != nil {
 		return err
 	}
+	size := len(textMagic)
+	for _, b := range blocks {
+		size += binary.MaxVarintLen64 + len(b)
+	}
 	var buf bytes.Buffer
+	buf.Grow(size)
 	buf.WriteString(textMagic)
 	offsets := make([]uint64, len(blocks))
 	var tmp [binary.MaxVarintLen64]byte
