@@ -506,18 +506,21 @@ func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 }
 
 // decodeFast decodes plain front matter with one YAML parse instead of two,
-// which halves the time and memory of the source stage's largest cost. It
+// which halves the time and memory of the source stage's largest cost, and
+// decodes the parsed nodes itself (see decode.go) rather than with goccy. It
 // returns the top-level keys (as the full path's map would hold them) and
 // ok == false for anything it does not handle exactly like the full path:
 // errors, several documents, a top level that is not a mapping, keys that
-// are not plain strings, anchors, aliases, merge keys and tags.
+// are not plain strings, anchors, aliases, merge keys, tags and values our
+// own decoder leaves to goccy.
 func decodeFast(front []byte, fm *frontMatter) (keys map[string]any, ok bool) {
-	file, err := parser.ParseBytes(front, 0)
+	text, blocks := takeLiteralBlocks(front)
+	file, err := parser.ParseBytes(text, 0)
 	if err != nil || len(file.Docs) != 1 {
 		return nil, false
 	}
 	m, isMap := file.Docs[0].Body.(*yast.MappingNode)
-	if !isMap || !plainYAML(m) {
+	if !isMap || !plainYAML(m, blocks) {
 		return nil, false
 	}
 	keys = make(map[string]any, len(m.Values))
@@ -527,21 +530,29 @@ func decodeFast(front []byte, fm *frontMatter) (keys map[string]any, ok bool) {
 	if len(keys) != len(m.Values) {
 		return nil, false
 	}
-	if err := yaml.NodeToValue(m, fm); err != nil {
+	if !decodeNode(frontMatterDecoder, reflect.ValueOf(fm).Elem(), m) {
 		return nil, false
 	}
 	return keys, true
 }
 
 // plainYAML reports whether n holds no anchors, aliases, tags or merge keys
-// and every mapping key is a plain string.
-func plainYAML(n yast.Node) bool {
-	v := &plainVisitor{ok: true}
+// and every mapping key is a plain string. It also puts the values of the
+// blocks taken out of the text into their nodes, and reports false unless
+// each was found.
+func plainYAML(n yast.Node, blocks []literalBlock) bool {
+	v := &plainVisitor{ok: true, blocks: blocks}
 	yast.Walk(v, n)
+	for _, b := range blocks {
+		v.ok = v.ok && b.used
+	}
 	return v.ok
 }
 
-type plainVisitor struct{ ok bool }
+type plainVisitor struct {
+	ok     bool
+	blocks []literalBlock
+}
 
 func (v *plainVisitor) Visit(n yast.Node) yast.Visitor {
 	if !v.ok {
@@ -555,6 +566,14 @@ func (v *plainVisitor) Visit(n yast.Node) yast.Visitor {
 		if _, str := n.Key.(*yast.StringNode); !str {
 			v.ok = false
 			return nil
+		}
+	case *yast.LiteralNode:
+		pos := n.Start.Position
+		for i := range v.blocks {
+			if b := &v.blocks[i]; b.line == pos.Line && b.column == pos.Column && !b.used {
+				n.Value.Value = b.value
+				b.used = true
+			}
 		}
 	}
 	return v
