@@ -34,57 +34,31 @@ func ValidPath(p string) bool {
 // WriteDir writes files as the complete contents of dir, replacing what
 // was there only once every file has been written.
 func WriteDir(dir string, files []File) error {
-	dir = filepath.Clean(dir)
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
+	for _, f := range files {
+		if !ValidPath(f.Path) {
+			return fmt.Errorf("refusing to write %q: not a path inside the site", f.Path)
+		}
 	}
-	unlock, err := lock(dir)
+	w, err := Create(dir)
 	if err != nil {
 		return err
 	}
-	defer unlock()
-	removeStale(parent, filepath.Base(dir))
-
-	tmp, err := os.MkdirTemp(parent, tmpPrefix+filepath.Base(dir)+"-")
-	if err != nil {
-		return err
+	// Files are independent: write them on a few goroutines.
+	var wg sync.WaitGroup
+	next := make(chan File)
+	for range 4 {
+		wg.Go(func() {
+			for f := range next {
+				_ = w.Write(f) // the first error is kept for Commit
+			}
+		})
 	}
-	if err := writeAll(tmp, files); err != nil {
-		os.RemoveAll(tmp)
-		return err
+	for _, f := range files {
+		next <- f
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		os.RemoveAll(tmp)
-		return err
-	}
-	// Swap the new site in, in one step where the system can, so that a
-	// build killed at this moment still leaves a whole site at dir; tmp
-	// then holds the old site.
-	if _, err := os.Stat(dir); err == nil && exchange(tmp, dir) == nil {
-		return os.RemoveAll(tmp)
-	}
-	// Otherwise move the old site aside, move the new one in, then delete
-	// the old.
-	var old string
-	if _, err := os.Stat(dir); err == nil {
-		old = tmp + ".old"
-		if err := os.Rename(dir, old); err != nil {
-			os.RemoveAll(tmp)
-			return fmt.Errorf("cannot replace %s: %w", dir, err)
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if old != "" {
-			_ = os.Rename(old, dir)
-		}
-		os.RemoveAll(tmp)
-		return fmt.Errorf("cannot replace %s: %w", dir, err)
-	}
-	if old != "" {
-		return os.RemoveAll(old)
-	}
-	return nil
+	close(next)
+	wg.Wait()
+	return w.Commit()
 }
 
 // removeStale deletes folders left by builds of dir that were killed.
@@ -97,55 +71,6 @@ func removeStale(parent, base string) {
 		if strings.HasPrefix(e.Name(), tmpPrefix+base+"-") {
 			os.RemoveAll(filepath.Join(parent, e.Name()))
 		}
-	}
-}
-
-func writeAll(root string, files []File) error {
-	dirs := map[string]bool{}
-	for _, f := range files {
-		if !ValidPath(f.Path) {
-			return fmt.Errorf("refusing to write %q: not a path inside the site", f.Path)
-		}
-		dirs[path.Dir(f.Path)] = true
-	}
-	sorted := make([]string, 0, len(dirs))
-	for d := range dirs {
-		sorted = append(sorted, d)
-	}
-	sort.Strings(sorted)
-	for _, d := range sorted {
-		if err := os.MkdirAll(filepath.Join(root, filepath.FromSlash(d)), 0o755); err != nil {
-			return err
-		}
-	}
-	// Files are independent: write them on a few goroutines.
-	var wg sync.WaitGroup
-	errs := make(chan error, 1)
-	next := make(chan File)
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for f := range next {
-				if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(f.Path)), f.Data, 0o644); err != nil {
-					select {
-					case errs <- err:
-					default:
-					}
-				}
-			}
-		}()
-	}
-	for _, f := range files {
-		next <- f
-	}
-	close(next)
-	wg.Wait()
-	select {
-	case err := <-errs:
-		return err
-	default:
-		return nil
 	}
 }
 

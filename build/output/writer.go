@@ -1,0 +1,171 @@
+package output
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sync"
+)
+
+// Writer writes a site file by file, as a build makes the files, into a
+// fresh folder beside the target, and swaps it in on Commit: a build that
+// fails or is killed leaves the old site whole, and a build that writes
+// as it goes need not hold every file in memory. Write may be called from
+// several goroutines at once.
+type Writer struct {
+	dir, tmp string
+	unlock   func()
+
+	mu    sync.Mutex
+	dirs  map[string]*folder // folders made or being made, by slash path
+	paths map[string]bool    // files written
+	err   error              // the first error; Commit returns it
+	ended bool
+}
+
+// folder is made once, however many files go into it at the same time.
+type folder struct {
+	once sync.Once
+	err  error
+}
+
+// Create starts writing the site that will replace dir. Builds of the
+// same folder take turns: Create waits for one that is writing.
+func Create(dir string) (*Writer, error) {
+	dir = filepath.Clean(dir)
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	unlock, err := lock(dir)
+	if err != nil {
+		return nil, err
+	}
+	removeStale(parent, filepath.Base(dir))
+	tmp, err := os.MkdirTemp(parent, tmpPrefix+filepath.Base(dir)+"-")
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	return &Writer{dir: dir, tmp: tmp, unlock: unlock, dirs: map[string]*folder{}, paths: map[string]bool{}}, nil
+}
+
+// Write writes one file of the site.
+func (w *Writer) Write(f File) error {
+	if !ValidPath(f.Path) {
+		return w.fail(fmt.Errorf("refusing to write %q: not a path inside the site", f.Path))
+	}
+	w.mu.Lock()
+	if w.ended {
+		w.mu.Unlock()
+		return fmt.Errorf("writing %s after the site was finished", f.Path)
+	}
+	if w.paths[f.Path] {
+		w.mu.Unlock()
+		return w.fail(fmt.Errorf("two files at %s", f.Path))
+	}
+	w.paths[f.Path] = true
+	w.mu.Unlock()
+	if err := w.mkdir(path.Dir(f.Path)); err != nil {
+		return w.fail(err)
+	}
+	if err := os.WriteFile(filepath.Join(w.tmp, filepath.FromSlash(f.Path)), f.Data, 0o644); err != nil {
+		return w.fail(err)
+	}
+	return nil
+}
+
+// mkdir makes the folder d (slash path) and those above it, each once.
+func (w *Writer) mkdir(d string) error {
+	if d == "." {
+		return nil // tmp itself
+	}
+	w.mu.Lock()
+	fo := w.dirs[d]
+	if fo == nil {
+		fo = &folder{}
+		w.dirs[d] = fo
+	}
+	w.mu.Unlock()
+	fo.once.Do(func() {
+		if fo.err = w.mkdir(path.Dir(d)); fo.err == nil {
+			fo.err = os.Mkdir(filepath.Join(w.tmp, filepath.FromSlash(d)), 0o755)
+		}
+	})
+	return fo.err
+}
+
+func (w *Writer) fail(err error) error {
+	w.mu.Lock()
+	if w.err == nil {
+		w.err = err
+	}
+	w.mu.Unlock()
+	return err
+}
+
+// Commit replaces the target folder with the files written, or, if any
+// write failed, removes them and returns the first error.
+func (w *Writer) Commit() error {
+	w.mu.Lock()
+	ended, err := w.ended, w.err
+	w.ended = true
+	w.mu.Unlock()
+	if ended {
+		return fmt.Errorf("the site at %s was already finished", w.dir)
+	}
+	defer w.unlock()
+	if err != nil {
+		os.RemoveAll(w.tmp)
+		return err
+	}
+	return swapIn(w.tmp, w.dir)
+}
+
+// Abort removes what was written; the target folder is left as it was.
+// It does nothing after Commit.
+func (w *Writer) Abort() {
+	w.mu.Lock()
+	ended := w.ended
+	w.ended = true
+	w.mu.Unlock()
+	if !ended {
+		os.RemoveAll(w.tmp)
+		w.unlock()
+	}
+}
+
+// swapIn puts the finished folder tmp in place of dir.
+func swapIn(tmp, dir string) error {
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	// In one step where the system can, so that a build killed at this
+	// moment still leaves a whole site at dir; tmp then holds the old site.
+	if _, err := os.Stat(dir); err == nil && exchange(tmp, dir) == nil {
+		return os.RemoveAll(tmp)
+	}
+	// Otherwise move the old site aside, move the new one in, then delete
+	// the old.
+	var old string
+	if _, err := os.Stat(dir); err == nil {
+		old = tmp + ".old"
+		if err := os.Rename(dir, old); err != nil {
+			os.RemoveAll(tmp)
+			return fmt.Errorf("cannot replace %s: %w", dir, err)
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if old != "" {
+			_ = os.Rename(old, dir)
+		}
+		os.RemoveAll(tmp)
+		return fmt.Errorf("cannot replace %s: %w", dir, err)
+	}
+	if old != "" {
+		return os.RemoveAll(old)
+	}
+	return nil
+}
