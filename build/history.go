@@ -46,8 +46,10 @@ func pageHistories(s *site.Site, h *gitHistory, cache *Cache, diags *diag.List) 
 	out := map[*site.Page]*render.PageHistory{}
 	var blobIDs []string
 	for _, p := range s.Pages {
-		for _, ch := range h.log.File(p.File) {
-			blobIDs = append(blobIDs, ch.OldBlob, ch.NewBlob)
+		if log := h.log.File(p.File); !onlyAdded(log) {
+			for _, ch := range log {
+				blobIDs = append(blobIDs, ch.OldBlob, ch.NewBlob)
+			}
 		}
 	}
 	texts, missing := cache.knownTexts(blobIDs)
@@ -71,11 +73,16 @@ func pageHistories(s *site.Site, h *gitHistory, cache *Cache, diags *diag.List) 
 	}
 	for _, p := range s.Pages {
 		ph := &render.PageHistory{}
-		for _, ch := range h.log.File(p.File) {
+		log := h.log.File(p.File)
+		single := onlyAdded(log)
+		for _, ch := range log {
 			u := render.Update{Date: ch.Date, Note: ch.Note, Subject: ch.Subject, Author: ch.Author, Hash: ch.Hash, Seq: ch.Seq, Added: ch.Status == 'A'}
 			before, okB := text(ch.OldBlob)
 			after, okA := text(ch.NewBlob)
 			switch {
+			case single:
+				// Unchanged since it was added: no diff is shown (below),
+				// so its text was not read.
 			case !okB || !okA:
 			case u.Added:
 				u.Diff = cache.diffs().Paragraphs(after, after)
@@ -157,6 +164,11 @@ func blobTexts(conv *markdown.Converter, blobs map[string][]byte) map[string]str
 		}
 	}
 	return out
+}
+
+// onlyAdded reports whether a file's log is the one commit that added it.
+func onlyAdded(log []history.Change) bool {
+	return len(log) == 1 && log[0].Status == 'A'
 }
 
 func countCommits(us []render.Update) int {
