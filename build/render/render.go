@@ -27,6 +27,8 @@ type Theme struct {
 	// AssetDir is where the static files go: "assets/<hash>/", so that a
 	// changed file gets a new URL and browsers can cache them for a year.
 	AssetDir string
+	// parts are the parts many pages share, rendered once (see Chrome).
+	parts sync.Map // sharedKey → *sharedEntry
 }
 
 // Layouts every theme must have.
@@ -206,16 +208,25 @@ func (t *Theme) renderPage(s *site.Site, p *site.Page, x *Extras) ([]output.File
 	return files, nil
 }
 
+// buffers hold pages being rendered: reusing them saves growing a new
+// one for every page.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 func (t *Theme) execute(layout string, v any) ([]byte, error) {
 	tmpl := t.layouts[layout]
 	if tmpl == nil {
 		tmpl = t.layouts["page"]
 	}
-	var buf bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&buf, "base", v); err != nil {
+	if v, ok := v.(*View); ok {
+		v.tmpl = tmpl // for the parts it shares with other pages
+	}
+	buf := buffers.Get().(*bytes.Buffer)
+	defer buffers.Put(buf)
+	buf.Reset()
+	if err := tmpl.ExecuteTemplate(buf, "base", v); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return bytes.Clone(buf.Bytes()), nil
 }
 
 // layoutFor picks the template of a page: its layout, else its type.

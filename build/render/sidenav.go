@@ -1,6 +1,10 @@
 package render
 
-import "github.com/rscp/handbook/build/site"
+import (
+	"html/template"
+
+	"github.com/rscp/handbook/build/site"
+)
 
 // sideNavMax is how many pages of a section the side navigation lists. A
 // longer list helps nobody on a phone, and rendering every sibling on
@@ -14,6 +18,10 @@ type SideNav struct {
 	Section *site.Page
 	Pages   []*site.Page
 	More    int // pages of the section not listed
+	// Links is the "sidenav-link" template of each page listed (set by
+	// View.SideNav).
+	Links template.HTML
+	start int // the index in Section.Children of Pages[0]
 }
 
 // sideNav returns the window of section's pages around current.
@@ -32,6 +40,7 @@ func sideNav(section, current *site.Page) SideNav {
 	}
 	start := max(0, min(at-sideNavMax/2, len(kids)-sideNavMax))
 	nav.Pages = kids[start : start+sideNavMax]
+	nav.start = start
 	nav.More = len(kids) - sideNavMax
 	return nav
 }

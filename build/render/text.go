@@ -1,9 +1,11 @@
 package render
 
 import (
+	"bufio"
 	"bytes"
 	"html"
 	"strings"
+	"sync"
 
 	"github.com/rscp/handbook/build/markdown"
 	"github.com/rscp/handbook/build/site"
@@ -57,11 +59,36 @@ func renderDoc(conv *markdown.Converter, doc *markdown.Doc) string {
 	if doc == nil || conv == nil {
 		return ""
 	}
-	var buf bytes.Buffer
-	if err := conv.Render(&buf, doc); err != nil {
+	h, err := renderMarkdown(conv, doc)
+	if err != nil {
 		return ""
 	}
-	return buf.String()
+	return h
+}
+
+// mdWriter is a buffered writer for the Markdown renderer, which wraps
+// any other writer in a new 4 KB bufio.Writer: pooling one saves that.
+type mdWriter struct {
+	buf bytes.Buffer
+	w   *bufio.Writer
+}
+
+var mdWriters = sync.Pool{New: func() any {
+	m := &mdWriter{}
+	m.w = bufio.NewWriter(&m.buf)
+	return m
+}}
+
+// renderMarkdown returns the HTML of doc.
+func renderMarkdown(conv *markdown.Converter, doc *markdown.Doc) (string, error) {
+	m := mdWriters.Get().(*mdWriter)
+	defer mdWriters.Put(m)
+	m.buf.Reset()
+	m.w.Reset(&m.buf)
+	if err := conv.Render(m.w, doc); err != nil {
+		return "", err
+	}
+	return m.buf.String(), nil
 }
 
 // blockTags end a block of text.

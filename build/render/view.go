@@ -40,6 +40,9 @@ type View struct {
 	Extras   *Extras      // everything the pipeline passed in
 	// HistoryMissing says why dates and updates from git are not shown.
 	HistoryMissing string
+
+	theme *Theme
+	tmpl  *template.Template // the layout's template set being executed
 }
 
 // Amendments are the major changes of the site by month, newest first.
@@ -185,18 +188,18 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, x *Extras) (*View, error) {
 }
 
 func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
-	v := &View{Site: s, Page: p, Asset: t.asset(s)}
-	var buf bytes.Buffer
-	if err := s.Markdown.Render(&buf, p.Body); err != nil {
+	v := &View{Site: s, Page: p, Asset: t.asset(s), theme: t}
+	content, err := renderMarkdown(s.Markdown, p.Body)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p.File, err)
 	}
-	v.Content = template.HTML(buf.String())
+	v.Content = template.HTML(content)
 	for _, b := range p.BoxBodies {
-		buf.Reset()
-		if err := s.Markdown.Render(&buf, b); err != nil {
+		box, err := renderMarkdown(s.Markdown, b)
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.File, err)
 		}
-		v.Boxes = append(v.Boxes, template.HTML(buf.String()))
+		v.Boxes = append(v.Boxes, template.HTML(box))
 	}
 	for _, h := range p.Body.Headings {
 		if h.Level == 2 || h.Level == 3 {
@@ -308,10 +311,8 @@ func baseFuncs(t *Theme) template.FuncMap {
 		"add":                 func(a, b int) int { return a + b },
 		"inline": func(s *site.Site, text string) template.HTML {
 			// Short Markdown in front matter (stage actions, questions).
-			var buf bytes.Buffer
-			doc := s.Markdown.Parse([]byte(text), 0)
-			_ = s.Markdown.Render(&buf, doc)
-			out := strings.TrimSpace(buf.String())
+			out, _ := renderMarkdown(s.Markdown, s.Markdown.Parse([]byte(text), 0))
+			out = strings.TrimSpace(out)
 			if strings.HasPrefix(out, "<p>") && strings.HasSuffix(out, "</p>") && strings.Count(out, "<p>") == 1 {
 				out = strings.TrimSuffix(strings.TrimPrefix(out, "<p>"), "</p>")
 			}

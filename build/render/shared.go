@@ -1,0 +1,163 @@
+package render
+
+import (
+	"html/template"
+	"strings"
+	"sync"
+
+	"github.com/rscp/handbook/build/site"
+)
+
+// The parts of a page that many pages have in common (the header and
+// footer, the asset links, the breadcrumbs, the side navigation's links)
+// are rendered once from the theme's templates and reused, instead of
+// being executed, with html/template's escaping, for every page. A theme
+// overrides them as any other template: they are only executed less often,
+// with a smaller view (Chrome, Trail, NavLink) that holds all they depend
+// on, so that a template using anything else fails instead of showing one
+// page's details on another.
+//
+// They depend only on the site's tree, titles and configuration, which a
+// body edit (site.BodyEdit) does not change, so they are kept as long as
+// the theme.
+
+// Chrome is what the templates rendered with View.Shared see: they are
+// rendered once per site and section, not once per page.
+type Chrome struct {
+	Site      *site.Site
+	Section   *site.Page // the top-level section being read; nil outside one
+	OnSection bool       // the page being read is the section's own page
+	Asset     func(string) string
+}
+
+// Trail is what the "breadcrumbs" template sees: it is rendered once per
+// parent page.
+type Trail struct {
+	Site        *site.Site
+	Breadcrumbs []*site.Page
+}
+
+// NavLink is what the "sidenav-link" template sees: one link of a side
+// navigation, rendered once per page for every page that lists it.
+type NavLink struct {
+	Site    *site.Site
+	Page    *site.Page // the page linked
+	Current bool       // the page being read
+}
+
+// sharedKey names a shared part: a template of a layout's template set
+// (a layout file may redefine any template) for a site, and what else it
+// depends on.
+type sharedKey struct {
+	tmpl *template.Template
+	site *site.Site
+	name string
+	page *site.Page // the section, the parent or the side navigation's section
+	flag bool
+}
+
+// sharedEntry is rendered once, by the first page that needs it.
+type sharedEntry struct {
+	once sync.Once
+	val  any
+	err  error
+}
+
+// shared returns the part named by k, calling render the first time.
+func (t *Theme) shared(k sharedKey, render func() (any, error)) (any, error) {
+	if k.page != nil && k.page.File == "" {
+		// A generated page (history, change) is made afresh each time it
+		// is rendered: keeping its parts would only grow the cache.
+		return render()
+	}
+	e, _ := t.parts.LoadOrStore(k, &sharedEntry{})
+	entry := e.(*sharedEntry)
+	entry.once.Do(func() { entry.val, entry.err = render() })
+	return entry.val, entry.err
+}
+
+// sharedHTML returns template k.name of k.tmpl executed with data, once
+// per key.
+func (t *Theme) sharedHTML(k sharedKey, data any) (template.HTML, error) {
+	h, err := t.shared(k, func() (any, error) { return executeHTML(k.tmpl, k.name, data) })
+	if err != nil {
+		return "", err
+	}
+	return h.(template.HTML), nil
+}
+
+func executeHTML(tmpl *template.Template, name string, data any) (template.HTML, error) {
+	var b strings.Builder
+	if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		return "", err
+	}
+	return template.HTML(b.String()), nil
+}
+
+// Shared is the template name rendered with the page's Chrome, once for
+// all the pages of the site in the same section.
+func (v *View) Shared(name string) (template.HTML, error) {
+	on := v.OnSection()
+	return v.theme.sharedHTML(sharedKey{tmpl: v.tmpl, site: v.Site, name: name, page: v.Section, flag: on},
+		Chrome{Site: v.Site, Section: v.Section, OnSection: on, Asset: v.Asset})
+}
+
+// OnSection reports whether the page is its top-level section's own page.
+func (v *View) OnSection() bool { return v.Section != nil && v.Section.URL == v.Page.URL }
+
+// BreadcrumbNav is the "breadcrumbs" template rendered with the page's
+// Trail, once for all the pages with the same parent.
+func (v *View) BreadcrumbNav() (template.HTML, error) {
+	return v.theme.sharedHTML(sharedKey{tmpl: v.tmpl, site: v.Site, name: "breadcrumbs", page: v.Page.Parent},
+		Trail{Site: v.Site, Breadcrumbs: v.Breadcrumbs})
+}
+
+// SideNav is the side navigation of the page: its section's pages (or,
+// on a section page, the section's own pages) around it; nil when there
+// is none. Links holds the "sidenav-link" template of each page listed.
+func (v *View) SideNav() (*SideNav, error) {
+	p := v.Page
+	section := p.Parent
+	if p.IsSection {
+		section = p
+	}
+	if section == nil || section.IsHome() || len(section.Children) == 0 {
+		return nil, nil
+	}
+	nav := sideNav(section, p)
+	// Every page of the section, not current: rendered once per section.
+	all, err := v.theme.shared(sharedKey{tmpl: v.tmpl, site: v.Site, name: "sidenav-link", page: section}, func() (any, error) {
+		links := make([]template.HTML, len(section.Children))
+		for i, k := range section.Children {
+			h, err := executeHTML(v.tmpl, "sidenav-link", NavLink{Site: v.Site, Page: k})
+			if err != nil {
+				return nil, err
+			}
+			links[i] = h
+		}
+		return links, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	links := all.([]template.HTML)[nav.start : nav.start+len(nav.Pages)]
+	var b strings.Builder
+	n := 0
+	for _, l := range links {
+		n += len(l)
+	}
+	b.Grow(n + len(` aria-current="page"`))
+	for i, k := range nav.Pages {
+		if k.URL == p.URL {
+			h, err := executeHTML(v.tmpl, "sidenav-link", NavLink{Site: v.Site, Page: k, Current: true})
+			if err != nil {
+				return nil, err
+			}
+			b.WriteString(string(h))
+			continue
+		}
+		b.WriteString(string(links[i]))
+	}
+	nav.Links = template.HTML(b.String())
+	return &nav, nil
+}
