@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -191,11 +192,7 @@ func BenchmarkBuild(b *testing.B) {
 	b.ReportAllocs()
 	defer reportCPU(b)()
 	for b.Loop() {
-		res, err := build.Build(build.Options{SiteDir: dir})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := res.Write(out); err != nil {
+		if _, err := build.BuildTo(context.Background(), build.Options{SiteDir: dir}, out); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -4,12 +4,14 @@
 package build
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/rscp/handbook/build/diag"
@@ -34,6 +36,8 @@ type Options struct {
 	// NoSearch leaves out the search index (the dev server builds it apart,
 	// so that a one-page edit reloads at once).
 	NoSearch bool
+
+	sink *output.Writer // BuildTo: files are written as they are made
 }
 
 // Result is a built site, held in memory until it is written.
@@ -44,6 +48,9 @@ type Result struct {
 	// Editions are the published editions, the current one first; empty
 	// when handbook.yaml declares none. Each has its own Site.
 	Editions []*render.EditionInfo
+	// Written counts the files of the site: those in Files, or for
+	// BuildTo those written.
+	Written int
 
 	patch *patchState // what Patch needs; nil when the build failed
 }
@@ -124,7 +131,25 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	}()
 	defer func() { <-indexDone }()
 
-	files, err := theme.Render(s, extras)
+	// BuildTo writes each file as soon as it is made (the disk works
+	// while pages render, and the site is never all in memory); Build
+	// keeps them in Result.Files.
+	var files []output.File
+	var written atomic.Int64
+	emit := func(f output.File) error {
+		written.Add(1)
+		if opts.sink != nil {
+			return opts.sink.Write(f)
+		}
+		files = append(files, f)
+		return nil
+	}
+	if opts.sink != nil {
+		err = theme.RenderTo(s, extras, emit)
+	} else {
+		files, err = theme.Render(s, extras)
+		written.Add(int64(len(files)))
+	}
 	if err != nil {
 		res.Diags.Errorf("", 0, "%v", err)
 		return res, res.Diags.Err()
@@ -134,21 +159,29 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 		res.Diags.Errorf("", 0, "%v", err)
 		return res, res.Diags.Err()
 	}
-	files = append(files, edFiles...)
+	var rest []output.File
+	rest = append(rest, edFiles...)
 	for _, a := range s.Assets {
 		b, err := fs.ReadFile(fsys, "content/"+a)
 		if err != nil {
 			res.Diags.Errorf("content/"+a, 0, "cannot read: %v", err)
 			continue
 		}
-		files = append(files, output.File{Path: a, Data: b})
+		rest = append(rest, output.File{Path: a, Data: b})
 	}
 	<-indexDone
 	if indexErr != nil {
 		res.Diags.Errorf("", 0, "search index: %v", indexErr)
 		return res, res.Diags.Err()
 	}
-	files = append(files, index...)
+	rest = append(rest, index...)
+	for _, f := range rest {
+		if err := emit(f); err != nil {
+			res.Diags.Errorf("", 0, "cannot write %s: %v", f.Path, err)
+			return res, res.Diags.Err()
+		}
+	}
+	res.Written = int(written.Load())
 	res.Files = files
 	if res.Diags.HasErrors() {
 		return res, res.Diags.Err()
@@ -206,6 +239,52 @@ func assetsOf(fsys fs.FS, dir string) []string {
 		return nil
 	})
 	return out
+}
+
+// ErrInterrupted is returned by BuildTo when its context ended first.
+var ErrInterrupted = errors.New("build interrupted")
+
+// BuildTo builds the site and writes it to dir as its files are made,
+// replacing dir whole only when the build succeeded: a failed build leaves
+// dir as it was. It is what "handbook build" does.
+//
+// When ctx ends first, BuildTo returns ErrInterrupted at once and dir is
+// unchanged; the partly written folder beside it is removed by the next
+// build. Once the new site is being swapped in, that finishes first.
+func BuildTo(ctx context.Context, opts Options, dir string) (*Result, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	w, err := output.Create(abs)
+	if err != nil {
+		return nil, err
+	}
+	opts.sink = w
+	type built struct {
+		res *Result
+		err error
+	}
+	done := make(chan built, 1)
+	go func() {
+		res, err := Build(opts)
+		if err != nil {
+			w.Abort()
+		} else {
+			err = w.Commit()
+		}
+		done <- built{res, err}
+	}()
+	select {
+	case b := <-done:
+		return b.res, b.err
+	case <-ctx.Done():
+		if w.Stop() {
+			return nil, ErrInterrupted
+		}
+		b := <-done // the swap has begun: let it finish
+		return b.res, b.err
+	}
 }
 
 // Write writes the built site to dir, replacing it atomically.

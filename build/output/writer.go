@@ -123,8 +123,23 @@ func (w *Writer) Commit() error {
 	return swapIn(w.tmp, w.dir)
 }
 
+// Stop ends the writing at once, unless Commit has begun: then it returns
+// false, and the caller should let Commit finish, so that the swap is not
+// cut short. After Stop, writes fail and the partly written folder is left
+// for the next build of the same folder to remove, as after a killed
+// build: a stopped build returns without waiting for the disk.
+func (w *Writer) Stop() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ended {
+		return false
+	}
+	w.ended = true
+	return true
+}
+
 // Abort removes what was written; the target folder is left as it was.
-// It does nothing after Commit.
+// It does nothing after Commit or Stop.
 func (w *Writer) Abort() {
 	w.mu.Lock()
 	ended := w.ended

@@ -149,42 +149,94 @@ func (x *Extras) current() bool { return x == nil || x.Edition == nil || x.Editi
 // redirects and compare page: the theme's files, sitemap, feeds and other
 // root files belong to the current edition.
 func (t *Theme) Render(s *site.Site, x *Extras) ([]output.File, error) {
+	results := make([][]output.File, len(s.Pages))
+	err := t.renderPages(s, x, func(i int, files []output.File) error {
+		results[i] = files
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var files []output.File
+	for _, r := range results {
+		files = append(files, r...)
+	}
+	rest, err := t.otherFiles(s, x)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, rest...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, nil
+}
+
+// RenderTo renders the same files as Render, but hands each to emit as
+// soon as it is made and keeps none, so that a build can write pages while
+// others render without holding the whole site in memory. emit is called
+// from several goroutines at once, in no set order.
+func (t *Theme) RenderTo(s *site.Site, x *Extras, emit func(output.File) error) error {
+	emitAll := func(files []output.File) error {
+		for _, f := range files {
+			if err := emit(f); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := t.renderPages(s, x, func(_ int, files []output.File) error { return emitAll(files) }); err != nil {
+		return err
+	}
+	rest, err := t.otherFiles(s, x)
+	if err != nil {
+		return err
+	}
+	return emitAll(rest)
+}
+
+// renderPages renders every page of s on both cores, handing page i's
+// files to done. The error is that of the first page, in site order, that
+// failed.
+func (t *Theme) renderPages(s *site.Site, x *Extras, done func(i int, files []output.File) error) error {
 	pages := s.Pages
-	results := make([][]output.File, len(pages))
 	errs := make([]error, len(pages))
 	// Pages are independent: render them on both cores.
 	var wg sync.WaitGroup
 	work := make(chan int)
 	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range work {
-				results[i], errs[i] = t.renderPage(s, pages[i], x)
+				files, err := t.renderPage(s, pages[i], x)
+				if err == nil {
+					err = done(i, files)
+				}
+				errs[i] = err
 			}
-		}()
+		})
 	}
 	for i := range pages {
 		work <- i
 	}
 	close(work)
 	wg.Wait()
-	var files []output.File
-	for i := range pages {
-		if errs[i] != nil {
-			return nil, errs[i]
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
-		files = append(files, results[i]...)
 	}
-	site, err := t.siteFiles(s, x)
+	return nil
+}
+
+// otherFiles renders the files that are not pages (feeds, sitemap,
+// redirects, 404) and adds the theme's static files for the current
+// edition.
+func (t *Theme) otherFiles(s *site.Site, x *Extras) ([]output.File, error) {
+	files, err := t.siteFiles(s, x)
 	if err != nil {
 		return nil, err
 	}
-	files = append(files, site...)
 	if x.current() {
 		files = append(files, t.static...)
 	}
-	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, nil
 }
 

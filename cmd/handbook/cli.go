@@ -77,25 +77,14 @@ func (m *Main) build(ctx context.Context, args []string) int {
 		return 2
 	}
 	start := time.Now()
-	// Ctrl+C stops the build at once: nothing has been written yet. The
-	// build goroutine is abandoned when the command returns.
-	type built struct {
-		res *build.Result
-		err error
-	}
-	done := make(chan built, 1)
-	go func() {
-		res, err := build.Build(build.Options{SiteDir: *siteDir, BaseURL: *baseURL, Drafts: *drafts})
-		done <- built{res, err}
-	}()
-	var res *build.Result
-	var err error
-	select {
-	case <-ctx.Done():
+	// Pages are written as they render, into a folder beside the output
+	// that replaces it only when all is done. Ctrl+C stops the build at
+	// once and leaves the output as it was; one that comes while the new
+	// site is being swapped in waits for the swap.
+	res, err := build.BuildTo(ctx, build.Options{SiteDir: *siteDir, BaseURL: *baseURL, Drafts: *drafts}, *outDir)
+	if errors.Is(err, build.ErrInterrupted) {
 		fmt.Fprintf(m.Stderr, "build interrupted: %s was not changed\n", *outDir)
 		return 1
-	case b := <-done:
-		res, err = b.res, b.err
 	}
 	if res != nil {
 		m.printDiags(res.Diags)
@@ -108,17 +97,7 @@ func (m *Main) build(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "build failed: %s was not changed\n", *outDir)
 		return 1
 	}
-	if ctx.Err() != nil {
-		fmt.Fprintf(m.Stderr, "build interrupted: %s was not changed\n", *outDir)
-		return 1
-	}
-	// Once writing has begun it finishes: the new site replaces the old
-	// whole, and a Ctrl+C meanwhile waits for it.
-	if err := res.Write(*outDir); err != nil {
-		fmt.Fprintf(m.Stderr, "handbook build: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(m.Stdout, "built %d pages (%d files) into %s in %s\n", len(res.Site.Pages), len(res.Files), *outDir, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(m.Stdout, "built %d pages (%d files) into %s in %s\n", len(res.Site.Pages), res.Written, *outDir, time.Since(start).Round(time.Millisecond))
 	return 0
 }
 
