@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/rscp/handbook/build/diag"
@@ -135,20 +134,10 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	// while pages render, and the site is never all in memory); Build
 	// keeps them in Result.Files.
 	var files []output.File
-	var written atomic.Int64
-	emit := func(f output.File) error {
-		written.Add(1)
-		if opts.sink != nil {
-			return opts.sink.Write(f)
-		}
-		files = append(files, f)
-		return nil
-	}
 	if opts.sink != nil {
-		err = theme.RenderTo(s, extras, emit)
+		err = theme.RenderTo(s, extras, opts.sink.Write)
 	} else {
 		files, err = theme.Render(s, extras)
-		written.Add(int64(len(files)))
 	}
 	if err != nil {
 		res.Diags.Errorf("", 0, "%v", err)
@@ -176,13 +165,14 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	}
 	rest = append(rest, index...)
 	for _, f := range rest {
-		if err := emit(f); err != nil {
+		if opts.sink == nil {
+			files = append(files, f)
+		} else if err := opts.sink.Write(f); err != nil {
 			res.Diags.Errorf("", 0, "cannot write %s: %v", f.Path, err)
 			return res, res.Diags.Err()
 		}
 	}
-	res.Written = int(written.Load())
-	res.Files = files
+	res.Files, res.Written = files, len(files)
 	if res.Diags.HasErrors() {
 		return res, res.Diags.Err()
 	}
@@ -271,6 +261,7 @@ func BuildTo(ctx context.Context, opts Options, dir string) (*Result, error) {
 		if err != nil {
 			w.Abort()
 		} else {
+			res.Written = w.Written()
 			err = w.Commit()
 		}
 		done <- built{res, err}

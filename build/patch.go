@@ -27,8 +27,10 @@ type patchState struct {
 // the same paths of r.Files, and the new bodies' warnings.
 //
 // paths are the changed files, slash-separated and relative to the site
-// folder. ok is false, and r is unchanged, when any change is more than
-// that or has an error: a whole build is then needed, and will report it.
+// folder. ok is false when any change is more than that or has an error:
+// a whole build is then needed, and will report it. r is then unchanged,
+// except after a template error, when the model already has the new
+// bodies (which is right: only their rendering failed).
 // Pages of other editions, the search index and the pages that list this
 // one are not updated; the dev server follows a patch with a whole build.
 // Patch must not run while another goroutine reads r.Site.

@@ -76,6 +76,13 @@ func (w *Writer) Write(f File) error {
 	return nil
 }
 
+// Written counts the files written.
+func (w *Writer) Written() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.paths)
+}
+
 // mkdir makes the folder d (slash path) and those above it, each once.
 func (w *Writer) mkdir(d string) error {
 	if d == "." {

@@ -11,11 +11,7 @@ import (
 // Files written from many goroutines at once, into folders they share,
 // all arrive; the old site stays until Commit.
 func TestWriterConcurrent(t *testing.T) {
-	parent := t.TempDir()
-	dir := filepath.Join(parent, "public")
-	if err := WriteDir(dir, []File{{Path: "index.html", Data: []byte("old")}}); err != nil {
-		t.Fatal(err)
-	}
+	parent, dir := oldSite(t)
 	w, err := Create(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -80,11 +76,7 @@ func TestWriterConcurrent(t *testing.T) {
 
 // Abort and a bad path leave the old site and no temporary folder.
 func TestWriterAbort(t *testing.T) {
-	parent := t.TempDir()
-	dir := filepath.Join(parent, "public")
-	if err := WriteDir(dir, []File{{Path: "index.html", Data: []byte("old")}}); err != nil {
-		t.Fatal(err)
-	}
+	parent, dir := oldSite(t)
 	w, err := Create(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -110,4 +102,15 @@ func TestWriterAbort(t *testing.T) {
 	} else {
 		w2.Abort()
 	}
+}
+
+// oldSite writes a one-page site to parent/public and returns both paths.
+func oldSite(t *testing.T) (parent, dir string) {
+	t.Helper()
+	parent = t.TempDir()
+	dir = filepath.Join(parent, "public")
+	if err := WriteDir(dir, []File{{Path: "index.html", Data: []byte("old")}}); err != nil {
+		t.Fatal(err)
+	}
+	return parent, dir
 }
