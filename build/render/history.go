@@ -141,54 +141,65 @@ func changeURL(p *site.Page, u Update) string { return historyURL(p) + u.Short()
 func feedURL(p *site.Page) string { return p.URL + "updates.xml" }
 
 // historyFiles renders a page's history page, one page per change with a
-// diff, and its feed.
-func (t *Theme) historyFiles(s *site.Site, p *site.Page, h *PageHistory, x *Extras) ([]output.File, error) {
-	var files []output.File
-	hp := syntheticPage(s, p, historyURL(p), "History of "+p.Title, p.ID)
+// diff, and its feed, handing each to emit (Data valid until it returns).
+func (t *Theme) historyFiles(s *site.Site, p *site.Page, h *PageHistory, x *Extras, emit func(output.File) error) error {
+	// page renders one generated page, telling a template error (named
+	// with what) from emit's.
+	page := func(layout, what string, v *View, url string) error {
+		var emitErr error
+		err := t.executeTo(layout, v, func(data []byte) error {
+			emitErr = emit(output.File{Path: outPath(url), Data: data})
+			return emitErr
+		})
+		if emitErr != nil {
+			return emitErr
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", p.File, what, err)
+		}
+		return nil
+	}
+	hp := t.syntheticPage(s, p, historyURL(p), "History of "+p.Title, p.ID)
 	v, err := t.pageView(s, hp, x)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	v.Subject, v.History = p, h
-	data, err := t.execute("history", v)
-	if err != nil {
-		return nil, fmt.Errorf("%s: history page: %w", p.File, err)
+	if err := page("history", "history page", v, hp.URL); err != nil {
+		return err
 	}
-	files = append(files, output.File{Path: outPath(hp.URL), Data: data})
 	for i, u := range h.All {
 		if u.Hash == "" || u.Diff == nil {
 			continue
 		}
-		cp := syntheticPage(s, hp, changeURL(p, u), "Change of "+u.Date.Format("2 January 2006")+" to "+p.Title, "")
+		cp := t.syntheticPage(s, hp, changeURL(p, u), "Change of "+u.Date.Format("2 January 2006")+" to "+p.Title, "")
 		v, err := t.pageView(s, cp, x)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		v.Subject, v.History, v.Change = p, h, &h.All[i]
-		data, err := t.execute("change", v)
-		if err != nil {
-			return nil, fmt.Errorf("%s: change page: %w", p.File, err)
+		if err := page("change", "change page", v, cp.URL); err != nil {
+			return err
 		}
-		files = append(files, output.File{Path: outPath(cp.URL), Data: data})
 	}
 	if !p.Withdrawn() {
 		var entries []Amendment
 		for _, u := range h.Updates {
 			entries = append(entries, Amendment{Date: u.Date, Note: u.Note, Hash: u.Hash, Seq: u.Seq, Pages: []*site.Page{p}})
 		}
-		files = append(files, output.File{Path: strings.TrimPrefix(feedURL(p), "/"),
+		return emit(output.File{Path: strings.TrimPrefix(feedURL(p), "/"),
 			Data: atomFeed(s, feedURL(p), p.URL, "Updates to "+p.Title+" – "+s.Config.Title, "urn:handbook:page:"+p.ID, h.Updated, entries)})
 	}
-	return files, nil
+	return nil
 }
 
 // syntheticPage is a generated page (history, a change, the compare page)
 // placed under parent for breadcrumbs and navigation.
-func syntheticPage(s *site.Site, parent *site.Page, url, title, id string) *site.Page {
+func (t *Theme) syntheticPage(s *site.Site, parent *site.Page, url, title, id string) *site.Page {
 	return &site.Page{
 		URL: url, File: "", Parent: parent,
 		Meta: site.Meta{Title: title, ID: id, Status: site.StatusPublished},
-		Body: s.Markdown.Parse(nil, 0),
+		Body: t.emptyBody(s).doc,
 	}
 }
 

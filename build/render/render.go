@@ -29,6 +29,9 @@ type Theme struct {
 	AssetDir string
 	// parts are the parts many pages share, rendered once (see Chrome).
 	parts sync.Map // sharedKey → *sharedEntry
+	// snippets are contact cards and inline Markdown (see snippet).
+	snippets sync.Map // snippetKey → template.HTML
+	empties  sync.Map // *site.Site → *emptyBody
 }
 
 // Layouts every theme must have.
@@ -150,8 +153,8 @@ func (x *Extras) current() bool { return x == nil || x.Edition == nil || x.Editi
 // root files belong to the current edition.
 func (t *Theme) Render(s *site.Site, x *Extras) ([]output.File, error) {
 	results := make([][]output.File, len(s.Pages))
-	err := t.renderPages(s, x, func(i int, files []output.File) error {
-		results[i] = files
+	err := t.renderPages(s, x, func(i int, f output.File) error {
+		results[i] = append(results[i], keep(f))
 		return nil
 	})
 	if err != nil {
@@ -170,33 +173,39 @@ func (t *Theme) Render(s *site.Site, x *Extras) ([]output.File, error) {
 	return files, nil
 }
 
+// keep copies a page's bytes out of the pooled buffer it was rendered in.
+func keep(f output.File) output.File {
+	f.Data = bytes.Clone(f.Data)
+	return f
+}
+
 // RenderTo renders the same files as Render, but hands each to emit as
 // soon as it is made and keeps none, so that a build can write pages while
 // others render without holding the whole site in memory. emit is called
-// from several goroutines at once, in no set order.
+// from several goroutines at once, in no set order. A page's Data is
+// valid only until emit returns (it is a reused buffer): emit must write
+// or copy it, not keep it.
 func (t *Theme) RenderTo(s *site.Site, x *Extras, emit func(output.File) error) error {
-	emitAll := func(files []output.File) error {
-		for _, f := range files {
-			if err := emit(f); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if err := t.renderPages(s, x, func(_ int, files []output.File) error { return emitAll(files) }); err != nil {
+	if err := t.renderPages(s, x, func(_ int, f output.File) error { return emit(f) }); err != nil {
 		return err
 	}
 	rest, err := t.otherFiles(s, x)
 	if err != nil {
 		return err
 	}
-	return emitAll(rest)
+	for _, f := range rest {
+		if err := emit(f); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// renderPages renders every page of s on both cores, handing page i's
-// files to done. The error is that of the first page, in site order, that
+// renderPages renders every page of s on both cores, handing each file
+// of page i to emit as it is made (its Data only valid until emit
+// returns). The error is that of the first page, in site order, that
 // failed.
-func (t *Theme) renderPages(s *site.Site, x *Extras, done func(i int, files []output.File) error) error {
+func (t *Theme) renderPages(s *site.Site, x *Extras, emit func(i int, f output.File) error) error {
 	pages := s.Pages
 	errs := make([]error, len(pages))
 	// Pages are independent: render them on both cores.
@@ -205,11 +214,7 @@ func (t *Theme) renderPages(s *site.Site, x *Extras, done func(i int, files []ou
 	for range 2 {
 		wg.Go(func() {
 			for i := range work {
-				files, err := t.renderPage(s, pages[i], x)
-				if err == nil {
-					err = done(i, files)
-				}
-				errs[i] = err
+				errs[i] = t.renderPage(s, pages[i], x, func(f output.File) error { return emit(i, f) })
 			}
 		})
 	}
@@ -240,31 +245,48 @@ func (t *Theme) otherFiles(s *site.Site, x *Extras) ([]output.File, error) {
 	return files, nil
 }
 
-func (t *Theme) renderPage(s *site.Site, p *site.Page, x *Extras) ([]output.File, error) {
+// renderPage renders p and its history pages, handing each file to emit;
+// a file's Data is only valid until emit returns.
+func (t *Theme) renderPage(s *site.Site, p *site.Page, x *Extras, emit func(output.File) error) error {
 	v, err := t.pageView(s, p, x)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	data, err := t.execute(layoutFor(p), v)
+	var emitErr error
+	err = t.executeTo(layoutFor(p), v, func(data []byte) error {
+		emitErr = emit(output.File{Path: outPath(p.URL), Data: data})
+		return emitErr
+	})
+	if emitErr != nil {
+		return emitErr
+	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p.File, err)
+		return fmt.Errorf("%s: %w", p.File, err)
 	}
-	files := []output.File{{Path: outPath(p.URL), Data: data}}
 	if v.History != nil && v.History.Git {
-		more, err := t.historyFiles(s, p, v.History, x)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, more...)
+		return t.historyFiles(s, p, v.History, x, emit)
 	}
-	return files, nil
+	return nil
 }
 
 // buffers hold pages being rendered: reusing them saves growing a new
 // one for every page.
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// execute returns the page of layout for v, in a slice of its own.
 func (t *Theme) execute(layout string, v any) ([]byte, error) {
+	var out []byte
+	err := t.executeTo(layout, v, func(data []byte) error {
+		out = bytes.Clone(data)
+		return nil
+	})
+	return out, err
+}
+
+// executeTo renders the page of layout for v into a pooled buffer and
+// hands it to use, which must not keep it: the pages streamed to disk are
+// not copied.
+func (t *Theme) executeTo(layout string, v any, use func([]byte) error) error {
 	tmpl := t.layouts[layout]
 	if tmpl == nil {
 		tmpl = t.layouts["page"]
@@ -276,9 +298,9 @@ func (t *Theme) execute(layout string, v any) ([]byte, error) {
 	defer buffers.Put(buf)
 	buf.Reset()
 	if err := tmpl.ExecuteTemplate(buf, "base", v); err != nil {
-		return nil, err
+		return err
 	}
-	return bytes.Clone(buf.Bytes()), nil
+	return use(buf.Bytes())
 }
 
 // layoutFor picks the template of a page: its layout, else its type.
@@ -310,7 +332,7 @@ func (t *Theme) siteFiles(s *site.Site, x *Extras) ([]output.File, error) {
 	}
 	if !x.current() {
 		if x.Compare != nil {
-			cp := syntheticPage(s, s.Home, "/compare/", comparisonTitle(x.Compare), "")
+			cp := t.syntheticPage(s, s.Home, "/compare/", comparisonTitle(x.Compare), "")
 			v, err := t.pageView(s, cp, x)
 			if err != nil {
 				return nil, err

@@ -9,5 +9,13 @@ import (
 // Render does; the dev server uses it to update a page whose Markdown
 // changed without rendering the whole site again.
 func (t *Theme) RenderPage(s *site.Site, p *site.Page, x *Extras) ([]output.File, error) {
-	return t.renderPage(s, p, x)
+	var files []output.File
+	err := t.renderPage(s, p, x, func(f output.File) error {
+		files = append(files, keep(f))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return files, nil
 }

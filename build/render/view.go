@@ -189,11 +189,15 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, x *Extras) (*View, error) {
 
 func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
 	v := &View{Site: s, Page: p, Asset: t.asset(s), theme: t}
-	content, err := renderMarkdown(s.Markdown, p.Body)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p.File, err)
+	if e := t.emptyBody(s); e.ok && p.Body == e.doc {
+		v.Content = template.HTML(e.html) // a generated page
+	} else {
+		content, err := renderMarkdown(s.Markdown, p.Body)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.File, err)
+		}
+		v.Content = template.HTML(content)
 	}
-	v.Content = template.HTML(content)
 	for _, b := range p.BoxBodies {
 		box, err := renderMarkdown(s.Markdown, b)
 		if err != nil {
@@ -284,16 +288,8 @@ func PageTypeLabel(typ string) string {
 
 func baseFuncs(t *Theme) template.FuncMap {
 	return template.FuncMap{
-		"typeLabel": PageTypeLabel,
-		"contactCard": func(s *site.Site, id string) template.HTML {
-			c := s.Contact[id]
-			if c == nil {
-				return ""
-			}
-			var b strings.Builder
-			markdown.WriteContactCard(&b, s.ContactInfo(c))
-			return template.HTML(b.String())
-		},
+		"typeLabel":   PageTypeLabel,
+		"contactCard": t.contactCard,
 		"contactInfo": func(s *site.Site, id string) *markdown.ContactInfo {
 			c := s.Contact[id]
 			if c == nil {
@@ -309,15 +305,7 @@ func baseFuncs(t *Theme) template.FuncMap {
 		"domains":             site.Domains,
 		"sideNav":             sideNav,
 		"add":                 func(a, b int) int { return a + b },
-		"inline": func(s *site.Site, text string) template.HTML {
-			// Short Markdown in front matter (stage actions, questions).
-			out, _ := renderMarkdown(s.Markdown, s.Markdown.Parse([]byte(text), 0))
-			out = strings.TrimSpace(out)
-			if strings.HasPrefix(out, "<p>") && strings.HasSuffix(out, "</p>") && strings.Count(out, "<p>") == 1 {
-				out = strings.TrimSuffix(strings.TrimPrefix(out, "<p>"), "</p>")
-			}
-			return template.HTML(out)
-		},
+		"inline":              t.inline,
 		"byLevel": func(s *site.Site, level int) *site.Page {
 			for _, p := range s.Pages {
 				if p.Threshold != nil && p.Threshold.Level == level {

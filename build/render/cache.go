@@ -1,0 +1,77 @@
+package render
+
+import (
+	"html/template"
+	"strings"
+
+	"github.com/rscp/handbook/build/markdown"
+	"github.com/rscp/handbook/build/site"
+)
+
+// snippetKey names HTML that depends only on the site and a string: a
+// contact card (by contact id) or short Markdown from front matter. The
+// same contact or stage text appears on many pages; it is rendered once
+// per site. Contacts and front matter are not changed by a body edit
+// (site.BodyEdit), so entries live as long as the theme, like its parts.
+type snippetKey struct {
+	site *site.Site
+	kind byte // 'c' contact card, 'i' inline Markdown
+	text string
+}
+
+// snippet returns the HTML for k, calling render the first time. Two
+// goroutines may render the same snippet at once; they get equal HTML.
+func (t *Theme) snippet(k snippetKey, render func() template.HTML) template.HTML {
+	if h, ok := t.snippets.Load(k); ok {
+		return h.(template.HTML)
+	}
+	h := render()
+	t.snippets.Store(k, h)
+	return h
+}
+
+// contactCard is the card of contact id; "" when the site has none.
+func (t *Theme) contactCard(s *site.Site, id string) template.HTML {
+	return t.snippet(snippetKey{s, 'c', id}, func() template.HTML {
+		c := s.Contact[id]
+		if c == nil {
+			return ""
+		}
+		var b strings.Builder
+		markdown.WriteContactCard(&b, s.ContactInfo(c))
+		return template.HTML(b.String())
+	})
+}
+
+// inline renders short Markdown from front matter (stage actions,
+// questions) without its paragraph.
+func (t *Theme) inline(s *site.Site, text string) template.HTML {
+	return t.snippet(snippetKey{s, 'i', text}, func() template.HTML {
+		out, _ := renderMarkdown(s.Markdown, s.Markdown.Parse([]byte(text), 0))
+		out = strings.TrimSpace(out)
+		if strings.HasPrefix(out, "<p>") && strings.HasSuffix(out, "</p>") && strings.Count(out, "<p>") == 1 {
+			out = strings.TrimSuffix(strings.TrimPrefix(out, "<p>"), "</p>")
+		}
+		return template.HTML(out)
+	})
+}
+
+// emptyBody is the body of generated pages (history, change, compare):
+// one parsed empty document per site, and its HTML, instead of parsing
+// and rendering nothing for each of them. It is only read.
+type emptyBody struct {
+	doc  *markdown.Doc
+	html string
+	ok   bool // html is doc's; else each page renders its body itself
+}
+
+func (t *Theme) emptyBody(s *site.Site) *emptyBody {
+	if e, ok := t.empties.Load(s); ok {
+		return e.(*emptyBody)
+	}
+	e := &emptyBody{doc: s.Markdown.Parse(nil, 0)}
+	h, err := renderMarkdown(s.Markdown, e.doc)
+	e.html, e.ok = h, err == nil
+	got, _ := t.empties.LoadOrStore(s, e)
+	return got.(*emptyBody)
+}
