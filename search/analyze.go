@@ -40,7 +40,54 @@ type textAnalyzer struct {
 	field int         // number of the field being analysed, for termInfo.field
 	seen  []*termInfo // distinct terms of the field, in order of appearance
 	occ   []occurrence
+
+	// What the fields' frequencies and locations are made of, reused
+	// once the fields are no longer needed (see release).
+	tfs  slab[index.TokenFreq]
+	locs slab[index.TokenLocation]
+	ptrs slab[*index.TokenLocation]
 }
+
+// release says that no field analysed so far is used any more: their
+// memory is reused for the next ones. (Build analyses a unit's pages,
+// which zap needs all at once, and releases them once the unit's segment
+// is made: the allocations and the garbage collector's work fall by a
+// third.)
+func (a *textAnalyzer) release() {
+	a.tfs.reset()
+	a.locs.reset()
+	a.ptrs.reset()
+}
+
+// slab hands out zeroed slices of T from a few large chunks, all reused
+// after reset.
+type slab[T any] struct {
+	chunks [][]T
+	cur    int // chunk being taken from
+	used   int // of chunks[cur]
+}
+
+const slabChunk = 1 << 14
+
+func (s *slab[T]) take(n int) []T {
+	for s.cur < len(s.chunks) && len(s.chunks[s.cur])-s.used < n {
+		s.cur, s.used = s.cur+1, 0
+	}
+	if s.cur == len(s.chunks) {
+		// Chunks grow to slabChunk: a few small fields take little.
+		size := 64
+		if len(s.chunks) > 0 {
+			size = min(2*len(s.chunks[len(s.chunks)-1]), slabChunk)
+		}
+		s.chunks = append(s.chunks, make([]T, max(n, size)))
+	}
+	out := s.chunks[s.cur][s.used : s.used+n : s.used+n]
+	s.used += n
+	clear(out)
+	return out
+}
+
+func (s *slab[T]) reset() { s.cur, s.used = 0, 0 }
 
 // termInfo is a term, or a stop word, and its count in the field being
 // analysed.
@@ -85,10 +132,25 @@ func newTextAnalyzer(an analysis.Analyzer) *textAnalyzer {
 
 // analyze returns text analysed as the field name of a record.
 func (a *textAnalyzer) analyze(name, text string, opts index.FieldIndexingOptions) *preField {
-	f := &preField{name: name, opts: opts, plain: uint64(len(text))}
-	if !a.fast || !utf8.ValidString(text) {
+	return a.analyzeParts(name, []string{text}, opts)
+}
+
+// analyzeParts returns the parts, joined by newlines, analysed as the field
+// name of a record, without joining them: no token spans a newline.
+func (a *textAnalyzer) analyzeParts(name string, parts []string, opts index.FieldIndexingOptions) *preField {
+	f := &preField{name: name, opts: opts}
+	valid := true
+	for i, p := range parts {
+		f.plain += uint64(len(p))
+		if i > 0 {
+			f.plain++
+		}
+		valid = valid && utf8.ValidString(p)
+	}
+	if !a.fast || !valid {
 		// The segmenter stops at invalid UTF-8; only the analyzer itself
 		// knows where.
+		text := strings.Join(parts, "\n")
 		toks := a.an.Analyze([]byte(text))
 		for _, t := range toks {
 			if t.End-t.Start >= minFuzzyLen-1 {
@@ -106,6 +168,8 @@ func (a *textAnalyzer) analyze(name, text string, opts index.FieldIndexingOption
 	a.seen, a.occ = a.seen[:0], a.occ[:0]
 	vectors := opts.IncludeTermVectors()
 	pos := 0
+	var text string // the part being read
+	base := 0       // its offset in the joined text
 	add := func(start, end int) {
 		pos++
 		t := a.term(text[start:end])
@@ -119,18 +183,22 @@ func (a *textAnalyzer) analyze(name, text string, opts index.FieldIndexingOption
 		}
 		t.count++
 		if vectors {
-			a.occ = append(a.occ, occurrence{t, start, end, pos})
+			a.occ = append(a.occ, occurrence{t, base + start, base + end, pos})
 		}
 	}
-	tokenize(text, add, a.tok)
+	for _, p := range parts {
+		text = p
+		tokenize(text, add, a.tok)
+		base += len(p) + 1
+	}
 
 	freqs := make(index.TokenFrequencies, len(a.seen))
-	tfs := make([]index.TokenFreq, len(a.seen))
+	tfs := a.tfs.take(len(a.seen))
 	var locs []index.TokenLocation
 	var ptrs []*index.TokenLocation
 	if vectors {
-		locs = make([]index.TokenLocation, len(a.occ))
-		ptrs = make([]*index.TokenLocation, len(a.occ))
+		locs = a.locs.take(len(a.occ))
+		ptrs = a.ptrs.take(len(a.occ))
 	}
 	next := 0 // of ptrs, for the locations of the next term
 	for i, t := range a.seen {

@@ -25,8 +25,16 @@ func refAnalyze(an analysis.Analyzer, text string, opts index.FieldIndexingOptio
 // checkAnalyze compares a's analysis of text with the analyzer's.
 func checkAnalyze(t *testing.T, a *textAnalyzer, text string, opts index.FieldIndexingOptions, words map[string]struct{}) {
 	t.Helper()
+	checkAnalyzeParts(t, a, []string{text}, opts, words)
+}
+
+// checkAnalyzeParts compares a's analysis of parts with the analyzer's of
+// the parts joined by newlines.
+func checkAnalyzeParts(t *testing.T, a *textAnalyzer, parts []string, opts index.FieldIndexingOptions, words map[string]struct{}) {
+	t.Helper()
+	text := strings.Join(parts, "\n")
 	n, want := refAnalyze(a.an, text, opts, words)
-	f := a.analyze("body", text, opts)
+	f := a.analyzeParts("body", parts, opts)
 	if f.length != n {
 		t.Fatalf("%q: %d tokens, want %d", text, f.length, n)
 	}
@@ -125,6 +133,9 @@ func TestTextAnalyzerRandom(t *testing.T) {
 		checkAnalyze(t, a, text, optsShort, words)
 		checkWords(t, a.words, words)
 		checkAnalyze(t, shared, text, optsShort, sharedWords)
+		// The same text in parts, as a body with sections added to it.
+		cut := rng.Intn(len(text) + 1)
+		checkAnalyzeParts(t, shared, []string{text[:cut], text[cut:], text}, optsShort, sharedWords)
 	}
 	checkWords(t, shared.words, sharedWords)
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	zapv17 "github.com/blevesearch/zapx/v17"
+	"github.com/golang/snappy"
 )
 
 // preDoc is a record analysed before it reaches bleve's offline builder.
@@ -50,10 +52,11 @@ type preField struct {
 	length int
 	freqs  index.TokenFrequencies
 	plain  uint64
+	value  []byte // stored: only the _id field
 }
 
 func (f *preField) Name() string                                     { return f.name }
-func (f *preField) Value() []byte                                    { return nil }
+func (f *preField) Value() []byte                                    { return f.value }
 func (f *preField) ArrayPositions() []uint64                         { return nil }
 func (f *preField) EncodedFieldType() byte                           { return 't' }
 func (f *preField) Analyze()                                         {}
@@ -73,97 +76,131 @@ const (
 // bodyVectors: term positions in bodies, for "quoted phrases" and "level N".
 const bodyVectors = index.FieldIndexingOptions(0)
 
-// preparer turns pages into analysed records and text blocks.
+// preparer turns pages into analysed records and text blocks. Build
+// makes one per goroutine.
 type preparer struct {
-	an  *textAnalyzer
-	buf bytes.Buffer
+	an       *textAnalyzer
+	buf      bytes.Buffer // a page's block before compression
+	snap     []byte       // a page's block compressed
+	keywords map[string]*preField
+	seen     map[string]bool
+	heads    strings.Builder
 }
 
-type prepared struct {
-	docs  []*preDoc
-	block []byte // compressed
-	recs  []string
-}
-
-func keywordField(name, value string) index.Field {
+func keywordField(name, value string) *preField {
 	tf := &index.TokenFreq{Term: []byte(value)}
 	tf.SetFrequency(1)
 	return &preField{name: name, opts: optsKeyword, length: 1, plain: uint64(len(value)),
 		freqs: index.TokenFrequencies{value: tf}}
 }
 
+// keyword returns the keyword field name = value, one for every record
+// that has it. Only for fields a record has at most once: zap merges a
+// second field of the same name into the first one's frequencies.
+func (p *preparer) keyword(name, value string) *preField {
+	k := name + "\x00" + value
+	f := p.keywords[k]
+	if f == nil {
+		if p.keywords == nil {
+			p.keywords = map[string]*preField{}
+		}
+		f = keywordField(name, value)
+		p.keywords[k] = f
+	}
+	return f
+}
+
+// idField is the stored _id field of a record, as document.TextField
+// with no analyzer makes it.
 func idField(id string) index.Field {
 	f := document.NewTextFieldCustom("_id", nil, []byte(id), index.IndexField|index.StoreField, nil)
 	f.Analyze()
 	return f
 }
 
-// page analyses one page into one record (title, summary, the headings of
-// its sections, body) and its text block, which also records where each
-// section is, so a result can link to the section that matches best.
-func (p *preparer) page(d Doc) prepared {
-	common := func(fs []index.Field) []index.Field {
-		fs = append(fs, keywordField(fType, d.Type))
-		if d.Section != "" {
-			fs = append(fs, keywordField(fSection, d.Section))
-		}
-		if d.Version != "" {
-			fs = append(fs, keywordField(fVersion, d.Version))
-		}
-		for _, a := range d.Audience {
-			if a != "" {
-				fs = append(fs, keywordField(fAudience, a))
-			}
-		}
-		return fs
-	}
+// pageIDField is idField in one allocation less per part.
+func pageIDField(id string) *preField {
+	v := []byte(id)
+	f := &struct {
+		preField
+		tf index.TokenFreq
+	}{}
+	f.tf.Term = v
+	f.tf.SetFrequency(1)
+	f.preField = preField{name: "_id", opts: index.IndexField | index.StoreField, length: 1, plain: uint64(len(id)),
+		value: v, freqs: index.TokenFrequencies{id: &f.tf}}
+	return &f.preField
+}
 
+// page analyses one page into one record (title, summary, the headings of
+// its sections, body) and its text block (uvarint length, snappy block),
+// which also records where each section is, so a result can link to the
+// section that matches best.
+func (p *preparer) page(d Doc) (*preDoc, []byte) {
 	// Sections with an anchor, in order, and where their text is in the body.
 	b := &block{url: d.URL, title: d.Title, typ: d.Type, summary: d.Summary, body: d.Body}
-	seen := map[string]bool{}
+	if p.seen == nil {
+		p.seen = map[string]bool{}
+	}
+	clear(p.seen)
 	for _, h := range d.Headings {
-		if h.Anchor == "" || seen[h.Anchor] || len(b.secs) >= maxRecs {
+		if h.Anchor == "" || p.seen[h.Anchor] || len(b.secs) >= maxRecs {
 			continue
 		}
-		seen[h.Anchor] = true
+		p.seen[h.Anchor] = true
 		b.secs = append(b.secs, secText{anchor: h.Anchor, heading: h.Text, text: h.Body})
 	}
 	spans := sectionSpans(d.Body, b.secs)
 
 	// One record per page. Section texts are part of the body; a section
-	// whose text is not in the body is added to it.
-	var heads strings.Builder
-	var missing []string
+	// whose text is not in the body is added to it (analysed as if joined
+	// to it by newlines, without making the joined string).
+	p.heads.Reset()
+	body := []string{d.Body}
+	plain := len(d.Body)
 	for i, sec := range b.secs {
 		if i > 0 {
-			heads.WriteByte('\n')
+			p.heads.WriteByte('\n')
 		}
-		heads.WriteString(sec.heading)
+		p.heads.WriteString(sec.heading)
 		if spans[i][0] < 0 {
-			missing = append(missing, sec.text)
+			body = append(body, sec.text)
+			plain += 1 + len(sec.text)
 		}
 	}
-	body := d.Body
-	if len(missing) > 0 {
-		body += "\n" + strings.Join(missing, "\n")
-	}
-	fs := []index.Field{idField(d.URL),
+	heads := p.heads.String()
+	fs := make([]index.Field, 0, 8+len(d.Audience))
+	fs = append(fs, pageIDField(d.URL),
 		p.an.analyze(fTitle, d.Title, optsShort),
 		p.an.analyze(fSummary, d.Summary, optsShort),
-		p.an.analyze(fHeading, heads.String(), optsShort),
-		p.an.analyze(fBody, body, optsBody),
-	}
+		p.an.analyze(fHeading, heads, optsShort),
+		p.an.analyzeParts(fBody, body, optsBody),
+	)
 	if d.Level != 0 {
-		fs = append(fs, keywordField(fLevel, strconv.Itoa(d.Level)))
+		fs = append(fs, p.keyword(fLevel, strconv.Itoa(d.Level)))
 	}
-	out := prepared{
-		docs: []*preDoc{{id: d.URL, fields: common(fs), plain: uint64(len(d.Title) + len(d.Summary) + heads.Len() + len(body))}},
-		recs: []string{d.URL},
+	fs = append(fs, p.keyword(fType, d.Type))
+	if d.Section != "" {
+		fs = append(fs, p.keyword(fSection, d.Section))
 	}
+	if d.Version != "" {
+		fs = append(fs, p.keyword(fVersion, d.Version))
+	}
+	for _, a := range d.Audience {
+		if a != "" {
+			fs = append(fs, keywordField(fAudience, a))
+		}
+	}
+
 	p.buf.Reset()
 	encodeBlock(&p.buf, b, spans)
-	out.block = compress(p.buf.Bytes())
-	return out
+	p.snap = snappy.Encode(p.snap[:cap(p.snap)], p.buf.Bytes())
+	// Exactly as long as it is: blocks stay until the side files are written.
+	blk := make([]byte, 0, binary.MaxVarintLen64+len(p.snap))
+	blk = binary.AppendUvarint(blk, uint64(len(p.snap)))
+	blk = append(blk, p.snap...)
+	rec := &preDoc{id: d.URL, fields: fs, plain: uint64(len(d.Title) + len(d.Summary) + len(heads) + plain)}
+	return rec, blk
 }
 
 // sectionSpans finds each section's text in body, in order: a span of -1,
@@ -212,27 +249,38 @@ func splitSections(body string, secs []secText) (spans [][2]int, rest string) {
 
 // unit is a run of pages analysed and written as one segment.
 type unit struct {
-	blocks [][]byte  // compressed text blocks, one per page
-	ids    []idEntry // block numbers relative to this unit
+	blocks [][]byte  // each page's text block as in handbook-text.bin: uvarint length, snappy block
+	ids    []idEntry // offsets in the unit's blocks
 	seg    string    // path of the segment file
 	err    error
 }
 
 var zapPlugin = &zapv17.ZapPlugin{}
 
-// buildUnit analyses pages and writes their records, in order, as the
-// segment at path.
-func buildUnit(an *textAnalyzer, pages []Doc, path string) *unit {
-	p := &preparer{an: an}
-	u := &unit{seg: path, blocks: make([][]byte, 0, len(pages))}
-	var docs []index.Document
-	for _, d := range pages {
-		pg := p.page(d)
-		for r, doc := range pg.docs {
-			docs = append(docs, doc)
-			u.ids = append(u.ids, idEntry{id: pg.recs[r], block: len(u.blocks), rec: r})
+// unit analyses the pages order names (indices of urls, in URL order) and
+// writes their records, in order, as the segment at path. Each Doc is made
+// here and dropped once analysed; only the analysed records (which zap
+// needs all at once) and the compressed text stay until the segment is
+// written.
+func (p *preparer) unit(urls []string, order []int, doc func(int) (Doc, bool), path string) *unit {
+	u := &unit{seg: path}
+	docs := make([]index.Document, 0, len(order))
+	p.an.release() // the last unit's records are written
+	size := 0      // of the unit's blocks so far
+	for _, i := range order {
+		d, ok := doc(i)
+		if !ok {
+			continue
 		}
-		u.blocks = append(u.blocks, pg.block)
+		if d.URL != urls[i] {
+			u.err = fmt.Errorf("page %q is made with URL %q", urls[i], d.URL)
+			return u
+		}
+		u.ids = append(u.ids, idEntry{id: d.URL, off: size})
+		rec, blk := p.page(d)
+		docs = append(docs, rec)
+		u.blocks = append(u.blocks, blk)
+		size += len(blk)
 	}
 	seg, _, err := zapPlugin.New(docs)
 	if err != nil {

@@ -14,6 +14,8 @@
 package search
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -151,18 +153,8 @@ func newMapping() *mapping.IndexMappingImpl {
 // analysed and written as a segment by one of GOMAXPROCS goroutines; the
 // segments are then merged, in order, into one (see writeIndex).
 func Build(dir string, docs []Doc, syns []Synonym) (err error) {
-	if entries, rerr := os.ReadDir(dir); rerr == nil && len(entries) > 0 {
-		return fmt.Errorf("search: build: %s is not empty", dir)
-	} else if rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
-		return fmt.Errorf("search: build: %w", rerr)
-	}
-	if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
-		return fmt.Errorf("search: build: %w", err)
-	}
-	// bleve wants to create the directory itself.
-	_ = os.Remove(dir)
-
 	seen := make(map[string]bool, len(docs))
+	urls := make([]string, len(docs))
 	for i, d := range docs {
 		if d.URL == "" {
 			return fmt.Errorf("search: build: doc %d (%q) has no URL", i, d.Title)
@@ -174,27 +166,138 @@ func Build(dir string, docs []Doc, syns []Synonym) (err error) {
 			return fmt.Errorf("search: build: duplicate URL %q", d.URL)
 		}
 		seen[d.URL] = true
+		urls[i] = d.URL
 	}
+	if err := prepareDir(dir); err != nil {
+		return fmt.Errorf("search: build: %w", err)
+	}
+	out := dirOutput(dir)
+	if err := build(dir, urls, func(i int) (Doc, bool) { return docs[i], true }, syns, out); err != nil {
+		return fmt.Errorf("search: build: %w", err)
+	}
+	return nil
+}
 
+// File is one file of a built index: its path in the index folder
+// (slash-separated, e.g. "store/root.bolt") and its contents.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// BuildFiles builds the same index as Build and returns its files, in name
+// order, instead of leaving them in a folder. The pages are made on
+// demand: urls[i] is the URL of page i, and doc(i) makes its Doc (whose URL
+// must be urls[i]) or reports false to leave the page out. doc is called
+// once per page, from several goroutines at once, and each Doc is dropped
+// as soon as its page is analysed, so the text of every page is never in
+// memory at once. Scratch files go in a temporary folder that is removed.
+func BuildFiles(urls []string, doc func(i int) (Doc, bool), syns []Synonym) ([]File, error) {
+	seen := make(map[string]bool, len(urls))
+	for _, u := range urls {
+		if u == "" {
+			return nil, fmt.Errorf("search: build: a page has no URL")
+		}
+		if strings.Contains(u, "#") {
+			return nil, fmt.Errorf("search: build: doc URL %q must not contain '#'", u)
+		}
+		if seen[u] {
+			return nil, fmt.Errorf("search: build: duplicate URL %q", u)
+		}
+		seen[u] = true
+	}
+	tmp, err := os.MkdirTemp("", "handbook-index-")
+	if err != nil {
+		return nil, fmt.Errorf("search: build: %w", err)
+	}
+	defer func() { _ = os.RemoveAll(tmp) }()
+	dir := filepath.Join(tmp, "index.bleve")
+	var files []File
+	out := func(name string, data ...[]byte) error {
+		if len(data) == 1 {
+			files = append(files, File{Name: name, Data: data[0]})
+			return nil
+		}
+		files = append(files, File{Name: name, Data: bytes.Join(data, nil)})
+		return nil
+	}
+	if err := build(dir, urls, doc, syns, out); err != nil {
+		return nil, fmt.Errorf("search: build: %w", err)
+	}
+	// What bleve wrote is read back.
+	for _, name := range []string{"index_meta.json", "store/000000000002.zap", "store/root.bolt"} {
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			return nil, fmt.Errorf("search: build: %w", err)
+		}
+		files = append(files, File{Name: name, Data: data})
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	return files, nil
+}
+
+// prepareDir checks that dir is empty or missing and makes its parent.
+func prepareDir(dir string) error {
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return fmt.Errorf("%s is not empty", dir)
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
+		return err
+	}
+	// bleve wants to create the directory itself.
+	_ = os.Remove(dir)
+	return nil
+}
+
+// output receives the files Build makes itself (the side files and the
+// synonyms), each the concatenation of data; bleve's files are always
+// written into the index folder.
+type output func(name string, data ...[]byte) error
+
+func dirOutput(dir string) output {
+	return func(name string, data ...[]byte) error {
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		w := bufio.NewWriterSize(f, 64<<10)
+		for _, d := range data {
+			_, _ = w.Write(d)
+		}
+		if err := w.Flush(); err != nil {
+			_ = f.Close()
+			return err
+		}
+		return f.Close()
+	}
+}
+
+// build indexes the pages doc makes (see BuildFiles) into dir, which
+// prepareDir has checked, and hands the side files to out. urls are valid.
+func build(dir string, urls []string, doc func(i int) (Doc, bool), syns []Synonym, out output) error {
 	tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(dir)), ".hb-search-build-")
 	if err != nil {
-		return fmt.Errorf("search: build: %w", err)
+		return err
 	}
 	defer func() { _ = os.RemoveAll(tmp) }()
 	m := newMapping()
 	an := m.AnalyzerNamed(analyzerText)
 	if an == nil {
-		return fmt.Errorf("search: build: analyzer %q missing", analyzerText)
+		return fmt.Errorf("analyzer %q missing", analyzerText)
 	}
 
-	ordered := make([]Doc, len(docs))
-	copy(ordered, docs)
-	sort.Slice(ordered, func(i, j int) bool { return ordered[i].URL < ordered[j].URL })
+	order := make([]int, len(urls))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool { return urls[order[i]] < urls[order[j]] })
 
 	// Units of unitPages pages, in URL order, are analysed and written as
 	// segments on every core, then merged in order into one segment. The
 	// units do not depend on the number of cores, so neither does the index.
-	units := make([]*unit, (len(ordered)+unitPages-1)/unitPages)
+	units := make([]*unit, (len(order)+unitPages-1)/unitPages)
 	work := make(chan int)
 	var wg sync.WaitGroup
 	analyzers := make([]*textAnalyzer, min(runtime.GOMAXPROCS(0), len(units)))
@@ -204,9 +307,10 @@ func Build(dir string, docs []Doc, syns []Synonym) (err error) {
 		analyzers[w] = an
 		go func() {
 			defer wg.Done()
+			p := &preparer{an: an}
 			for i := range work {
-				end := min((i+1)*unitPages, len(ordered))
-				units[i] = buildUnit(an, ordered[i*unitPages:end], filepath.Join(tmp, fmt.Sprintf("unit-%06d.zap", i)))
+				end := min((i+1)*unitPages, len(order))
+				units[i] = p.unit(urls, order[i*unitPages:end], doc, filepath.Join(tmp, fmt.Sprintf("unit-%06d.zap", i)))
 			}
 		}()
 	}
@@ -217,23 +321,14 @@ func Build(dir string, docs []Doc, syns []Synonym) (err error) {
 	wg.Wait()
 	for _, u := range units {
 		if u.err != nil {
-			return fmt.Errorf("search: build: %w", u.err)
+			return u.err
 		}
 	}
 	if err := writeIndex(dir, tmp, m, units); err != nil {
-		return fmt.Errorf("search: build: %w", err)
+		return err
 	}
 
-	var blocks [][]byte
-	var ids []idEntry
 	words := map[string]struct{}{}
-	for _, u := range units {
-		for _, e := range u.ids {
-			e.block += len(blocks)
-			ids = append(ids, e)
-		}
-		blocks = append(blocks, u.blocks...)
-	}
 	for _, an := range analyzers {
 		for w := range an.words {
 			words[w] = struct{}{}
@@ -243,13 +338,13 @@ func Build(dir string, docs []Doc, syns []Synonym) (err error) {
 	for w := range words {
 		wordList = append(wordList, w)
 	}
-	if err := writeSideFiles(dir, blocks, ids, wordList); err != nil {
-		return fmt.Errorf("search: build: %w", err)
+	if err := writeSideFiles(out, units, wordList); err != nil {
+		return err
 	}
-	return writeSynonyms(filepath.Join(dir, synonymsFile), syns)
+	return writeSynonyms(out, syns)
 }
 
-func writeSynonyms(path string, syns []Synonym) error {
+func writeSynonyms(out output, syns []Synonym) error {
 	clean := make([]Synonym, 0, len(syns))
 	for _, s := range syns {
 		if s.Acronym == "" && s.Term == "" {
@@ -259,10 +354,10 @@ func writeSynonyms(path string, syns []Synonym) error {
 	}
 	data, err := json.Marshal(clean)
 	if err != nil {
-		return fmt.Errorf("search: build: synonyms: %w", err)
+		return fmt.Errorf("synonyms: %w", err)
 	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		return fmt.Errorf("search: build: synonyms: %w", err)
+	if err := out(synonymsFile, data); err != nil {
+		return fmt.Errorf("synonyms: %w", err)
 	}
 	return nil
 }

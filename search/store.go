@@ -133,47 +133,36 @@ func decodeBlock(data []byte) (*block, error) {
 	return b, nil
 }
 
-// compress returns the snappy encoding of data. Snappy makes the text
-// file about a third larger than flate would, but reads it about ten times
-// faster, and a query reads up to 50 blocks.
-func compress(data []byte) []byte {
-	return snappy.Encode(nil, data)
-}
-
-// writeSideFiles writes the text blocks (already compressed, in page order),
-// the record IDs and the word dictionary into dir.
-func writeSideFiles(dir string, blocks [][]byte, ids []idEntry, words []string) error {
-	// Text: magic, then each block as uvarint length + bytes.
-	f, err := os.Create(filepath.Join(dir, textFile))
-	if err != nil {
-		return err
-	}
+// writeSideFiles hands out the text blocks (the units', in page order),
+// the record IDs and the word dictionary. Snappy makes the text file about
+// a third larger than flate would, but reads it about ten times faster,
+// and a query reads up to 50 blocks.
+func writeSideFiles(out output, units []*unit, words []string) error {
+	// Text: magic, then each page's block (uvarint length + bytes).
+	text := [][]byte{[]byte(textMagic)}
 	size := len(textMagic)
-	for _, b := range blocks {
-		size += binary.MaxVarintLen64 + len(b)
+	var ids []idEntry
+	for _, u := range units {
+		for _, e := range u.ids {
+			e.off += size
+			ids = append(ids, e)
+		}
+		for _, b := range u.blocks {
+			text = append(text, b)
+			size += len(b)
+		}
 	}
-	var buf bytes.Buffer
-	buf.Grow(size)
-	buf.WriteString(textMagic)
-	offsets := make([]uint64, len(blocks))
-	var tmp [binary.MaxVarintLen64]byte
-	for i, b := range blocks {
-		offsets[i] = uint64(buf.Len())
-		buf.Write(tmp[:binary.PutUvarint(tmp[:], uint64(len(b)))])
-		buf.Write(b)
-	}
-	if _, err := f.Write(buf.Bytes()); err != nil {
-		_ = f.Close()
+	if err := out(textFile, text...); err != nil {
 		return err
 	}
-	if err := f.Close(); err != nil {
-		return err
+	for _, u := range units {
+		u.blocks = nil
 	}
 
 	sort.Slice(ids, func(i, j int) bool { return ids[i].id < ids[j].id })
-	if err := writeFST(filepath.Join(dir, idsFile), len(ids), func(insert func(string, uint64) error) error {
+	if err := writeFST(out, idsFile, func(insert func(string, uint64) error) error {
 		for _, e := range ids {
-			if err := insert(e.id, offsets[e.block]<<recBits|uint64(e.rec)); err != nil {
+			if err := insert(e.id, uint64(e.off)<<recBits); err != nil {
 				return err
 			}
 		}
@@ -182,7 +171,7 @@ func writeSideFiles(dir string, blocks [][]byte, ids []idEntry, words []string) 
 		return err
 	}
 	sort.Strings(words)
-	return writeFST(filepath.Join(dir, wordsFile), len(words), func(insert func(string, uint64) error) error {
+	return writeFST(out, wordsFile, func(insert func(string, uint64) error) error {
 		for i, w := range words {
 			if i > 0 && words[i-1] == w {
 				continue
@@ -195,13 +184,15 @@ func writeSideFiles(dir string, blocks [][]byte, ids []idEntry, words []string) 
 	})
 }
 
+// idEntry is a record ID and the offset of its page's block in the text
+// file (in a unit's text until writeSideFiles). A record is a whole page:
+// its number in the block (the low recBits of the FST value) is 0.
 type idEntry struct {
-	id    string
-	block int // page number, in build order
-	rec   int // 0 = page record, i+1 = section i of the block
+	id  string
+	off int
 }
 
-func writeFST(path string, n int, fill func(insert func(string, uint64) error) error) error {
+func writeFST(out output, name string, fill func(insert func(string, uint64) error) error) error {
 	var buf bytes.Buffer
 	b, err := vellum.New(&buf, nil)
 	if err != nil {
@@ -213,7 +204,7 @@ func writeFST(path string, n int, fill func(insert func(string, uint64) error) e
 	if err := b.Close(); err != nil {
 		return err
 	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
+	return out(name, buf.Bytes())
 }
 
 // sideFiles is the read side of the three files.
