@@ -271,26 +271,79 @@ type literalBlock struct {
 	used         bool
 }
 
-// takeLiteralBlocks returns front with the content lines of its simplest
-// block scalars made empty, so that line numbers stay the same, and the
-// blocks' values. A block is taken only when it is "key: |" or "key: |-"
-// whose lines are indented alike beyond the key, with no tabs and no lines
-// of spaces only; any other block is left in the text for goccy. The
-// caller must check that goccy found a block scalar at each header.
-// front is valid UTF-8 with LF line ends, as cleanText leaves it.
-func takeLiteralBlocks(front []byte) ([]byte, []literalBlock) {
-	var blocks []literalBlock
-	lines := bytes.Split(front, []byte("\n"))
-	for i := 0; i < len(lines); i++ {
-		keyCol, bar, isHeader := blockHeader(lines[i])
+// quotedValue is a one-line double-quoted value whose text is taken out
+// before goccy scans the front matter ("key: "text"" becomes "key: """):
+// goccy's scanner copies every character of a quoted scalar several times
+// (as runes, into the token's value and into its origin), and these values
+// were most of the characters it scanned. Only values whose text needs no
+// unescaping are taken: no backslash, no tab, nothing after the closing
+// quote but spaces, so the value is the text between the quotes.
+type quotedValue struct {
+	line, column int // of the opening quote, counted from 1
+	value        string
+}
+
+// preparedFront is front matter as goccy is given it, with what was taken
+// out of it; the caller puts the values back into the parsed nodes and must
+// check that each was found where it was taken from.
+type preparedFront struct {
+	text   string
+	blocks []literalBlock
+	quotes []quotedValue
+}
+
+// prepareFront returns front with the content lines of its simplest block
+// scalars made empty and, when quotes is set, the text of its simplest
+// double-quoted values taken out, so that line numbers and the columns of
+// every token stay the same. A block is taken only when it is "key: |" or
+// "key: |-" whose lines are indented alike beyond the key, with no tabs and
+// no lines of spaces only; any other block is left in the text for goccy.
+// A quoted value is taken only when it ends its line and follows "key: " or
+// "- ". front is valid UTF-8 with LF line ends, as cleanText leaves it.
+func prepareFront(front []byte, quotes bool) preparedFront {
+	var pf preparedFront
+	// The start of each line, and one past the end of the last; short
+	// front matter needs no allocation for them.
+	var startsBuf [128]int
+	starts := append(startsBuf[:0], 0)
+	for i, c := range front {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	nLines := len(starts)
+	starts = append(starts, len(front)+1)
+	line := func(i int) []byte { return front[starts[i] : starts[i+1]-1] }
+
+	var out strings.Builder
+	copied := 0 // front[:copied] is in out, when anything was taken
+	cut := func(from, to int) {
+		if out.Cap() == 0 {
+			out.Grow(len(front))
+		}
+		out.Write(front[copied:from])
+		copied = to
+	}
+	var src string // front as a string, for quoted values to share
+	for i := 0; i < nLines; i++ {
+		l := line(i)
+		keyCol, bar, isHeader := blockHeader(l)
 		if !isHeader {
+			if open, end, ok := quotedTail(l); ok && quotes {
+				if src == "" {
+					src = string(front)
+				}
+				at := starts[i]
+				pf.quotes = append(pf.quotes, quotedValue{line: i + 1, column: open + 1, value: src[at+open+1 : at+end]})
+				cut(at+open+1, at+end)
+			}
 			continue
 		}
 		// The block's lines are indented as its first non-empty line; it
 		// ends at a line indented no further than the key.
 		indent, last, ok := -1, i, true
-		for j := i + 1; j < len(lines) && ok; j++ {
-			l := lines[j]
+		for j := i + 1; j < nLines && ok; j++ {
+			l := line(j)
 			if len(l) == 0 {
 				continue
 			}
@@ -308,37 +361,95 @@ func takeLiteralBlocks(front []byte) ([]byte, []literalBlock) {
 			ok = n >= indent && bytes.IndexByte(l, '\t') < 0
 			last = j
 		}
-		if !ok || last == i || last == len(lines)-1 {
+		if !ok || last == i || last == nLines-1 {
 			continue // unusual, empty or with no final line break: goccy reads it
 		}
 		var value strings.Builder
-		for _, l := range lines[i+1 : last+1] {
-			if len(l) > 0 {
+		size := 0
+		for j := i + 1; j <= last; j++ {
+			size += max(len(line(j))-indent, 0) + 1
+		}
+		value.Grow(size)
+		for j := i + 1; j <= last; j++ {
+			if l := line(j); len(l) > 0 {
 				value.Write(l[indent:])
 			}
 			value.WriteByte('\n')
 		}
 		v := value.String()
-		if bar < len(lines[i])-1 { // |- strips the final line break
+		if bar < len(l)-1 { // |- strips the final line break
 			v = v[:len(v)-1]
 		}
-		blocks = append(blocks, literalBlock{line: i + 1, column: bar + 1, value: v})
+		pf.blocks = append(pf.blocks, literalBlock{line: i + 1, column: bar + 1, value: v})
 		// goccy needs some text in a block: keep its first character.
 		kept := false
 		for j := i + 1; j <= last; j++ {
-			if !kept && len(lines[j]) > 0 {
-				_, size := utf8.DecodeRune(lines[j][indent:])
-				lines[j], kept = lines[j][:indent+size], true
-			} else {
-				lines[j] = nil
+			l := line(j)
+			keep := 0
+			if !kept && len(l) > 0 {
+				_, size := utf8.DecodeRune(l[indent:])
+				keep, kept = indent+size, true
+			}
+			if keep < len(l) {
+				cut(starts[j]+keep, starts[j]+len(l))
 			}
 		}
 		i = last
 	}
-	if len(blocks) == 0 {
-		return front, nil
+	if out.Cap() == 0 {
+		pf.text = string(front)
+		return pf
 	}
-	return bytes.Join(lines, []byte("\n")), blocks
+	out.Write(front[copied:])
+	pf.text = out.String()
+	return pf
+}
+
+// quotedTail reports whether l ends with a double-quoted value that
+// prepareFront may take out, after "key: " or "- ", and gives the indexes
+// of its quotes.
+func quotedTail(l []byte) (open, end int, ok bool) {
+	i, entry := 0, false
+	for {
+		for i < len(l) && l[i] == ' ' {
+			i++
+		}
+		if i+1 < len(l) && l[i] == '-' && l[i+1] == ' ' {
+			i, entry = i+2, true
+			continue
+		}
+		break
+	}
+	if i < len(l) && l[i] != '"' {
+		k := i
+		for k < len(l) && l[k] != ':' {
+			k++
+		}
+		if k == len(l) || !isPlainKey(l[i:k]) || k+1 == len(l) || l[k+1] != ' ' {
+			return 0, 0, false
+		}
+		for i = k + 1; i < len(l) && l[i] == ' '; i++ {
+		}
+	} else if !entry {
+		return 0, 0, false
+	}
+	if i == len(l) || l[i] != '"' {
+		return 0, 0, false
+	}
+	open = i
+	end = bytes.LastIndexByte(l, '"')
+	if end <= open+1 {
+		return 0, 0, false // one quote, or an empty value: nothing to gain
+	}
+	for _, c := range l[end+1:] {
+		if c != ' ' {
+			return 0, 0, false
+		}
+	}
+	if bytes.ContainsAny(l[open+1:end], "\"\\\t") {
+		return 0, 0, false
+	}
+	return open, end, true
 }
 
 // blockHeader reports whether l is "key: |" or "key: |-", after spaces and

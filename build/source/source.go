@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"reflect"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -20,7 +22,9 @@ import (
 
 	"github.com/goccy/go-yaml"
 	yast "github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 	"github.com/yuin/goldmark/ast"
 
 	"github.com/rscp/handbook/build/diag"
@@ -245,7 +249,7 @@ func loadPage(fsys fs.FS, dir, file string, conv *markdown.Converter, diags *dia
 		return nil
 	}
 	rel := strings.TrimPrefix(file, dir+"/")
-	p := &site.Page{File: file, Path: rel, FieldLines: map[string]int{}}
+	p := &site.Page{File: file, Path: rel} // decodeFrontMatter makes FieldLines
 	p.URL, p.IsSection = urlFor(rel)
 	if p.URL == "" {
 		diags.Errorf(file, 0, "the file name %q gives no web address: use letters or digits in it", path.Base(rel))
@@ -340,7 +344,6 @@ func splitFrontMatter(data []byte) (front, body []byte, bodyLine int, err error)
 var errUnclosed = errors.New("the front matter that starts here is not closed: add a line with three dashes (---) after the last field")
 
 var (
-	keyLine       = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_-]*)\s*:`)
 	nestedKeyLine = regexp.MustCompile(`^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_-]*)\s*:`)
 )
 
@@ -410,28 +413,83 @@ func yamlFields(v any) map[string]bool {
 	return out
 }
 
+// fieldLines records the line of each top-level key of front in
+// p.FieldLines: a line that starts with a name such as "field_name" and a
+// colon, spaces between allowed.
+func fieldLines(p *site.Page, front []byte) {
+	// Names and lines first, so that the map is made at its size; most
+	// front matter has fewer keys than this.
+	type keyAt struct {
+		name []byte
+		line int
+	}
+	var buf [32]keyAt
+	found := buf[:0]
+	for i, line := 0, 2; i < len(front); line++ { // line 1 is the opening ---
+		l := front[i:]
+		if end := bytes.IndexByte(l, '\n'); end >= 0 {
+			l, i = l[:end], i+end+1
+		} else {
+			i = len(front)
+		}
+		n := 0
+		for n < len(l) && ('a' <= l[n] && l[n] <= 'z' || 'A' <= l[n] && l[n] <= 'Z' || l[n] == '_' || n > 0 && (l[n] == '-' || '0' <= l[n] && l[n] <= '9')) {
+			n++
+		}
+		k := n
+		for k < len(l) && (l[k] == ' ' || l[k] == '\t' || l[k] == '\f' || l[k] == '\r') { // regexp's \s
+			k++
+		}
+		if n > 0 && k < len(l) && l[k] == ':' {
+			found = append(found, keyAt{l[:n], line})
+		}
+	}
+	if p.FieldLines == nil {
+		p.FieldLines = make(map[string]int, len(found))
+	}
+	for _, f := range found {
+		if _, seen := p.FieldLines[string(f.name)]; !seen {
+			name, known := knownFields[string(f.name)]
+			if !known {
+				name = string(f.name)
+			}
+			p.FieldLines[name] = f.line
+		}
+	}
+}
+
+// knownFields holds the name of every field a page may have, so that
+// FieldLines shares these strings rather than making one per page.
+var knownFields = func() map[string]string {
+	out := map[string]string{}
+	for k := range metaFields {
+		out[k] = k
+	}
+	for _, fields := range typeFields {
+		for k := range fields {
+			out[k] = k
+		}
+	}
+	return out
+}()
+
 func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 	if len(front) > MaxFrontMatterSize {
 		diags.Errorf(p.File, 1, "the front matter is larger than %d KB: move long text into the page body", MaxFrontMatterSize>>10)
 		return false
 	}
-	for i, l := range bytes.Split(front, []byte("\n")) {
-		if m := keyLine.FindSubmatch(l); m != nil {
-			if _, seen := p.FieldLines[string(m[1])]; !seen {
-				p.FieldLines[string(m[1])] = i + 2 // line 1 is the opening ---
-			}
-		}
-	}
+	fieldLines(p, front)
 	if len(bytes.TrimSpace(front)) == 0 {
 		p.Status = site.StatusPublished
 		return true
 	}
 	var fm frontMatter
-	raw, fast := decodeFast(front, &fm)
+	keys, fast := decodeFast(front, &fm)
 	if !fast {
 		// Anything unusual, including every error, takes the full path,
 		// which also words the problem for the editor.
 		fm = frontMatter{}
+		var raw map[string]any
 		if err := yaml.UnmarshalWithOptions(front, &raw); err != nil {
 			line, msg := yamlError(err)
 			diags.Errorf(p.File, line+1, "%s", msg)
@@ -448,6 +506,7 @@ func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 			diags.Errorf(p.File, line+1, "%s", msg)
 			return false
 		}
+		keys = slices.Sorted(maps.Keys(raw))
 	}
 	p.Meta = fm.Meta
 	allowed, typed := typeFields[p.Type]
@@ -456,11 +515,6 @@ func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 		return false
 	}
 	ok := true
-	keys := make([]string, 0, len(raw))
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	for _, k := range keys {
 		if metaFields[k] || allowed[k] {
 			continue
@@ -477,7 +531,7 @@ func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 		}
 	}
 	for _, k := range requiredFields[p.Type] {
-		if _, has := raw[k]; !has {
+		if _, has := slices.BinarySearch(keys, k); !has {
 			diags.Errorf(p.File, p.Line("type"), "a %s page needs the field %q", p.Type, k)
 			ok = false
 		}
@@ -508,27 +562,31 @@ func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 // decodeFast decodes plain front matter with one YAML parse instead of two,
 // which halves the time and memory of the source stage's largest cost, and
 // decodes the parsed nodes itself (see decode.go) rather than with goccy. It
-// returns the top-level keys (as the full path's map would hold them) and
-// ok == false for anything it does not handle exactly like the full path:
-// errors, several documents, a top level that is not a mapping, keys that
-// are not plain strings, anchors, aliases, merge keys, tags and values our
-// own decoder leaves to goccy.
-func decodeFast(front []byte, fm *frontMatter) (keys map[string]any, ok bool) {
-	text, blocks := takeLiteralBlocks(front)
-	file, err := parser.ParseBytes(text, 0)
-	if err != nil || len(file.Docs) != 1 {
+// returns the top-level keys, sorted (as the full path's map would hold
+// them), and ok == false for anything it does not handle exactly like the
+// full path: errors, several documents, a top level that is not a mapping,
+// keys that are not plain strings, anchors, aliases, merge keys, tags and
+// values our own decoder leaves to goccy.
+func decodeFast(front []byte, fm *frontMatter) (keys []string, ok bool) {
+	pf := prepareFront(front, true)
+	m, ok := parseFront(pf)
+	if !ok && len(pf.quotes) > 0 {
+		// Perhaps a quoted value was taken out where goccy found none
+		// (inside a block left in the text, say): parse it with its quotes.
+		m, ok = parseFront(prepareFront(front, false))
+	}
+	if !ok {
 		return nil, false
 	}
-	m, isMap := file.Docs[0].Body.(*yast.MappingNode)
-	if !isMap || !plainYAML(m, blocks) {
-		return nil, false
+	keys = make([]string, len(m.Values))
+	for i, mv := range m.Values {
+		keys[i] = mv.Key.(*yast.StringNode).Value
 	}
-	keys = make(map[string]any, len(m.Values))
-	for _, mv := range m.Values {
-		keys[mv.Key.(*yast.StringNode).Value] = nil
-	}
-	if len(keys) != len(m.Values) {
-		return nil, false
+	slices.Sort(keys)
+	for i := 1; i < len(keys); i++ {
+		if keys[i] == keys[i-1] {
+			return nil, false
+		}
 	}
 	if !decodeNode(frontMatterDecoder, reflect.ValueOf(fm).Elem(), m) {
 		return nil, false
@@ -536,22 +594,39 @@ func decodeFast(front []byte, fm *frontMatter) (keys map[string]any, ok bool) {
 	return keys, true
 }
 
+// parseFront parses prepared front matter with goccy and puts back what was
+// taken out of it. It reports false for what decodeFast does not take, and
+// when anything taken out was not found where it was taken from.
+func parseFront(pf preparedFront) (*yast.MappingNode, bool) {
+	// ParseBytes would copy the text once more before tokenising it.
+	file, err := parser.Parse(lexer.Tokenize(pf.text), 0)
+	if err != nil || len(file.Docs) != 1 {
+		return nil, false
+	}
+	m, isMap := file.Docs[0].Body.(*yast.MappingNode)
+	if !isMap || !plainYAML(m, pf) {
+		return nil, false
+	}
+	return m, true
+}
+
 // plainYAML reports whether n holds no anchors, aliases, tags or merge keys
-// and every mapping key is a plain string. It also puts the values of the
-// blocks taken out of the text into their nodes, and reports false unless
-// each was found.
-func plainYAML(n yast.Node, blocks []literalBlock) bool {
-	v := &plainVisitor{ok: true, blocks: blocks}
+// and every mapping key is a plain string. It also puts the values taken
+// out of the text into their nodes, and reports false unless each was found.
+func plainYAML(n yast.Node, pf preparedFront) bool {
+	v := &plainVisitor{ok: true, blocks: pf.blocks, quotes: pf.quotes}
 	yast.Walk(v, n)
-	for _, b := range blocks {
+	for _, b := range v.blocks {
 		v.ok = v.ok && b.used
 	}
-	return v.ok
+	return v.ok && v.quote == len(v.quotes)
 }
 
 type plainVisitor struct {
 	ok     bool
 	blocks []literalBlock
+	quotes []quotedValue
+	quote  int // the next of quotes to find: nodes are visited in text order
 }
 
 func (v *plainVisitor) Visit(n yast.Node) yast.Visitor {
@@ -563,9 +638,16 @@ func (v *plainVisitor) Visit(n yast.Node) yast.Visitor {
 		v.ok = false
 		return nil
 	case *yast.MappingValueNode:
-		if _, str := n.Key.(*yast.StringNode); !str {
-			v.ok = false
+		key, str := n.Key.(*yast.StringNode)
+		if !str || v.quote < len(v.quotes) && v.isQuote(key, v.quotes[v.quote]) {
+			v.ok = false // a key taken out as a value would be wrong
 			return nil
+		}
+	case *yast.StringNode:
+		if v.quote < len(v.quotes) && v.isQuote(n, v.quotes[v.quote]) {
+			n.Value = v.quotes[v.quote].value
+			n.Token.Value = n.Value
+			v.quote++
 		}
 	case *yast.LiteralNode:
 		pos := n.Start.Position
@@ -577,6 +659,13 @@ func (v *plainVisitor) Visit(n yast.Node) yast.Visitor {
 		}
 	}
 	return v
+}
+
+// isQuote reports whether n is the double-quoted scalar q was taken from.
+func (v *plainVisitor) isQuote(n *yast.StringNode, q quotedValue) bool {
+	tk := n.GetToken()
+	return tk != nil && tk.Type == token.DoubleQuoteType && tk.Position != nil &&
+		tk.Position.Line == q.line && tk.Position.Column == q.column
 }
 
 // suggest returns the known field closest to a misspelt one.
