@@ -56,22 +56,44 @@ func (t *Theme) inline(s *site.Site, text string) template.HTML {
 	})
 }
 
-// emptyBody is the body of generated pages (history, change, compare):
-// one parsed empty document per site, and its HTML, instead of parsing
-// and rendering nothing for each of them. It is only read.
-type emptyBody struct {
-	doc  *markdown.Doc
-	html string
-	ok   bool // html is doc's; else each page renders its body itself
+// siteData is what every page of a site needs the same of, made once
+// per site (and theme) instead of once per page.
+type siteData struct {
+	// empty is the body of generated pages (history, change, compare):
+	// one parsed empty document, only read, instead of parsing and
+	// rendering nothing for each of them.
+	empty     *markdown.Doc
+	emptyHTML string
+	emptyOK   bool                // emptyHTML is empty's; else pages render it themselves
+	absPrefix string              // what s.AbsURL puts before s.Link (url.Parse once)
+	asset     func(string) string // View.Asset
+	// amendments links the site's amendments page (View.AmendmentsURL).
+	amendments string
 }
 
-func (t *Theme) emptyBody(s *site.Site) *emptyBody {
-	if e, ok := t.empties.Load(s); ok {
-		return e.(*emptyBody)
+func (t *Theme) siteData(s *site.Site) *siteData {
+	if d, ok := t.sites.Load(s); ok {
+		return d.(*siteData)
 	}
-	e := &emptyBody{doc: s.Markdown.Parse(nil, 0)}
-	h, err := renderMarkdown(s.Markdown, e.doc)
-	e.html, e.ok = h, err == nil
-	got, _ := t.empties.LoadOrStore(s, e)
-	return got.(*emptyBody)
+	d := &siteData{empty: s.Markdown.Parse(nil, 0)}
+	h, err := renderMarkdown(s.Markdown, d.empty)
+	d.emptyHTML, d.emptyOK = h, err == nil
+	d.absPrefix = strings.TrimSuffix(s.AbsURL("/"), s.Link("/"))
+	d.asset = func(name string) string {
+		return s.RootLink("/" + t.AssetDir + strings.TrimPrefix(name, "/"))
+	}
+	d.amendments = s.Link("/amendments/")
+	for _, p := range s.Pages {
+		if p.Layout == "amendments" {
+			d.amendments = s.Link(p.URL)
+			break
+		}
+	}
+	got, _ := t.sites.LoadOrStore(s, d)
+	return got.(*siteData)
+}
+
+// absURL is s.AbsURL(sitePath).
+func (t *Theme) absURL(s *site.Site, sitePath string) string {
+	return t.siteData(s).absPrefix + s.Link(sitePath)
 }

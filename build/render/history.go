@@ -187,8 +187,10 @@ func (t *Theme) historyFiles(s *site.Site, p *site.Page, h *PageHistory, x *Extr
 		for _, u := range h.Updates {
 			entries = append(entries, Amendment{Date: u.Date, Note: u.Note, Hash: u.Hash, Seq: u.Seq, Pages: []*site.Page{p}})
 		}
-		return emit(output.File{Path: strings.TrimPrefix(feedURL(p), "/"),
-			Data: atomFeed(s, feedURL(p), p.URL, "Updates to "+p.Title+" – "+s.Config.Title, "urn:handbook:page:"+p.ID, h.Updated, entries)})
+		return t.writeAtomFeed(s, feedURL(p), p.URL, "Updates to "+p.Title+" – "+s.Config.Title, "urn:handbook:page:"+p.ID, h.Updated, entries,
+			func(data []byte) error {
+				return emit(output.File{Path: strings.TrimPrefix(feedURL(p), "/"), Data: data})
+			})
 	}
 	return nil
 }
@@ -199,7 +201,7 @@ func (t *Theme) syntheticPage(s *site.Site, parent *site.Page, url, title, id st
 	return &site.Page{
 		URL: url, File: "", Parent: parent,
 		Meta: site.Meta{Title: title, ID: id, Status: site.StatusPublished},
-		Body: t.emptyBody(s).doc,
+		Body: t.siteData(s).empty,
 	}
 }
 
@@ -235,15 +237,26 @@ type atomEntry struct {
 	Summary string   `xml:"summary"`
 }
 
-// atomFeed writes an Atom feed of entries (newest first). self is the
+// atomFeed returns an Atom feed of entries (newest first). self is the
 // feed's own site path, alt the page it belongs to. An entry links the
 // page it changed or, when it changed several, its place on alt.
-func atomFeed(s *site.Site, self, alt, title, id string, updated time.Time, entries []Amendment) []byte {
+func (t *Theme) atomFeed(s *site.Site, self, alt, title, id string, updated time.Time, entries []Amendment) []byte {
+	var out []byte
+	_ = t.writeAtomFeed(s, self, alt, title, id, updated, entries, func(b []byte) error {
+		out = bytes.Clone(b)
+		return nil
+	})
+	return out
+}
+
+// writeAtomFeed is atomFeed written into a pooled buffer handed to use,
+// which must not keep it.
+func (t *Theme) writeAtomFeed(s *site.Site, self, alt, title, id string, updated time.Time, entries []Amendment, use func([]byte) error) error {
 	f := atomFeedXML{
 		Lang: s.Config.Language, ID: id, Title: title,
 		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: s.AbsURL(self)},
-			{Rel: "alternate", Type: "text/html", Href: s.AbsURL(alt)},
+			{Rel: "self", Type: "application/atom+xml", Href: t.absURL(s, self)},
+			{Rel: "alternate", Type: "text/html", Href: t.absURL(s, alt)},
 		},
 		Author: atomPerson{Name: s.Config.Title},
 	}
@@ -255,14 +268,14 @@ func atomFeed(s *site.Site, self, alt, title, id string, updated time.Time, entr
 		if e.Hash == "" {
 			eid = "urn:handbook:change:" + e.Pages[0].ID + ":" + e.Date.Format("2006-01-02")
 		}
-		link := s.AbsURL(e.Pages[0].URL)
+		link := t.absURL(s, e.Pages[0].URL)
 		var titles []string
 		for _, p := range e.Pages {
 			titles = append(titles, p.Title)
 		}
 		entryTitle := e.Pages[0].Title
 		if len(e.Pages) > 1 {
-			link = s.AbsURL(alt) + "#" + e.Anchor()
+			link = t.absURL(s, alt) + "#" + e.Anchor()
 			entryTitle = fmt.Sprintf("%s and %d other pages", e.Pages[0].Title, len(e.Pages)-1)
 		}
 		f.Entries = append(f.Entries, atomEntry{
@@ -279,13 +292,19 @@ func atomFeed(s *site.Site, self, alt, title, id string, updated time.Time, entr
 		updated = time.Unix(0, 0)
 	}
 	f.Updated = updated.UTC().Format(time.RFC3339)
-	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	enc := xml.NewEncoder(&b)
+	m := mdWriters.Get().(*mdWriter)
+	defer mdWriters.Put(m)
+	m.buf.Reset()
+	m.w.Reset(&m.buf)
+	_, _ = m.w.WriteString(xml.Header)
+	// Given a bufio.Writer, the encoder writes through it instead of
+	// making a 4 KB one of its own for every feed.
+	enc := xml.NewEncoder(m.w)
 	enc.Indent("", "  ")
 	_ = enc.Encode(f) // only strings: cannot fail
-	b.WriteByte('\n')
-	return b.Bytes()
+	_ = m.w.WriteByte('\n')
+	_ = m.w.Flush()
+	return use(m.buf.Bytes())
 }
 
 // DiffBlock is one paragraph of a diff, ready for a template.

@@ -28,10 +28,11 @@ type Theme struct {
 	// changed file gets a new URL and browsers can cache them for a year.
 	AssetDir string
 	// parts are the parts many pages share, rendered once (see Chrome).
-	parts sync.Map // sharedKey → *sharedEntry
+	parts   map[sharedKey]*sharedEntry
+	partsMu sync.RWMutex
 	// snippets are contact cards and inline Markdown (see snippet).
 	snippets sync.Map // snippetKey → template.HTML
-	empties  sync.Map // *site.Site → *emptyBody
+	sites    sync.Map // *site.Site → *siteData
 }
 
 // Layouts every theme must have.
@@ -40,7 +41,7 @@ var requiredLayouts = []string{"page", "home", "section", "404", "search"}
 // LoadTheme parses the templates in fsys (a theme folder holding
 // templates/ and static/). Templates are parsed once per build.
 func LoadTheme(fsys fs.FS) (*Theme, error) {
-	t := &Theme{layouts: map[string]*template.Template{}}
+	t := &Theme{layouts: map[string]*template.Template{}, parts: map[sharedKey]*sharedEntry{}}
 	if err := t.loadStatic(fsys); err != nil {
 		return nil, err
 	}
@@ -376,7 +377,7 @@ func (t *Theme) siteFiles(s *site.Site, x *Extras) ([]output.File, error) {
 		output.File{Path: "sitemap.xml", Data: sitemap(s)},
 		output.File{Path: "robots.txt", Data: robots(s)},
 		output.File{Path: "_redirects", Data: redirects(s)},
-		output.File{Path: "amendments.xml", Data: atomFeed(s, "/amendments.xml", amendURL, "Amendments – "+s.Config.Title, "urn:handbook:amendments", updated, amendments)},
+		output.File{Path: "amendments.xml", Data: t.atomFeed(s, "/amendments.xml", amendURL, "Amendments – "+s.Config.Title, "urn:handbook:amendments", updated, amendments)},
 	)
 	return files, nil
 }

@@ -70,8 +70,19 @@ func (t *Theme) shared(k sharedKey, render func() (any, error)) (any, error) {
 		// is rendered: keeping its parts would only grow the cache.
 		return render()
 	}
-	e, _ := t.parts.LoadOrStore(k, &sharedEntry{})
-	entry := e.(*sharedEntry)
+	// A map behind a lock, not a sync.Map: looking a key up in it boxes
+	// nothing, and nearly every lookup finds the part.
+	t.partsMu.RLock()
+	entry := t.parts[k]
+	t.partsMu.RUnlock()
+	if entry == nil {
+		t.partsMu.Lock()
+		if entry = t.parts[k]; entry == nil {
+			entry = &sharedEntry{}
+			t.parts[k] = entry
+		}
+		t.partsMu.Unlock()
+	}
 	entry.once.Do(func() { entry.val, entry.err = render() })
 	return entry.val, entry.err
 }

@@ -120,12 +120,7 @@ func (v *View) AmendmentsURL() string {
 			}
 		}
 	}
-	for _, p := range s.Pages {
-		if p.Layout == "amendments" {
-			return s.Link(p.URL)
-		}
-	}
-	return s.Link("/amendments/")
+	return v.theme.siteData(s).amendments
 }
 
 func (t *Theme) pageView(s *site.Site, p *site.Page, x *Extras) (*View, error) {
@@ -189,8 +184,8 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, x *Extras) (*View, error) {
 
 func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
 	v := &View{Site: s, Page: p, Asset: t.asset(s), theme: t}
-	if e := t.emptyBody(s); e.ok && p.Body == e.doc {
-		v.Content = template.HTML(e.html) // a generated page
+	if d := t.siteData(s); d.emptyOK && p.Body == d.empty {
+		v.Content = template.HTML(d.emptyHTML) // a generated page
 	} else {
 		content, err := renderMarkdown(s.Markdown, p.Body)
 		if err != nil {
@@ -220,7 +215,7 @@ func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
 		v.Section = p
 	}
 	if p.URL != "/404.html" {
-		v.Canonical = s.AbsURL(p.URL)
+		v.Canonical = t.absURL(s, p.URL)
 	}
 	v.QuickExit = p.Sensitive
 	if v.Section != nil {
@@ -234,11 +229,7 @@ func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
 }
 
 // asset returns the function templates use to link a theme file.
-func (t *Theme) asset(s *site.Site) func(string) string {
-	return func(name string) string {
-		return s.RootLink("/" + t.AssetDir + strings.TrimPrefix(name, "/"))
-	}
-}
+func (t *Theme) asset(s *site.Site) func(string) string { return t.siteData(s).asset }
 
 // TOCTree nests level-3 headings under their level-2 heading.
 type TOCItem struct {
