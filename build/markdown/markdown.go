@@ -115,7 +115,15 @@ func (c *Converter) Parse(body []byte, lineOffset int) *Doc {
 	root := c.md.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
 	d := &Doc{Source: body, Root: root, LineOffset: lineOffset}
 	d.indexLines()
+	// Most links are written [text](dest): room for as many, so that the
+	// list is not grown and copied as the walk finds them.
+	if n := bytes.Count(body, []byte("](")); n > 0 {
+		d.Links = make([]Link, 0, n)
+	}
 	d.collect()
+	if len(d.Links) == 0 {
+		d.Links = nil // as when the walk finds none
+	}
 	return d
 }
 
@@ -125,6 +133,9 @@ func (c *Converter) Render(w io.Writer, d *Doc) error {
 }
 
 func (d *Doc) indexLines() {
+	if d.lineStarts == nil {
+		d.lineStarts = make([]int, 0, bytes.Count(d.Source, []byte("\n"))+1)
+	}
 	d.lineStarts = append(d.lineStarts[:0], 0)
 	for i, b := range d.Source {
 		if b == '\n' {

@@ -3,6 +3,7 @@ package markdown
 import (
 	"bytes"
 	"strings"
+	"unicode"
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
@@ -119,7 +120,7 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 		case *east.Table:
 			tables = append(tables, n)
 		case *ast.Link:
-			if strings.HasPrefix(string(n.Destination), "contact:") {
+			if bytes.HasPrefix(n.Destination, []byte("contact:")) {
 				links = append(links, n)
 			}
 		case *ast.CodeSpan, *ast.CodeBlock, *ast.FencedCodeBlock:
@@ -222,50 +223,74 @@ func tableLabel(tbl ast.Node, src []byte) string {
 // ids generates heading ids: lower-case ASCII letters and digits joined by
 // single hyphens, unique in the page, never one the templates use.
 type ids struct {
-	used map[string]bool
+	reserved []string        // shared by every page: read only
+	used     map[string]bool // made at the first id
 }
 
 func newIDs(reserved []string) *ids {
-	s := &ids{used: map[string]bool{}}
-	for _, r := range reserved {
-		s.used[r] = true
-	}
-	return s
+	return &ids{reserved: reserved}
 }
 
 // Slug makes an anchor from heading text the way headings get their ids.
 func Slug(value string) string {
-	var b strings.Builder
+	return string(appendSlug(make([]byte, 0, len(value)), value))
+}
+
+// appendSlug appends the slug of value to b. Each rune is lower-cased on
+// its own, which is what strings.ToLower does, without a lower-case copy.
+func appendSlug[T string | []byte](b []byte, value T) []byte {
+	start := len(b)
 	dash := false
-	for _, r := range strings.ToLower(value) {
+	for _, r := range string(value) {
+		r = unicode.ToLower(r)
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
+			if dash && len(b) > start {
+				b = append(b, '-')
 			}
 			dash = false
-			b.WriteRune(r)
+			b = append(b, byte(r))
 		case r == ' ' || r == '-' || r == '_' || r == '\t' || r == '/' || r == '.':
 			dash = true
 		}
 	}
-	return b.String()
+	return b
+}
+
+// taken reports whether id is reserved or already given.
+func (s *ids) taken(id []byte) bool {
+	if s.used[string(id)] {
+		return true
+	}
+	for _, r := range s.reserved {
+		if r == string(id) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
-	base := Slug(string(value))
-	if base == "" {
-		base = "section"
+	id := appendSlug(make([]byte, 0, len(value)+3), value)
+	if len(id) == 0 {
+		id = append(id, "section"...)
 	}
-	id := base
-	for i := 1; s.used[id]; i++ {
-		id = base + "-" + itoa(i)
+	base := len(id)
+	for i := 1; s.taken(id); i++ {
+		id = append(append(id[:base], '-'), itoa(i)...)
 	}
-	s.used[id] = true
-	return []byte(id)
+	s.put(id)
+	return id
 }
 
-func (s *ids) Put(value []byte) { s.used[string(value)] = true }
+func (s *ids) Put(value []byte) { s.put(value) }
+
+func (s *ids) put(id []byte) {
+	if s.used == nil {
+		s.used = make(map[string]bool, 8)
+	}
+	s.used[string(id)] = true
+}
 
 func itoa(i int) string {
 	var buf [20]byte

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -315,16 +316,14 @@ func prepareFront(front []byte, quotes bool) preparedFront {
 	starts = append(starts, len(front)+1)
 	line := func(i int) []byte { return front[starts[i] : starts[i+1]-1] }
 
-	var out strings.Builder
-	copied := 0 // front[:copied] is in out, when anything was taken
-	cut := func(from, to int) {
-		if out.Cap() == 0 {
-			out.Grow(len(front))
-		}
-		out.Write(front[copied:from])
-		copied = to
-	}
+	// What is taken out, as ranges of front in order; the text is made at
+	// its size once they are known.
+	var cutsBuf [64][2]int
+	cuts := cutsBuf[:0]
+	cut := func(from, to int) { cuts = append(cuts, [2]int{from, to}) }
 	var src string // front as a string, for quoted values to share
+	var quotesBuf [32]quotedValue
+	found := quotesBuf[:0] // copied once to the heap at the end
 	for i := 0; i < nLines; i++ {
 		l := line(i)
 		keyCol, bar, isHeader := blockHeader(l)
@@ -334,7 +333,7 @@ func prepareFront(front []byte, quotes bool) preparedFront {
 					src = string(front)
 				}
 				at := starts[i]
-				pf.quotes = append(pf.quotes, quotedValue{line: i + 1, column: open + 1, value: src[at+open+1 : at+end]})
+				found = append(found, quotedValue{line: i + 1, column: open + 1, value: src[at+open+1 : at+end]})
 				cut(at+open+1, at+end)
 			}
 			continue
@@ -396,9 +395,23 @@ func prepareFront(front []byte, quotes bool) preparedFront {
 		}
 		i = last
 	}
-	if out.Cap() == 0 {
+	if len(found) > 0 {
+		pf.quotes = slices.Clone(found)
+	}
+	if len(cuts) == 0 {
 		pf.text = string(front)
 		return pf
+	}
+	size := len(front)
+	for _, c := range cuts {
+		size -= c[1] - c[0]
+	}
+	var out strings.Builder
+	out.Grow(size)
+	copied := 0
+	for _, c := range cuts {
+		out.Write(front[copied:c[0]])
+		copied = c[1]
 	}
 	out.Write(front[copied:])
 	pf.text = out.String()
