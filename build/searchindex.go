@@ -1,12 +1,12 @@
 package build
 
 import (
-	"io/fs"
-	"os"
+	"bytes"
 	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"unicode"
 
 	"github.com/yuin/goldmark/ast"
 
@@ -22,30 +22,32 @@ const SearchIndexDir = "_search/index.bleve"
 
 // searchIndexFiles builds the search index of the current edition from
 // the same pages the site shows, and returns its files for the output.
+// Each page's search document is made while the index is built, on its
+// goroutines, and dropped once analysed: the text of every page is never
+// held at once (SearchDocs would hold it all).
 func searchIndexFiles(s *site.Site) ([]output.File, error) {
-	tmp, err := os.MkdirTemp("", "handbook-index-")
+	var pages []*site.Page
+	var urls []string
+	for _, p := range s.Pages {
+		if searchable(p) {
+			pages = append(pages, p)
+			urls = append(urls, s.Link(p.URL))
+		}
+	}
+	scratch := sync.Pool{New: func() any { return new(docMaker) }}
+	files, err := search.BuildFiles(urls, func(i int) (search.Doc, bool) {
+		m := scratch.Get().(*docMaker)
+		defer scratch.Put(m)
+		return m.doc(s, pages[i])
+	}, Synonyms(s))
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
-	dir := filepath.Join(tmp, "index.bleve")
-	if err := search.Build(dir, SearchDocs(s), Synonyms(s)); err != nil {
-		return nil, err
+	out := make([]output.File, len(files))
+	for i, f := range files {
+		out[i] = output.File{Path: path.Join(SearchIndexDir, f.Name), Data: f.Data}
 	}
-	var files []output.File
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		files = append(files, output.File{Path: path.Join(SearchIndexDir, filepath.ToSlash(rel)), Data: b})
-		return nil
-	})
-	return files, err
+	return out, nil
 }
 
 // Synonyms are the glossary's acronyms and aliases, for the search index.
@@ -64,74 +66,195 @@ func Synonyms(s *site.Site) []search.Synonym {
 // drafts, withdrawn pages and pages with nothing to read are left out.
 func SearchDocs(s *site.Site) []search.Doc {
 	var docs []search.Doc
+	var m docMaker
 	for _, p := range s.Pages {
-		if p.Draft() || p.Withdrawn() || p.URL == "/search/" {
+		if !searchable(p) {
 			continue
 		}
-		d := search.Doc{
-			URL:      s.Link(p.URL),
-			Title:    p.Title,
-			Summary:  p.Summary,
-			Type:     p.Type,
-			Audience: p.Audience,
-			Version:  "current",
+		if d, ok := m.doc(s, p); ok {
+			docs = append(docs, d)
 		}
-		if d.Type == "" {
-			d.Type = "page"
-		}
-		if anc := p.Ancestors(); len(anc) > 1 {
-			d.Section = anc[1].Title
-		} else if p.IsSection && !p.IsHome() {
-			d.Section = p.Title
-		}
-		d.Headings = append(structuredSections(s, p), bodySections(p.Body)...)
-		var body strings.Builder
-		body.WriteString(markdown.PlainText(p.Body.Root, p.Body.Source))
-		for _, h := range d.Headings {
-			if !strings.Contains(body.String(), h.Body) {
-				body.WriteByte('\n')
-				body.WriteString(h.Text)
-				body.WriteByte('\n')
-				body.WriteString(h.Body)
-			}
-		}
-		d.Body = body.String()
-		if t := p.Threshold; t != nil {
-			d.Level = t.Level
-		}
-		if strings.TrimSpace(d.Body) == "" && d.Summary == "" && len(d.Headings) == 0 && !p.IsSection {
-			continue
-		}
-		docs = append(docs, d)
 	}
 	return docs
 }
 
-// bodySections splits a page body at its h2 and h3 headings.
-func bodySections(doc *markdown.Doc) []search.Heading {
-	var out []search.Heading
-	var cur *search.Heading
-	var text strings.Builder
-	flush := func() {
-		if cur != nil {
-			cur.Body = strings.TrimSpace(text.String())
-			out = append(out, *cur)
-		}
-		text.Reset()
+// searchable reports whether p may be a search document.
+func searchable(p *site.Page) bool {
+	return !p.Draft() && !p.Withdrawn() && p.URL != "/search/"
+}
+
+// docMaker makes search documents, reusing its buffers from one page to
+// the next. Not safe for concurrent use.
+type docMaker struct {
+	plain []byte    // the body's top-level blocks as plain text, untrimmed
+	parts [][2]int  // each block's span in plain
+	body  []byte    // the document's body as it is made
+	sec   []byte    // a body section's text
+	at    [][2]int  // where each heading's text and body are in body
+	heads []bodyRef // the body's h2/h3 sections
+}
+
+// bodyRef is a section of the body: its heading block and its blocks, as
+// indices of docMaker.parts.
+type bodyRef struct {
+	anchor      string
+	head        int
+	first, last int // its blocks: parts[first:last]
+}
+
+// doc makes p's search document. Its body is one string, and the text of
+// every section (and of body sections' headings) is a part of it, so a
+// page's text is held once. The body is the page's plain text
+// (markdown.PlainText), then, for each section whose text is not in it so
+// far, a newline, the section's heading, a newline and its text; a body
+// section's text is the plain text of its blocks, each trimmed and ended
+// with a newline, trimmed.
+func (m *docMaker) doc(s *site.Site, p *site.Page) (search.Doc, bool) {
+	d := search.Doc{
+		URL:      s.Link(p.URL),
+		Title:    p.Title,
+		Summary:  p.Summary,
+		Type:     p.Type,
+		Audience: p.Audience,
+		Version:  "current",
 	}
+	if d.Type == "" {
+		d.Type = "page"
+	}
+	if anc := p.Ancestors(); len(anc) > 1 {
+		d.Section = anc[1].Title
+	} else if p.IsSection && !p.IsHome() {
+		d.Section = p.Title
+	}
+	if t := p.Threshold; t != nil {
+		d.Level = t.Level
+	}
+	structured := structuredSections(s, p)
+
+	// The plain text of each top-level block, written once.
+	m.plain, m.parts, m.heads = m.plain[:0], m.parts[:0], m.heads[:0]
+	doc := p.Body
+	cur := -1 // of m.heads
 	for n := doc.Root.FirstChild(); n != nil; n = n.NextSibling() {
+		start := len(m.plain)
+		m.plain = appendPlain(m.plain, n, doc.Source)
+		m.parts = append(m.parts, [2]int{start, len(m.plain)})
+		i := len(m.parts) - 1
 		if h, ok := n.(*ast.Heading); ok && h.Level <= 3 {
-			flush()
+			if cur >= 0 {
+				m.heads[cur].last = i
+			}
 			id, _ := h.AttributeString("id")
 			anchor, _ := id.([]byte)
-			cur = &search.Heading{Anchor: string(anchor), Text: markdown.PlainText(h, doc.Source)}
-			continue
+			m.heads = append(m.heads, bodyRef{anchor: string(anchor), head: i, first: i + 1, last: i + 1})
+			cur = len(m.heads) - 1
 		}
-		text.WriteString(markdown.PlainText(n, doc.Source))
-		text.WriteByte('\n')
 	}
-	flush()
-	return out
+	if cur >= 0 {
+		m.heads[cur].last = len(m.parts)
+	}
+
+	// The body, with the sections not in it added, and where each
+	// section's heading and text are in it.
+	m.body = append(m.body[:0], bytes.TrimSpace(m.plain)...)
+	m.at = m.at[:0]
+	add := func(heading []byte, text []byte) {
+		if i := bytes.Index(m.body, text); i >= 0 {
+			m.at = append(m.at, [2]int{-1, i}, [2]int{i, i + len(text)})
+			return
+		}
+		m.body = append(m.body, '\n')
+		hs := len(m.body)
+		m.body = append(m.body, heading...)
+		m.body = append(m.body, '\n')
+		ts := len(m.body)
+		m.body = append(m.body, text...)
+		m.at = append(m.at, [2]int{hs, hs + len(heading)}, [2]int{ts, len(m.body)})
+	}
+	for _, h := range structured {
+		add([]byte(h.Text), []byte(h.Body))
+	}
+	for _, h := range m.heads {
+		m.sec = m.sec[:0]
+		for _, sp := range m.parts[h.first:h.last] {
+			m.sec = append(m.sec, bytes.TrimSpace(m.plain[sp[0]:sp[1]])...)
+			m.sec = append(m.sec, '\n')
+		}
+		sp := m.parts[h.head]
+		add(bytes.TrimSpace(m.plain[sp[0]:sp[1]]), bytes.TrimSpace(m.sec))
+	}
+	d.Body = string(m.body)
+	if len(structured)+len(m.heads) > 0 {
+		d.Headings = make([]search.Heading, 0, len(structured)+len(m.heads))
+	}
+	for i, h := range structured {
+		t := m.at[2*i+1]
+		d.Headings = append(d.Headings, search.Heading{Anchor: h.Anchor, Text: h.Text, Body: d.Body[t[0]:t[1]]})
+	}
+	trimmed := len(m.plain) - len(bytes.TrimLeftFunc(m.plain, unicode.IsSpace)) // off the start of the body
+	for i, h := range m.heads {
+		hd, t := m.at[2*(len(structured)+i)], m.at[2*(len(structured)+i)+1]
+		var text string
+		if hd[0] >= 0 {
+			text = d.Body[hd[0]:hd[1]]
+		} else {
+			// The heading's text is in the page's plain text, which
+			// starts the body: take it from there.
+			sp := m.parts[h.head]
+			ht := bytes.TrimSpace(m.plain[sp[0]:sp[1]])
+			if len(ht) > 0 {
+				off := sp[0] + bytes.Index(m.plain[sp[0]:sp[1]], ht) - trimmed
+				text = d.Body[off : off+len(ht)]
+			}
+		}
+		d.Headings = append(d.Headings, search.Heading{Anchor: h.anchor, Text: text, Body: d.Body[t[0]:t[1]]})
+	}
+	if strings.TrimSpace(d.Body) == "" && d.Summary == "" && len(d.Headings) == 0 && !p.IsSection {
+		return search.Doc{}, false
+	}
+	return d, true
+}
+
+// appendPlain appends n as plain text, exactly as markdown.PlainText
+// writes it before trimming (TestSearchDocsAsBefore, in search/, checks
+// that the documents are what PlainText gives).
+func appendPlain(b []byte, n ast.Node, src []byte) []byte {
+	switch n := n.(type) {
+	case *ast.Text:
+		b = append(b, n.Segment.Value(src)...)
+		if n.SoftLineBreak() || n.HardLineBreak() {
+			b = append(b, ' ')
+		}
+		return b
+	case *ast.String:
+		return append(b, n.Value...)
+	case *ast.CodeBlock, *ast.FencedCodeBlock, *ast.HTMLBlock:
+		lines := n.Lines()
+		for i := 0; i < lines.Len(); i++ {
+			seg := lines.At(i)
+			b = append(b, seg.Value(src)...)
+		}
+		return append(b, '\n')
+	case *ast.RawHTML:
+		for i := 0; i < n.Segments.Len(); i++ {
+			seg := n.Segments.At(i)
+			b = append(b, seg.Value(src)...)
+		}
+		return b
+	case *ast.AutoLink:
+		return append(b, n.URL(src)...)
+	case *markdown.ContactRef:
+		if n.FirstChild() == nil {
+			b = append(b, n.Info.Service...)
+		}
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		b = appendPlain(b, c, src)
+	}
+	if n.Type() == ast.TypeBlock {
+		b = append(b, '\n')
+	}
+	return b
 }
 
 // structuredSections indexes what a page's template shows from its front

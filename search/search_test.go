@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -579,4 +580,55 @@ func indexOf(t *testing.T, docs []Doc, syns []Synonym) *Index {
 	}
 	t.Cleanup(func() { ix.Close() })
 	return ix
+}
+
+// TestBuildFiles checks that BuildFiles gives Build's files (store/ by
+// size, as in TestBuildDeterministic), and that a page it is told to leave
+// out is not indexed.
+func TestBuildFiles(t *testing.T) {
+	docs := append(testDocs(), genDocs(unitPages+10)...)
+	skip := 3 // left out of the second build
+	for _, leaveOut := range []bool{false, true} {
+		want := docs
+		if leaveOut {
+			want = append(append([]Doc(nil), docs[:skip]...), docs[skip+1:]...)
+		}
+		dir := filepath.Join(t.TempDir(), "index.bleve")
+		if err := Build(dir, want, testSynonyms()); err != nil {
+			t.Fatal(err)
+		}
+		urls := make([]string, len(docs))
+		for i, d := range docs {
+			urls[i] = d.URL
+		}
+		files, err := BuildFiles(urls, func(i int) (Doc, bool) { return docs[i], !leaveOut || i != skip }, testSynonyms())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, f := range files {
+			names = append(names, f.Name)
+			data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Name)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasPrefix(f.Name, "store/") {
+				if len(data) != len(f.Data) {
+					t.Errorf("%s: %d bytes, Build wrote %d", f.Name, len(f.Data), len(data))
+				}
+			} else if !bytes.Equal(data, f.Data) {
+				t.Errorf("%s differs from Build's", f.Name)
+			}
+		}
+		n, _ := dirSize(t, dir)
+		if len(files) != 7 || !sort.StringsAreSorted(names) {
+			t.Errorf("files %v (Build wrote %d bytes)", names, n)
+		}
+	}
+	if _, err := BuildFiles([]string{"/a/", "/a/"}, func(int) (Doc, bool) { return Doc{}, false }, nil); err == nil {
+		t.Error("duplicate URLs: no error")
+	}
+	if _, err := BuildFiles([]string{"/a/"}, func(int) (Doc, bool) { return Doc{URL: "/b/"}, true }, nil); err == nil {
+		t.Error("doc with another URL: no error")
+	}
 }
