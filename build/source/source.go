@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"path"
@@ -230,18 +231,23 @@ func parallel(n int, f func(i int)) {
 }
 
 func loadPage(fsys fs.FS, dir, file string, conv *markdown.Converter, diags *diag.List) *site.Page {
-	info, err := fs.Stat(fsys, file)
+	data, size, err := readPage(fsys, file)
 	if err != nil {
-		diags.Errorf(file, 0, "cannot read: %v", err)
-		return nil
+		// Stat and read apart, as before, so that problems are worded the same.
+		info, err := fs.Stat(fsys, file)
+		if err != nil {
+			diags.Errorf(file, 0, "cannot read: %v", err)
+			return nil
+		}
+		if size = info.Size(); size <= MaxFileSize {
+			if data, err = fs.ReadFile(fsys, file); err != nil {
+				diags.Errorf(file, 0, "cannot read: %v", err)
+				return nil
+			}
+		}
 	}
-	if info.Size() > MaxFileSize {
-		diags.Errorf(file, 1, "the file is %.1f MB, more than the limit of %d MB for one page: split it into several pages", float64(info.Size())/(1<<20), MaxFileSize>>20)
-		return nil
-	}
-	data, err := fs.ReadFile(fsys, file)
-	if err != nil {
-		diags.Errorf(file, 0, "cannot read: %v", err)
+	if size > MaxFileSize {
+		diags.Errorf(file, 1, "the file is %.1f MB, more than the limit of %d MB for one page: split it into several pages", float64(size)/(1<<20), MaxFileSize>>20)
 		return nil
 	}
 	data, ok := cleanText(file, data, diags)
@@ -272,6 +278,41 @@ func loadPage(fsys fs.FS, dir, file string, conv *markdown.Converter, diags *dia
 		}
 	}
 	return p
+}
+
+// readPage reads file with one open and its size from the open file, not
+// a separate stat: a path lookup and a system call less per page. A file
+// over MaxFileSize is not read. Any error leaves the wording to the caller.
+func readPage(fsys fs.FS, file string) (data []byte, size int64, err error) {
+	f, err := fsys.Open(file)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, 0, err
+	}
+	if size = info.Size(); size > MaxFileSize {
+		return nil, size, nil
+	}
+	// One byte more than the size, as os.ReadFile does, so that reaching
+	// the end needs no larger buffer; a file that grew meanwhile still
+	// reads whole.
+	data = make([]byte, 0, size+1)
+	for {
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, size, nil
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+	}
 }
 
 // urlFor maps a content path to its clean URL.

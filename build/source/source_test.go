@@ -3,6 +3,7 @@ package source
 import (
 	"encoding/json"
 	"flag"
+	"io/fs"
 	"os"
 	"strings"
 	"testing"
@@ -183,4 +184,35 @@ func FuzzLoad(f *testing.F) {
 			t.Fatal("Load returned no input")
 		}
 	})
+}
+
+// TestReadProblems checks that a page read with one open words its
+// problems as the stat-then-read it replaced did.
+func TestReadProblems(t *testing.T) {
+	fsys := fstest.MapFS{
+		"content/big.md": &fstest.MapFile{Data: make([]byte, MaxFileSize+1)},
+		"content/ok.md":  &fstest.MapFile{Data: []byte("---\ntitle: \"OK\"\n---\nText.\n")},
+	}
+	_, statErr := fs.Stat(fsys, "content/missing.md")
+	for _, c := range []struct{ file, want string }{
+		{"content/big.md", "content/big.md:1: error: the file is 8.0 MB, more than the limit of 8 MB for one page: split it into several pages"},
+		{"content/missing.md", "content/missing.md: error: cannot read: " + statErr.Error()},
+		{"content/ok.md", ""},
+	} {
+		in, _ := Load(fsys)
+		p, diags := LoadPage(fsys, c.file, in.Markdown)
+		var got []string
+		for _, d := range diags.Sorted() {
+			got = append(got, d.String())
+		}
+		if c.want == "" {
+			if p == nil || p.Title != "OK" || len(got) != 0 {
+				t.Errorf("%s: page %v, problems %q", c.file, p, got)
+			}
+			continue
+		}
+		if p != nil || len(got) != 1 || got[0] != c.want {
+			t.Errorf("%s: problems %q, want %q", c.file, got, c.want)
+		}
+	}
 }
