@@ -9,14 +9,15 @@ import (
 	"github.com/rscp/handbook/bench/corpus"
 	"github.com/rscp/handbook/build"
 	"github.com/rscp/handbook/build/source"
+	"github.com/rscp/handbook/internal/par"
 )
 
-// TestParallelBuildIsIdentical builds a generated site with the source stage
-// reading files one after another and then on several goroutines, and
-// checks that every output file is the same, byte for byte, and that the
-// search index gets the same documents. (The index files themselves are
-// left out: bleve does not write them byte for byte the same even in two
-// sequential builds.)
+// TestParallelBuildIsIdentical builds a generated site with the source and
+// model stages working on one page after another and then on several
+// goroutines, and checks that every output file is the same, byte for
+// byte, and that the search index gets the same documents. (The index
+// files themselves are left out: bleve does not write them byte for byte
+// the same even in two sequential builds.)
 func TestParallelBuildIsIdentical(t *testing.T) {
 	fsys := fstest.MapFS{}
 	for _, f := range corpus.New(corpus.Options{Pages: 300}).HandbookFiles() {
@@ -24,8 +25,8 @@ func TestParallelBuildIsIdentical(t *testing.T) {
 	}
 	buildWith := func(workers int) *build.Result {
 		t.Helper()
-		defer func(w int) { source.Workers = w }(source.Workers)
-		source.Workers = workers
+		defer func(w, p int) { source.Workers, par.Workers = w, p }(source.Workers, par.Workers)
+		source.Workers, par.Workers = workers, workers
 		res, err := build.BuildFS(fsys, build.Options{NoSearch: true})
 		if err != nil {
 			t.Fatalf("workers=%d: %v\n%v", workers, err, res.Diags.Sorted())

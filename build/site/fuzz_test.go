@@ -247,3 +247,21 @@ func linkSeeds(tb testing.TB) []string {
 	})
 	return seeds
 }
+
+// urlForPath mirrors the source stage's mapping from a file to its address.
+func urlForPath(rel string) (string, bool) {
+	dir, name := path.Split(strings.TrimSuffix(rel, ".md"))
+	var segs []string
+	for _, seg := range strings.Split(strings.Trim(dir, "/"), "/") {
+		if seg != "" {
+			segs = append(segs, markdown.Slug(seg))
+		}
+	}
+	if name != "_index" && name != "index" {
+		segs = append(segs, markdown.Slug(name))
+	}
+	if len(segs) == 0 {
+		return "/", true
+	}
+	return "/" + strings.Join(segs, "/") + "/", true
+}

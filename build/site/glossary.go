@@ -1,6 +1,9 @@
 package site
 
-import "github.com/rscp/handbook/build/markdown"
+import (
+	"github.com/rscp/handbook/build/markdown"
+	"github.com/rscp/handbook/internal/par"
+)
 
 // glossary looks acronyms up for automatic expansion in pages.
 type glossary struct {
@@ -23,9 +26,11 @@ func (s *Site) expandAcronyms() {
 	if len(g.terms) == 0 {
 		return
 	}
-	for _, p := range s.Pages {
+	// Each page's acronyms are its own: expand them on every core.
+	par.Each(len(s.Pages), func(i int) {
+		p := s.Pages[i]
 		g.expand(p, p.Body, p.BoxBodies)
-	}
+	})
 }
 
 // glossary indexes the glossary's acronyms.

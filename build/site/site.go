@@ -8,9 +8,11 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/markdown"
+	"github.com/rscp/handbook/internal/par"
 	"github.com/yuin/goldmark/ast"
 )
 
@@ -53,6 +55,9 @@ type Site struct {
 
 	root string // URL path every link starts with: "/", "/handbook/", "/v/2019/"
 	base string // URL path of the site without an edition prefix: "/", "/handbook/"
+
+	byFile  map[string]*Page // pages by path inside content/, for relative links
+	anchors *anchorCache     // while New resolves links; nil otherwise
 }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
@@ -70,6 +75,7 @@ func New(in *Input, opts Options) (*Site, *diag.List) {
 		Contacts: in.Contacts,
 		Contact:  map[string]*Contact{},
 		Assets:   in.Assets,
+		byFile:   map[string]*Page{},
 	}
 	s.base = basePath(in.Config.BaseURL)
 	s.root = s.base + strings.Trim(opts.Prefix, "/")
@@ -86,12 +92,22 @@ func New(in *Input, opts Options) (*Site, *diag.List) {
 	s.index(&diags)
 	s.buildTree()
 	s.resolveReferences(&diags)
-	for _, p := range s.Pages {
-		s.resolveLinks(p, p.Body, &diags)
+	// Each page's links are resolved and checked on its own (they only read
+	// the other pages), so on every core; the diagnostics are kept in page
+	// order, as a sequential pass would give them.
+	s.anchors = &anchorCache{}
+	pageDiags := make([]diag.List, len(s.Pages))
+	par.Each(len(s.Pages), func(i int) {
+		p, d := s.Pages[i], &pageDiags[i]
+		s.resolveLinks(p, p.Body, d)
 		for _, b := range p.BoxBodies {
-			s.resolveLinks(p, b, &diags)
+			s.resolveLinks(p, b, d)
 		}
-		checkPage(p, &diags)
+		checkPage(p, d)
+	})
+	s.anchors = nil // a later edit may change a page's headings
+	for i := range pageDiags {
+		diags.Merge(&pageDiags[i])
 	}
 	s.collectRedirects(&diags)
 	s.expandAcronyms()
@@ -171,6 +187,9 @@ func (s *Site) index(diags *diag.List) {
 		} else if !idPattern.MatchString(p.ID) {
 			diags.Errorf(p.File, p.Line("id"), "id %q must be lower-case letters, digits and hyphens, like \"escalation-policy\"", p.ID)
 		}
+		if s.byFile[p.Path] == nil {
+			s.byFile[p.Path] = p
+		}
 		if other := s.ByURL[p.URL]; other != nil {
 			diags.Errorf(p.File, 1, "this page and %s both have the address %s: rename one of the files", other.File, p.URL)
 			continue
@@ -238,6 +257,9 @@ func (s *Site) buildTree() {
 func (s *Site) addPage(p *Page) {
 	s.Pages = append(s.Pages, p)
 	s.ByURL[p.URL] = p
+	if s.byFile[p.Path] == nil {
+		s.byFile[p.Path] = p
+	}
 	if s.ByID[p.ID] == nil {
 		s.ByID[p.ID] = p
 	}
@@ -375,7 +397,7 @@ func (s *Site) resolveLinks(p *Page, doc *markdown.Doc, diags *diag.List) {
 		if !ok {
 			continue
 		}
-		if frag != "" && !hasAnchor(target, frag) {
+		if frag != "" && !s.hasAnchor(target, frag) {
 			diags.Errorf(p.File, l.Line, "link to %q: %s has no heading with the anchor #%s", dest, target.File, frag)
 			continue
 		}
@@ -461,34 +483,7 @@ func (s *Site) resolve(p *Page, dest string, l markdown.Link, diags *diag.List) 
 }
 
 func (s *Site) byPath(rel string) *Page {
-	u, _ := urlForPath(rel)
-	if p := s.ByURL[u]; p != nil && p.Path == rel {
-		return p
-	}
-	for _, p := range s.Pages {
-		if p.Path == rel {
-			return p
-		}
-	}
-	return nil
-}
-
-// urlForPath mirrors the source stage's mapping, for a quick lookup.
-func urlForPath(rel string) (string, bool) {
-	dir, name := path.Split(strings.TrimSuffix(rel, ".md"))
-	var segs []string
-	for _, seg := range strings.Split(strings.Trim(dir, "/"), "/") {
-		if seg != "" {
-			segs = append(segs, markdown.Slug(seg))
-		}
-	}
-	if name != "_index" && name != "index" {
-		segs = append(segs, markdown.Slug(name))
-	}
-	if len(segs) == 0 {
-		return "/", true
-	}
-	return "/" + strings.Join(segs, "/") + "/", true
+	return s.byFile[rel]
 }
 
 func isExternal(dest string) bool {
@@ -531,11 +526,38 @@ func Anchors(p *Page) map[string]bool {
 	return out
 }
 
-func hasAnchor(p *Page, frag string) bool {
+func (s *Site) hasAnchor(p *Page, frag string) bool {
 	if strings.HasPrefix(frag, "fn:") || strings.HasPrefix(frag, "fnref:") {
 		return true
 	}
+	if s.anchors != nil {
+		return s.anchors.of(p)[frag]
+	}
 	return Anchors(p)[frag]
+}
+
+// anchorCache holds each page's Anchors while New resolves links: pages
+// are linked to many times.
+type anchorCache struct {
+	mu sync.Mutex
+	m  map[*Page]map[string]bool
+}
+
+func (c *anchorCache) of(p *Page) map[string]bool {
+	c.mu.Lock()
+	a, ok := c.m[p]
+	c.mu.Unlock()
+	if ok {
+		return a
+	}
+	a = Anchors(p) // outside the lock: two workers may both work it out
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[*Page]map[string]bool{}
+	}
+	c.m[p] = a
+	c.mu.Unlock()
+	return a
 }
 
 func truncate(s string, n int) string {
