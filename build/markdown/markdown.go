@@ -120,9 +120,16 @@ func (c *Converter) Parse(body []byte, lineOffset int) *Doc {
 	if n := bytes.Count(body, []byte("](")); n > 0 {
 		d.Links = make([]Link, 0, n)
 	}
+	// Likewise for ATX headings, which start a line with #.
+	if n := bytes.Count(body, []byte("\n#")); n > 0 {
+		d.Headings = make([]Heading, 0, n+1)
+	}
 	d.collect()
 	if len(d.Links) == 0 {
 		d.Links = nil // as when the walk finds none
+	}
+	if len(d.Headings) == 0 {
+		d.Headings = nil
 	}
 	return d
 }
@@ -247,12 +254,12 @@ func (d *Doc) collect() {
 // PlainText returns the text of n and its descendants, with block
 // boundaries as newlines. It is what readers see, without markup.
 func PlainText(n ast.Node, src []byte) string {
-	var b bytes.Buffer
+	var b strings.Builder // its String is not a copy, as a bytes.Buffer's is
 	writePlain(&b, n, src)
 	return strings.TrimSpace(b.String())
 }
 
-func writePlain(b *bytes.Buffer, n ast.Node, src []byte) {
+func writePlain(b *strings.Builder, n ast.Node, src []byte) {
 	switch n := n.(type) {
 	case *ast.Text:
 		b.Write(n.Segment.Value(src))
