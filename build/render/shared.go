@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/rscp/handbook/build/site"
 )
@@ -59,8 +60,25 @@ type sharedKey struct {
 // sharedEntry is rendered once, by the first page that needs it.
 type sharedEntry struct {
 	once sync.Once
+	done atomic.Bool // val and err are set
 	val  any
 	err  error
+}
+
+// lookup returns the part named by k when it has been rendered.
+// Checking first saves making the closure and view that rendering it
+// would need, on nearly every call.
+func (t *Theme) lookup(k sharedKey) (val any, ok bool, err error) {
+	if k.page != nil && k.page.File == "" {
+		return nil, false, nil
+	}
+	t.partsMu.RLock()
+	entry := t.parts[k]
+	t.partsMu.RUnlock()
+	if entry == nil || !entry.done.Load() {
+		return nil, false, nil
+	}
+	return entry.val, true, entry.err
 }
 
 // shared returns the part named by k, calling render the first time.
@@ -83,7 +101,10 @@ func (t *Theme) shared(k sharedKey, render func() (any, error)) (any, error) {
 		}
 		t.partsMu.Unlock()
 	}
-	entry.once.Do(func() { entry.val, entry.err = render() })
+	entry.once.Do(func() {
+		entry.val, entry.err = render()
+		entry.done.Store(true)
+	})
 	return entry.val, entry.err
 }
 
@@ -95,6 +116,15 @@ func (t *Theme) sharedHTML(k sharedKey, data any) (template.HTML, error) {
 		return "", err
 	}
 	return h.(template.HTML), nil
+}
+
+// cachedHTML is sharedHTML when the part has been rendered already.
+func (t *Theme) cachedHTML(k sharedKey) (template.HTML, bool, error) {
+	h, ok, err := t.lookup(k)
+	if !ok || err != nil {
+		return "", ok, err
+	}
+	return h.(template.HTML), true, nil
 }
 
 func executeHTML(tmpl *template.Template, name string, data any) (template.HTML, error) {
@@ -109,8 +139,11 @@ func executeHTML(tmpl *template.Template, name string, data any) (template.HTML,
 // all the pages of the site in the same section.
 func (v *View) Shared(name string) (template.HTML, error) {
 	on := v.OnSection()
-	return v.theme.sharedHTML(sharedKey{tmpl: v.tmpl, site: v.Site, name: name, page: v.Section, flag: on},
-		Chrome{Site: v.Site, Section: v.Section, OnSection: on, Asset: v.Asset})
+	k := sharedKey{tmpl: v.tmpl, site: v.Site, name: name, page: v.Section, flag: on}
+	if h, ok, err := v.theme.cachedHTML(k); ok {
+		return h, err
+	}
+	return v.theme.sharedHTML(k, Chrome{Site: v.Site, Section: v.Section, OnSection: on, Asset: v.Asset})
 }
 
 // OnSection reports whether the page is its top-level section's own page.
@@ -119,8 +152,11 @@ func (v *View) OnSection() bool { return v.Section != nil && v.Section.URL == v.
 // BreadcrumbNav is the "breadcrumbs" template rendered with the page's
 // Trail, once for all the pages with the same parent.
 func (v *View) BreadcrumbNav() (template.HTML, error) {
-	return v.theme.sharedHTML(sharedKey{tmpl: v.tmpl, site: v.Site, name: "breadcrumbs", page: v.Page.Parent},
-		Trail{Site: v.Site, Breadcrumbs: v.Breadcrumbs})
+	k := sharedKey{tmpl: v.tmpl, site: v.Site, name: "breadcrumbs", page: v.Page.Parent}
+	if h, ok, err := v.theme.cachedHTML(k); ok {
+		return h, err
+	}
+	return v.theme.sharedHTML(k, Trail{Site: v.Site, Breadcrumbs: v.Breadcrumbs})
 }
 
 // SideNav is the side navigation of the page: its section's pages (or,
@@ -137,17 +173,11 @@ func (v *View) SideNav() (*SideNav, error) {
 	}
 	nav := sideNav(section, p)
 	// Every page of the section, not current: rendered once per section.
-	all, err := v.theme.shared(sharedKey{tmpl: v.tmpl, site: v.Site, name: "sidenav-link", page: section}, func() (any, error) {
-		links := make([]template.HTML, len(section.Children))
-		for i, k := range section.Children {
-			h, err := executeHTML(v.tmpl, "sidenav-link", NavLink{Site: v.Site, Page: k})
-			if err != nil {
-				return nil, err
-			}
-			links[i] = h
-		}
-		return links, nil
-	})
+	k := sharedKey{tmpl: v.tmpl, site: v.Site, name: "sidenav-link", page: section}
+	all, ok, err := v.theme.lookup(k)
+	if !ok {
+		all, err = v.theme.sharedLinks(k, section, v.Site)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -171,4 +201,20 @@ func (v *View) SideNav() (*SideNav, error) {
 	}
 	nav.Links = template.HTML(b.String())
 	return &nav, nil
+}
+
+// sharedLinks renders the "sidenav-link" of every page of section, not
+// current: once per section.
+func (t *Theme) sharedLinks(k sharedKey, section *site.Page, s *site.Site) (any, error) {
+	return t.shared(k, func() (any, error) {
+		links := make([]template.HTML, len(section.Children))
+		for i, p := range section.Children {
+			h, err := executeHTML(k.tmpl, "sidenav-link", NavLink{Site: s, Page: p})
+			if err != nil {
+				return nil, err
+			}
+			links[i] = h
+		}
+		return links, nil
+	})
 }
