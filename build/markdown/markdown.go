@@ -144,10 +144,13 @@ func (d *Doc) indexLines() {
 		d.lineStarts = make([]int, 0, bytes.Count(d.Source, []byte("\n"))+1)
 	}
 	d.lineStarts = append(d.lineStarts[:0], 0)
-	for i, b := range d.Source {
-		if b == '\n' {
-			d.lineStarts = append(d.lineStarts, i+1)
+	for i := 0; ; {
+		n := bytes.IndexByte(d.Source[i:], '\n')
+		if n < 0 {
+			break
 		}
+		i += n + 1
+		d.lineStarts = append(d.lineStarts, i)
 	}
 }
 

@@ -236,6 +236,9 @@ func Slug(value string) string {
 	return string(appendSlug(make([]byte, 0, len(value)), value))
 }
 
+// AppendSlug appends Slug(value) to b.
+func AppendSlug(b []byte, value string) []byte { return appendSlug(b, value) }
+
 // appendSlug appends the slug of value to b. Each rune is lower-cased on
 // its own, which is what strings.ToLower does, without a lower-case copy.
 func appendSlug[T string | []byte](b []byte, value T) []byte {

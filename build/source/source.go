@@ -318,30 +318,29 @@ func readPage(fsys fs.FS, file string) (data []byte, size int64, err error) {
 // urlFor maps a content path to its clean URL.
 func urlFor(rel string) (url string, isSection bool) {
 	dir, name := path.Split(strings.TrimSuffix(rel, ".md"))
-	var segs []string
-	for _, s := range strings.Split(strings.Trim(dir, "/"), "/") {
+	// The URL is built in one buffer: "/" and each folder's slug and "/".
+	b := make([]byte, 1, len(rel)+2)
+	b[0] = '/'
+	for s := range strings.SplitSeq(strings.Trim(dir, "/"), "/") {
 		if s == "" {
 			continue
 		}
-		slug := markdown.Slug(s)
-		if slug == "" {
+		n := len(b)
+		if b = markdown.AppendSlug(b, s); len(b) == n {
 			return "", false
 		}
-		segs = append(segs, slug)
+		b = append(b, '/')
 	}
 	if name == "_index" || name == "index" {
 		isSection = true
 	} else {
-		slug := markdown.Slug(name)
-		if slug == "" {
+		n := len(b)
+		if b = markdown.AppendSlug(b, name); len(b) == n {
 			return "", false
 		}
-		segs = append(segs, slug)
+		b = append(b, '/')
 	}
-	if len(segs) == 0 {
-		return "/", isSection
-	}
-	return "/" + strings.Join(segs, "/") + "/", isSection
+	return string(b), isSection
 }
 
 // splitFrontMatter separates YAML front matter between --- lines from the
@@ -514,6 +513,8 @@ var knownFields = func() map[string]string {
 	return out
 }()
 
+var frontMatterPool = sync.Pool{New: func() any { return new(frontMatter) }}
+
 func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 	if len(front) > MaxFrontMatterSize {
 		diags.Errorf(p.File, 1, "the front matter is larger than %d KB: move long text into the page body", MaxFrontMatterSize>>10)
@@ -524,19 +525,25 @@ func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 		p.Status = site.StatusPublished
 		return true
 	}
-	var fm frontMatter
-	keys, fast := decodeFast(front, &fm)
+	// Every page's fields are decoded into one reused frontMatter, and only
+	// its own type's part is copied out: most of it is other types' fields.
+	fm := frontMatterPool.Get().(*frontMatter)
+	defer func() {
+		*fm = frontMatter{}
+		frontMatterPool.Put(fm)
+	}()
+	keys, fast := decodeFast(front, fm)
 	if !fast {
 		// Anything unusual, including every error, takes the full path,
 		// which also words the problem for the editor.
-		fm = frontMatter{}
+		*fm = frontMatter{}
 		var raw map[string]any
 		if err := yaml.UnmarshalWithOptions(front, &raw); err != nil {
 			line, msg := yamlError(err)
 			diags.Errorf(p.File, line+1, "%s", msg)
 			return false
 		}
-		if err := yaml.Unmarshal(front, &fm); err != nil {
+		if err := yaml.Unmarshal(front, fm); err != nil {
 			line, msg := yamlError(err)
 			if line == 0 {
 				line = lineOfQuoted(front, msg)
@@ -579,15 +586,20 @@ func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 	}
 	switch p.Type {
 	case site.TypeArrangement:
-		p.Arrangement = &fm.Arrangement
+		v := fm.Arrangement
+		p.Arrangement = &v
 	case site.TypeThreshold:
-		p.Threshold = &fm.Threshold
+		v := fm.Threshold
+		p.Threshold = &v
 	case site.TypeBriefing:
-		p.Briefing = &fm.Briefing
+		v := fm.Briefing
+		p.Briefing = &v
 	case site.TypeProcedure:
-		p.Procedure = &fm.Procedure
+		v := fm.Procedure
+		p.Procedure = &v
 	case site.TypeReport:
-		p.Report = &fm.Report
+		v := fm.Report
+		p.Report = &v
 	}
 	switch p.Status {
 	case "":
