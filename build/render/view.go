@@ -143,9 +143,11 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, x *Extras) (*View, error) {
 	// Ids of the page and its sections, nearest first: where the switcher
 	// and banner go when an edition does not have the page itself.
 	var fallbacks []string
-	for a := p.Parent; a != nil; a = a.Parent {
-		if a.ID != "" {
-			fallbacks = append(fallbacks, a.ID)
+	if len(x.Editions) > 1 || (x.Edition != nil && !x.Edition.Current) {
+		for a := p.Parent; a != nil; a = a.Parent {
+			if a.ID != "" {
+				fallbacks = append(fallbacks, a.ID)
+			}
 		}
 	}
 	if len(x.Editions) > 1 && p.URL != "/404.html" {
@@ -205,7 +207,7 @@ func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
 			v.TOC = append(v.TOC, h)
 		}
 	}
-	v.Breadcrumbs = p.Ancestors()
+	v.Breadcrumbs = ancestors(p)
 	if len(v.Breadcrumbs) > 1 {
 		v.Section = v.Breadcrumbs[1]
 	} else if p.Parent != nil && p.IsSection {
@@ -226,6 +228,23 @@ func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
 		}
 	}
 	return v, nil
+}
+
+// ancestors is p.Ancestors() in one allocation.
+func ancestors(p *site.Page) []*site.Page {
+	n := 0
+	for a := p.Parent; a != nil; a = a.Parent {
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]*site.Page, n)
+	for a := p.Parent; a != nil; a = a.Parent {
+		n--
+		out[n] = a
+	}
+	return out
 }
 
 // asset returns the function templates use to link a theme file.
