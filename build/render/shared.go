@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"html/template"
 	"strings"
 	"sync"
@@ -128,11 +129,15 @@ func (t *Theme) cachedHTML(k sharedKey) (template.HTML, bool, error) {
 }
 
 func executeHTML(tmpl *template.Template, name string, data any) (template.HTML, error) {
-	var b strings.Builder
-	if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
+	// A pooled buffer, then one string of the right size: a new
+	// strings.Builder grows several times for each small part.
+	buf := buffers.Get().(*bytes.Buffer)
+	defer buffers.Put(buf)
+	buf.Reset()
+	if err := tmpl.ExecuteTemplate(buf, name, data); err != nil {
 		return "", err
 	}
-	return template.HTML(b.String()), nil
+	return template.HTML(buf.String()), nil
 }
 
 // Shared is the template name rendered with the page's Chrome, once for
