@@ -22,11 +22,16 @@ type snippetKey struct {
 // snippet returns the HTML for k, calling render the first time. Two
 // goroutines may render the same snippet at once; they get equal HTML.
 func (t *Theme) snippet(k snippetKey, render func() template.HTML) template.HTML {
-	if h, ok := t.snippets.Load(k); ok {
-		return h.(template.HTML)
+	t.snippetsMu.RLock()
+	h, ok := t.snippets[k]
+	t.snippetsMu.RUnlock()
+	if ok {
+		return h
 	}
-	h := render()
-	t.snippets.Store(k, h)
+	h = render()
+	t.snippetsMu.Lock()
+	t.snippets[k] = h
+	t.snippetsMu.Unlock()
 	return h
 }
 

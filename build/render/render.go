@@ -31,8 +31,9 @@ type Theme struct {
 	parts   map[sharedKey]*sharedEntry
 	partsMu sync.RWMutex
 	// snippets are contact cards and inline Markdown (see snippet).
-	snippets sync.Map // snippetKey → template.HTML
-	sites    sync.Map // *site.Site → *siteData
+	snippets   map[snippetKey]template.HTML
+	snippetsMu sync.RWMutex
+	sites      sync.Map // *site.Site → *siteData
 }
 
 // Layouts every theme must have.
@@ -41,7 +42,7 @@ var requiredLayouts = []string{"page", "home", "section", "404", "search"}
 // LoadTheme parses the templates in fsys (a theme folder holding
 // templates/ and static/). Templates are parsed once per build.
 func LoadTheme(fsys fs.FS) (*Theme, error) {
-	t := &Theme{layouts: map[string]*template.Template{}, parts: map[sharedKey]*sharedEntry{}}
+	t := &Theme{layouts: map[string]*template.Template{}, parts: map[sharedKey]*sharedEntry{}, snippets: map[snippetKey]template.HTML{}}
 	if err := t.loadStatic(fsys); err != nil {
 		return nil, err
 	}
