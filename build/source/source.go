@@ -80,7 +80,7 @@ func loadConfig(fsys fs.FS, diags *diag.List) site.Config {
 	}
 	data, ok := cleanText("handbook.yaml", data, diags)
 	if ok {
-		if err := yaml.UnmarshalWithOptions(data, &cfg, yaml.DisallowUnknownField()); err != nil {
+		if err := unmarshal(data, &cfg, yaml.DisallowUnknownField()); err != nil {
 			line, msg := yamlError(err)
 			diags.Errorf("handbook.yaml", line, "%s", msg)
 		}
@@ -104,7 +104,7 @@ func loadList[T any](fsys fs.FS, file string, diags *diag.List) []T {
 		return nil
 	}
 	var items []T
-	if err := yaml.UnmarshalWithOptions(data, &items, yaml.DisallowUnknownField()); err != nil {
+	if err := unmarshal(data, &items, yaml.DisallowUnknownField()); err != nil {
 		line, msg := yamlError(err)
 		diags.Errorf(file, line, "%s", msg)
 		return nil
@@ -538,12 +538,12 @@ func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 		// which also words the problem for the editor.
 		*fm = frontMatter{}
 		var raw map[string]any
-		if err := yaml.UnmarshalWithOptions(front, &raw); err != nil {
+		if err := unmarshal(front, &raw); err != nil {
 			line, msg := yamlError(err)
 			diags.Errorf(p.File, line+1, "%s", msg)
 			return false
 		}
-		if err := yaml.Unmarshal(front, fm); err != nil {
+		if err := unmarshal(front, fm); err != nil {
 			line, msg := yamlError(err)
 			if line == 0 {
 				line = lineOfQuoted(front, msg)
@@ -621,6 +621,11 @@ func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 // keys that are not plain strings, anchors, aliases, merge keys, tags and
 // values our own decoder leaves to goccy.
 func decodeFast(front []byte, fm *frontMatter) (keys []string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			keys, ok = nil, false // the full path reports it
+		}
+	}()
 	pf := prepareFront(front, true)
 	m, ok := parseFront(pf)
 	if !ok && len(pf.quotes) > 0 {
@@ -756,6 +761,18 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// unmarshal is goccy's UnmarshalWithOptions, with a panic turned into an
+// error: goccy v1.19.2 panics on a tag it does not know on a list field
+// ("boxes: !", goccy/go-yaml issue 735), and a build must report it, not crash.
+func unmarshal(data []byte, v any, opts ...yaml.DecodeOption) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the YAML cannot be read (%v): look for a stray ! or & before a value", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, v, opts...)
 }
 
 // yamlError extracts the line (within the YAML) and a plain message.

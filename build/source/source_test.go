@@ -46,6 +46,7 @@ func TestFrontMatterProblems(t *testing.T) {
 		{"plain unknown field", "---\ntitle: A\nsumary: B\n---\n", `content/p.md:3: warning: unknown field "sumary" (did you mean "summary"?)`},
 		{"typed unknown field", "---\ntype: procedure\nchaptr: \"1\"\n---\n", `content/p.md:3: error: unknown field "chaptr" (did you mean "chapter"?) on a procedure page`},
 		{"missing required", "---\ntype: report\nperiod_start: 2023-04-01\n---\n", `content/p.md:2: error: a report page needs the field "period_end"`},
+		{"bare tag", "---\nboxes: !\n---\n", "content/p.md:1: error: the YAML cannot be read"}, // goccy panics on it
 		{"alias bomb", "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ntitle: A\n---\n", "content/p.md:2: warning: unknown field \"a\""},
 	}
 	for _, c := range cases {
