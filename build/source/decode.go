@@ -278,7 +278,9 @@ type literalBlock struct {
 // (as runes, into the token's value and into its origin), and these values
 // were most of the characters it scanned. Only values whose text needs no
 // unescaping are taken: no backslash, no tab, nothing after the closing
-// quote but spaces, so the value is the text between the quotes.
+// quote but spaces, so the value is the text between the quotes. Where goccy
+// starts a double-quoted scalar at a taken quote, it would have read the
+// whole value the same way, since nothing in it ends or escapes a quote.
 type quotedValue struct {
 	line, column int // of the opening quote, counted from 1
 	value        string
@@ -295,8 +297,8 @@ type preparedFront struct {
 
 // prepareFront returns front with the content lines of its simplest block
 // scalars made empty and, when quotes is set, the text of its simplest
-// double-quoted values taken out, so that line numbers and the columns of
-// every token stay the same. A block is taken only when it is "key: |" or
+// double-quoted values taken out, so that every token keeps its line and
+// column (nothing but spaces follows a quoted value on its line). A block is taken only when it is "key: |" or
 // "key: |-" whose lines are indented alike beyond the key, with no tabs and
 // no lines of spaces only; any other block is left in the text for goccy.
 // A quoted value is taken only when it ends its line and follows "key: " or
@@ -307,10 +309,13 @@ func prepareFront(front []byte, quotes bool) preparedFront {
 	// front matter needs no allocation for them.
 	var startsBuf [128]int
 	starts := append(startsBuf[:0], 0)
-	for i, c := range front {
-		if c == '\n' {
-			starts = append(starts, i+1)
+	for i := 0; ; {
+		n := bytes.IndexByte(front[i:], '\n')
+		if n < 0 {
+			break
 		}
+		i += n + 1
+		starts = append(starts, i)
 	}
 	nLines := len(starts)
 	starts = append(starts, len(front)+1)
