@@ -117,6 +117,14 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 		extras.Edition = eds[0].info
 	}
 
+	// A written build drops each page's Markdown once both render and the
+	// search index are done with it (release.go).
+	var release *bodyRelease
+	if opts.sink != nil {
+		release = newBodyRelease(s, !opts.NoSearch)
+		extras.Rendered = release.done
+	}
+
 	// The search index reads the same model as render and nothing else:
 	// build it on its own goroutine while the pages are rendered.
 	var index []output.File
@@ -125,7 +133,7 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	go func() {
 		defer close(indexDone)
 		if !opts.NoSearch {
-			index, indexErr = searchIndexFiles(s)
+			index, indexErr = searchIndexFiles(s, release.done)
 		}
 	}()
 	defer func() { <-indexDone }()

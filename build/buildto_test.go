@@ -38,6 +38,17 @@ func TestBuildToWritesWhatBuildMakes(t *testing.T) {
 	if on != len(res.Files) {
 		t.Errorf("%d files on disk, want %d", on, len(res.Files))
 	}
+	// A written build lets each page's Markdown go once it is rendered and
+	// indexed (Build keeps it: the dev server patches pages).
+	for _, p := range streamed.Site.Pages {
+		if p.Body != nil || p.BoxBodies != nil {
+			t.Errorf("%s: BuildTo kept its Markdown after writing the site", p.File)
+			break
+		}
+	}
+	if p := res.Site.Pages[0]; p.Body == nil {
+		t.Errorf("%s: Build dropped its Markdown", p.File)
+	}
 	for _, f := range res.Files {
 		got, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(f.Path)))
 		if err != nil {

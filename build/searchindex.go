@@ -24,8 +24,9 @@ const SearchIndexDir = "_search/index.bleve"
 // the same pages the site shows, and returns its files for the output.
 // Each page's search document is made while the index is built, on its
 // goroutines, and dropped once analysed: the text of every page is never
-// held at once (SearchDocs would hold it all).
-func searchIndexFiles(s *site.Site) ([]output.File, error) {
+// held at once (SearchDocs would hold it all). done, when not nil, is
+// called with each page once its document is made.
+func searchIndexFiles(s *site.Site, done func(*site.Page)) ([]output.File, error) {
 	var pages []*site.Page
 	var urls []string
 	for _, p := range s.Pages {
@@ -38,7 +39,11 @@ func searchIndexFiles(s *site.Site) ([]output.File, error) {
 	files, err := search.BuildFiles(urls, func(i int) (search.Doc, bool) {
 		m := scratch.Get().(*docMaker)
 		defer scratch.Put(m)
-		return m.doc(s, pages[i])
+		d, ok := m.doc(s, pages[i])
+		if done != nil {
+			done(pages[i])
+		}
+		return d, ok
 	}, Synonyms(s))
 	if err != nil {
 		return nil, err

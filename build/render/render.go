@@ -18,6 +18,7 @@ import (
 	"github.com/rscp/handbook/build/markdown"
 	"github.com/rscp/handbook/build/output"
 	"github.com/rscp/handbook/build/site"
+	"github.com/rscp/handbook/internal/par"
 )
 
 // Theme is a parsed theme: one template set per layout, and its static files.
@@ -144,6 +145,11 @@ type Extras struct {
 	Compare *Comparison
 	// Notices are the upcoming changes to the current edition's pages, by page id.
 	Notices map[string][]Notice
+	// Rendered, when set, is called with each page once it and its history
+	// pages are rendered and handed on; it may be called from several
+	// goroutines at once. Nothing rendered after that reads the page's
+	// Markdown, so the pipeline may drop it.
+	Rendered func(*site.Page)
 }
 
 // current reports whether x renders the site at the root.
@@ -210,21 +216,13 @@ func (t *Theme) RenderTo(s *site.Site, x *Extras, emit func(output.File) error) 
 func (t *Theme) renderPages(s *site.Site, x *Extras, emit func(i int, f output.File) error) error {
 	pages := s.Pages
 	errs := make([]error, len(pages))
-	// Pages are independent: render them on both cores.
-	var wg sync.WaitGroup
-	work := make(chan int)
-	for range 2 {
-		wg.Go(func() {
-			for i := range work {
-				errs[i] = t.renderPage(s, pages[i], x, func(f output.File) error { return emit(i, f) })
-			}
-		})
-	}
-	for i := range pages {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	// Pages are independent: render them on every core.
+	par.Each(len(pages), func(i int) {
+		errs[i] = t.renderPage(s, pages[i], x, func(f output.File) error { return emit(i, f) })
+		if errs[i] == nil && x != nil && x.Rendered != nil {
+			x.Rendered(pages[i])
+		}
+	})
 	for _, err := range errs {
 		if err != nil {
 			return err
