@@ -298,11 +298,12 @@ type preparedFront struct {
 // prepareFront returns front with the content lines of its simplest block
 // scalars made empty and, when quotes is set, the text of its simplest
 // double-quoted values taken out, so that every token keeps its line and
-// column (nothing but spaces follows a quoted value on its line). A block is taken only when it is "key: |" or
-// "key: |-" whose lines are indented alike beyond the key, with no tabs and
-// no lines of spaces only; any other block is left in the text for goccy.
-// A quoted value is taken only when it ends its line and follows "key: " or
-// "- ". front is valid UTF-8 with LF line ends, as cleanText leaves it.
+// column (nothing but spaces follows a quoted value on its line). A block is
+// taken only when it is "key: |" or "key: |-" whose lines are indented alike
+// beyond the key, with no tabs and no lines of spaces only; any other block
+// is left in the text for goccy. A quoted value is taken only when it ends
+// its line and follows "key: " or "- ". front is valid UTF-8 with LF line
+// ends, as cleanText leaves it.
 func prepareFront(front []byte, quotes bool) preparedFront {
 	var pf preparedFront
 	// The start of each line, and one past the end of the last; short
@@ -326,20 +327,21 @@ func prepareFront(front []byte, quotes bool) preparedFront {
 	var cutsBuf [64][2]int
 	cuts := cutsBuf[:0]
 	cut := func(from, to int) { cuts = append(cuts, [2]int{from, to}) }
-	var src string // front as a string, for quoted values to share
 	var quotesBuf [32]quotedValue
+	var spansBuf [32][2]int
 	found := quotesBuf[:0] // copied once to the heap at the end
+	spans := spansBuf[:0]  // where each found value is in front
+	values := 0            // their length together
 	for i := 0; i < nLines; i++ {
 		l := line(i)
 		keyCol, bar, isHeader := blockHeader(l)
 		if !isHeader {
 			if open, end, ok := quotedTail(l); ok && quotes {
-				if src == "" {
-					src = string(front)
-				}
 				at := starts[i]
-				found = append(found, quotedValue{line: i + 1, column: open + 1, value: src[at+open+1 : at+end]})
+				found = append(found, quotedValue{line: i + 1, column: open + 1})
+				spans = append(spans, [2]int{at + open + 1, at + end})
 				cut(at+open+1, at+end)
+				values += end - open - 1
 			}
 			continue
 		}
@@ -401,7 +403,19 @@ func prepareFront(front []byte, quotes bool) preparedFront {
 		i = last
 	}
 	if len(found) > 0 {
+		// The values share one string that holds only them: a page keeps
+		// its values, not the whole front matter, and needs one allocation.
+		var b strings.Builder
+		b.Grow(values)
+		for _, sp := range spans {
+			b.Write(front[sp[0]:sp[1]])
+		}
+		all := b.String()
 		pf.quotes = slices.Clone(found)
+		for i, sp := range spans {
+			n := sp[1] - sp[0]
+			pf.quotes[i].value, all = all[:n], all[n:]
+		}
 	}
 	if len(cuts) == 0 {
 		pf.text = string(front)
