@@ -17,6 +17,7 @@ import (
 	"github.com/rscp/handbook/build/render"
 	"github.com/rscp/handbook/build/site"
 	"github.com/rscp/handbook/build/source"
+	"github.com/rscp/handbook/internal/par"
 	"github.com/rscp/handbook/search"
 	"github.com/rscp/handbook/themes"
 )
@@ -98,8 +99,8 @@ func BenchmarkParse(b *testing.B) {
 // BenchmarkParseSequential is BenchmarkParse on one goroutine, to show
 // what reading files in parallel gives.
 func BenchmarkParseSequential(b *testing.B) {
-	defer func(w int) { source.Workers = w }(source.Workers)
-	source.Workers = 1
+	defer func(w int) { par.Workers = w }(par.Workers)
+	par.Workers = 1
 	BenchmarkParse(b)
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"github.com/rscp/handbook/bench/corpus"
 	"github.com/rscp/handbook/build"
-	"github.com/rscp/handbook/build/source"
 	"github.com/rscp/handbook/internal/par"
 )
 
@@ -25,34 +24,34 @@ func TestParallelBuildIsIdentical(t *testing.T) {
 	}
 	buildWith := func(workers int) *build.Result {
 		t.Helper()
-		defer func(w, p int) { source.Workers, par.Workers = w, p }(source.Workers, par.Workers)
-		source.Workers, par.Workers = workers, workers
+		defer func(w int) { par.Workers = w }(par.Workers)
+		par.Workers = workers
 		res, err := build.BuildFS(fsys, build.Options{NoSearch: true})
 		if err != nil {
 			t.Fatalf("workers=%d: %v\n%v", workers, err, res.Diags.Sorted())
 		}
 		return res
 	}
-	seq, par := buildWith(1), buildWith(4)
-	if len(seq.Files) != len(par.Files) {
-		t.Fatalf("sequential build has %d files, parallel %d", len(seq.Files), len(par.Files))
+	seq, many := buildWith(1), buildWith(4)
+	if len(seq.Files) != len(many.Files) {
+		t.Fatalf("sequential build has %d files, parallel %d", len(seq.Files), len(many.Files))
 	}
 	if len(seq.Files) < 300 {
 		t.Fatalf("only %d files were built", len(seq.Files))
 	}
 	for i, f := range seq.Files {
-		if f.Path != par.Files[i].Path {
-			t.Fatalf("file %d: %s (sequential) and %s (parallel)", i, f.Path, par.Files[i].Path)
+		if f.Path != many.Files[i].Path {
+			t.Fatalf("file %d: %s (sequential) and %s (parallel)", i, f.Path, many.Files[i].Path)
 		}
-		if !bytes.Equal(f.Data, par.Files[i].Data) {
+		if !bytes.Equal(f.Data, many.Files[i].Data) {
 			t.Errorf("%s differs between the sequential and the parallel build", f.Path)
 		}
 	}
-	if !reflect.DeepEqual(build.SearchDocs(seq.Site), build.SearchDocs(par.Site)) {
+	if !reflect.DeepEqual(build.SearchDocs(seq.Site), build.SearchDocs(many.Site)) {
 		t.Errorf("the search documents differ between the sequential and the parallel build")
 	}
-	if !reflect.DeepEqual(seq.Diags.Sorted(), par.Diags.Sorted()) {
-		t.Errorf("diagnostics differ:\n%v\n%v", seq.Diags.Sorted(), par.Diags.Sorted())
+	if !reflect.DeepEqual(seq.Diags.Sorted(), many.Diags.Sorted()) {
+		t.Errorf("diagnostics differ:\n%v\n%v", seq.Diags.Sorted(), many.Diags.Sorted())
 	}
 }
 

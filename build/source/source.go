@@ -13,12 +13,10 @@ import (
 	"path"
 	"reflect"
 	"regexp"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
@@ -31,6 +29,7 @@ import (
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/markdown"
 	"github.com/rscp/handbook/build/site"
+	"github.com/rscp/handbook/internal/par"
 )
 
 // Limits that keep a hostile or broken file from exhausting the machine.
@@ -188,7 +187,7 @@ func loadPages(fsys fs.FS, dir string, conv *markdown.Converter, diags *diag.Lis
 	// the result is the same as reading them one after another.
 	loaded := make([]*site.Page, len(files))
 	fileDiags := make([]diag.List, len(files))
-	parallel(len(files), func(i int) {
+	par.Each(len(files), func(i int) {
 		loaded[i] = loadPage(fsys, dir, files[i], conv, &fileDiags[i])
 	})
 	pages := make([]*site.Page, 0, len(files))
@@ -199,35 +198,6 @@ func loadPages(fsys fs.FS, dir string, conv *markdown.Converter, diags *diag.Lis
 		}
 	}
 	return pages
-}
-
-// Workers is the number of files read and parsed at once; 1 reads them one
-// after another. It defaults to the number of CPUs Go may use.
-var Workers = runtime.GOMAXPROCS(0)
-
-// parallel calls f(0) … f(n-1) on up to Workers goroutines.
-func parallel(n int, f func(i int)) {
-	workers := min(Workers, n)
-	if workers <= 1 {
-		for i := range n {
-			f(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				f(i)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 func loadPage(fsys fs.FS, dir, file string, conv *markdown.Converter, diags *diag.List) *site.Page {
