@@ -8,6 +8,12 @@
 // Chromium (/usr/bin/chromium, never a downloaded browser) and axe-core checks
 // every page type. Each browser check is a subtest with its own name.
 //
+// TestLiveReloadInBrowser starts the dev server (build/serve) on a small site
+// in a temporary folder and runs livereload.mjs: with two tabs open, it edits
+// one page's text and checks that only that tab reloads, back at the place
+// the reader had scrolled to, then changes the site's title and checks that
+// every tab reloads.
+//
 // Set up once with `npm ci --prefix e2e` (.ci/run does it). Without node,
 // Chromium or e2e/node_modules the test is skipped, and fails when CI is set.
 // Screenshots and the briefings' PDFs go to e2e/artifacts/ (or

@@ -73,16 +73,7 @@ func missingTools() []string {
 
 // TestBrowser runs every browser check of run.mjs on the default site.
 func TestBrowser(t *testing.T) {
-	if missing := missingTools(); len(missing) > 0 {
-		msg := "browser tests need: " + strings.Join(missing, ", ") + "; .ci/run installs them"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg + " (the test fails instead when CI is set)")
-	}
-	if testing.Short() {
-		t.Skip("browser tests are skipped with -short")
-	}
+	needBrowser(t)
 	start := time.Now()
 
 	res, err := build.Build(build.Options{SiteDir: ".."})
@@ -147,47 +138,7 @@ func TestBrowser(t *testing.T) {
 	if len(cfg.Briefings) == 0 {
 		t.Fatal("the default site has no 7-minute briefings to print")
 	}
-	cfgFile := filepath.Join(t.TempDir(), "config.json")
-	data, _ := json.MarshalIndent(cfg, "", "  ")
-	if err := os.WriteFile(cfgFile, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-
-	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "run.mjs", cfgFile)
-	cmd.WaitDelay = 5 * time.Second
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var results []result
-	sc := bufio.NewScanner(stdout)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if j, ok := strings.CutPrefix(line, "@@result "); ok {
-			var r result
-			if err := json.Unmarshal([]byte(j), &r); err != nil {
-				t.Errorf("run.mjs printed a bad result line %q: %v", line, err)
-				continue
-			}
-			results = append(results, r)
-			continue
-		}
-		t.Log(line)
-	}
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("run.mjs failed: %v\n%s", err, stderr.String())
-	}
-	if len(results) == 0 {
-		t.Fatalf("run.mjs ran no checks\n%s", stderr.String())
-	}
+	results := runScript(t, "run.mjs", cfg, 6*time.Minute)
 
 	for _, r := range results {
 		t.Run(r.Name, func(t *testing.T) {
@@ -218,6 +169,70 @@ func TestBrowser(t *testing.T) {
 	t.Logf("%d browser checks, %d failed, in %s; screenshots and PDFs are in %s",
 		len(results), failed, time.Since(start).Round(100*time.Millisecond), artifacts)
 	fmt.Printf("e2e: screenshots and PDFs are in %s\n", artifacts)
+}
+
+// runScript runs `node script CONFIG` with cfg written as JSON, logs what it
+// prints and returns its results: the lines "@@result {json}". It fails the
+// test when the script cannot run or reports nothing.
+func runScript(t *testing.T, script string, cfg any, timeout time.Duration) []result {
+	t.Helper()
+	cfgFile := filepath.Join(t.TempDir(), "config.json")
+	data, _ := json.MarshalIndent(cfg, "", "  ")
+	if err := os.WriteFile(cfgFile, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", script, cfgFile)
+	cmd.WaitDelay = 5 * time.Second
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var results []result
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if j, ok := strings.CutPrefix(line, "@@result "); ok {
+			var r result
+			if err := json.Unmarshal([]byte(j), &r); err != nil {
+				t.Errorf("%s printed a bad result line %q: %v", script, line, err)
+				continue
+			}
+			results = append(results, r)
+			continue
+		}
+		t.Log(line)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("%s failed: %v\n%s", script, err, stderr.String())
+	}
+	if len(results) == 0 {
+		t.Fatalf("%s ran no checks\n%s", script, stderr.String())
+	}
+	return results
+}
+
+// needBrowser skips the test, or fails it under CI, when the browser
+// tools are missing or -short is set.
+func needBrowser(t *testing.T) {
+	t.Helper()
+	if missing := missingTools(); len(missing) > 0 {
+		msg := "browser tests need: " + strings.Join(missing, ", ") + "; .ci/run installs them"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg + " (the test fails instead when CI is set)")
+	}
+	if testing.Short() {
+		t.Skip("browser tests are skipped with -short")
+	}
 }
 
 // searchHandler answers /search and /search.json from the index the build

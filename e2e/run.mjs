@@ -10,7 +10,7 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { launch } from './browser.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -48,19 +48,7 @@ async function check(name, fn) {
   }
 }
 
-const browser = await chromium.launch({
-  executablePath: config.chromium,
-  args: [
-    '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--disable-quic',
-    // Belt and braces: only the test server resolves, so a stray request
-    // can never leave the machine even if a check forgot to stop it.
-    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-  ],
-  // ...and anything not on loopback goes to a proxy that is not there
-  // (this also catches IP-address URLs, which skip the resolver).
-  proxy: { server: 'http://127.0.0.1:9', bypass: '127.0.0.1' },
-});
+const browser = await launch(config.chromium);
 
 // Collected for every page the checks open: console errors, uncaught
 // errors, CSP violations (seen in the page) and requests to other origins.
