@@ -142,7 +142,7 @@ func (m *docMaker) doc(s *site.Site, p *site.Page) (search.Doc, bool) {
 	cur := -1 // of m.heads
 	for n := doc.Root.FirstChild(); n != nil; n = n.NextSibling() {
 		start := len(m.plain)
-		m.plain = appendPlain(m.plain, n, doc.Source)
+		m.plain = markdown.AppendPlain(m.plain, n, doc.Source)
 		m.parts = append(m.parts, [2]int{start, len(m.plain)})
 		i := len(m.parts) - 1
 		if h, ok := n.(*ast.Heading); ok && h.Level <= 3 {
@@ -218,48 +218,6 @@ func (m *docMaker) doc(s *site.Site, p *site.Page) (search.Doc, bool) {
 		return search.Doc{}, false
 	}
 	return d, true
-}
-
-// appendPlain appends n as plain text, exactly as markdown.PlainText
-// writes it before trimming (TestSearchDocsAsBefore, in search/, checks
-// that the documents are what PlainText gives).
-func appendPlain(b []byte, n ast.Node, src []byte) []byte {
-	switch n := n.(type) {
-	case *ast.Text:
-		b = append(b, n.Segment.Value(src)...)
-		if n.SoftLineBreak() || n.HardLineBreak() {
-			b = append(b, ' ')
-		}
-		return b
-	case *ast.String:
-		return append(b, n.Value...)
-	case *ast.CodeBlock, *ast.FencedCodeBlock, *ast.HTMLBlock:
-		lines := n.Lines()
-		for i := 0; i < lines.Len(); i++ {
-			seg := lines.At(i)
-			b = append(b, seg.Value(src)...)
-		}
-		return append(b, '\n')
-	case *ast.RawHTML:
-		for i := 0; i < n.Segments.Len(); i++ {
-			seg := n.Segments.At(i)
-			b = append(b, seg.Value(src)...)
-		}
-		return b
-	case *ast.AutoLink:
-		return append(b, n.URL(src)...)
-	case *markdown.ContactRef:
-		if n.FirstChild() == nil {
-			b = append(b, n.Info.Service...)
-		}
-	}
-	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-		b = appendPlain(b, c, src)
-	}
-	if n.Type() == ast.TypeBlock {
-		b = append(b, '\n')
-	}
-	return b
 }
 
 // structuredSections indexes what a page's template shows from its front

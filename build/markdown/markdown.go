@@ -257,48 +257,47 @@ func (d *Doc) collect() {
 // PlainText returns the text of n and its descendants, with block
 // boundaries as newlines. It is what readers see, without markup.
 func PlainText(n ast.Node, src []byte) string {
-	var b strings.Builder // its String is not a copy, as a bytes.Buffer's is
-	writePlain(&b, n, src)
-	return strings.TrimSpace(b.String())
+	return strings.TrimSpace(string(AppendPlain(nil, n, src)))
 }
 
-func writePlain(b *strings.Builder, n ast.Node, src []byte) {
+// AppendPlain appends the text of n and its descendants to b, as
+// PlainText gives it but untrimmed, so that callers can reuse a buffer
+// (the search index writes every block of every page).
+func AppendPlain(b []byte, n ast.Node, src []byte) []byte {
 	switch n := n.(type) {
 	case *ast.Text:
-		b.Write(n.Segment.Value(src))
+		b = append(b, n.Segment.Value(src)...)
 		if n.SoftLineBreak() || n.HardLineBreak() {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
-		return
+		return b
 	case *ast.String:
-		b.Write(n.Value)
-		return
+		return append(b, n.Value...)
 	case *ast.CodeBlock, *ast.FencedCodeBlock, *ast.HTMLBlock:
 		lines := n.Lines()
 		for i := 0; i < lines.Len(); i++ {
 			seg := lines.At(i)
-			b.Write(seg.Value(src))
+			b = append(b, seg.Value(src)...)
 		}
-		b.WriteByte('\n')
-		return
+		return append(b, '\n')
 	case *ast.RawHTML:
 		for i := 0; i < n.Segments.Len(); i++ {
 			seg := n.Segments.At(i)
-			b.Write(seg.Value(src))
+			b = append(b, seg.Value(src)...)
 		}
-		return
+		return b
 	case *ast.AutoLink:
-		b.Write(n.URL(src))
-		return
+		return append(b, n.URL(src)...)
 	case *ContactRef:
 		if n.FirstChild() == nil {
-			b.WriteString(n.Info.Service)
+			b = append(b, n.Info.Service...)
 		}
 	}
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-		writePlain(b, c, src)
+		b = AppendPlain(b, c, src)
 	}
 	if n.Type() == ast.TypeBlock {
-		b.WriteByte('\n')
+		b = append(b, '\n')
 	}
+	return b
 }

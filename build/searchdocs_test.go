@@ -1,29 +1,28 @@
-package search_test
+package build
 
 import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/yuin/goldmark/ast"
 
 	"github.com/rscp/handbook/bench/corpus"
-	"github.com/rscp/handbook/build"
 	"github.com/rscp/handbook/build/markdown"
 	"github.com/rscp/handbook/build/site"
 	"github.com/rscp/handbook/build/source"
 	"github.com/rscp/handbook/search"
 )
 
-// TestSearchDocsAsBefore checks that build.SearchDocs, which writes each
-// page's plain text once and makes its sections parts of its body, gives
-// the documents markdown.PlainText gives (refSearchDocs, the code it
-// replaced), on the default site and on generated pages of every type.
+// TestSearchDocsAsBefore checks that SearchDocs, which writes each page's
+// plain text once and makes its sections parts of its body, gives the
+// documents made from markdown.PlainText a string at a time (refSearchDocs,
+// the code it replaced), on the default site and on generated pages of
+// every type.
 func TestSearchDocsAsBefore(t *testing.T) {
-	sites := map[string]string{"default": filepath.Join("..")}
+	sites := map[string]string{"default": ".."}
 	if !testing.Short() {
 		dir := filepath.Join(t.TempDir(), "site")
 		if err := corpus.Generate(dir, 300); err != nil {
@@ -41,7 +40,7 @@ func TestSearchDocsAsBefore(t *testing.T) {
 			if err := diags.Err(); err != nil {
 				t.Fatal(err)
 			}
-			got, want := build.SearchDocs(s), refSearchDocs(s)
+			got, want := SearchDocs(s), refSearchDocs(s)
 			if len(got) != len(want) {
 				t.Fatalf("%d docs, want %d", len(got), len(want))
 			}
@@ -78,7 +77,7 @@ func refSearchDocs(s *site.Site) []search.Doc {
 		} else if p.IsSection && !p.IsHome() {
 			d.Section = p.Title
 		}
-		d.Headings = append(refStructuredSections(s, p), refBodySections(p.Body)...)
+		d.Headings = append(structuredSections(s, p), refBodySections(p.Body)...)
 		var body strings.Builder
 		body.WriteString(markdown.PlainText(p.Body.Root, p.Body.Source))
 		for _, h := range d.Headings {
@@ -124,55 +123,5 @@ func refBodySections(doc *markdown.Doc) []search.Heading {
 		text.WriteByte('\n')
 	}
 	flush()
-	return out
-}
-
-func refStructuredSections(s *site.Site, p *site.Page) []search.Heading {
-	var out []search.Heading
-	if t := p.Threshold; t != nil {
-		intro := "Level " + strconv.Itoa(t.Level) + ": " + t.Label + "\n" + t.Response + "\n" + t.LegalBasis
-		out = append(out, search.Heading{Anchor: "", Text: t.Label, Body: intro})
-		for _, d := range site.Domains(t) {
-			var items []string
-			for _, i := range d.Items {
-				items = append(items, i.Text)
-			}
-			if len(items) > 0 {
-				out = append(out, search.Heading{Anchor: d.ID, Text: d.Title, Body: strings.Join(items, "\n")})
-			}
-		}
-	}
-	if pr := p.Procedure; pr != nil {
-		for i, st := range pr.Stages {
-			out = append(out, search.Heading{
-				Anchor: "route-stage-" + strconv.Itoa(i+1),
-				Text:   "Stage " + strconv.Itoa(i+1) + ": " + st.Who,
-				Body:   st.Timescale + "\n" + st.Action,
-			})
-		}
-	}
-	if b := p.Briefing; b != nil {
-		for i, box := range b.Boxes {
-			out = append(out, search.Heading{Anchor: "box-" + strconv.Itoa(i+1), Text: box.Heading, Body: box.Body})
-		}
-		if len(b.Questions) > 0 {
-			out = append(out, search.Heading{Anchor: "hb-questions", Text: "Questions for your team", Body: strings.Join(b.Questions, "\n")})
-		}
-	}
-	switch p.Layout {
-	case "glossary":
-		for _, t := range s.Glossary {
-			title := t.Term
-			if t.Acronym != "" {
-				title = t.Acronym + ": " + t.Term
-			}
-			out = append(out, search.Heading{Anchor: t.Anchor(), Text: title, Body: t.Definition + "\n" + strings.Join(t.Aliases, ", ")})
-		}
-	case "contacts":
-		for _, c := range s.Contacts {
-			body := strings.Join([]string{c.Phone, c.Email, c.Hours, c.Notes}, "\n")
-			out = append(out, search.Heading{Anchor: c.ID, Text: c.Service, Body: body})
-		}
-	}
 	return out
 }
