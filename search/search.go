@@ -153,20 +153,15 @@ func newMapping() *mapping.IndexMappingImpl {
 // analysed and written as a segment by one of GOMAXPROCS goroutines; the
 // segments are then merged, in order, into one (see writeIndex).
 func Build(dir string, docs []Doc, syns []Synonym) (err error) {
-	seen := make(map[string]bool, len(docs))
 	urls := make([]string, len(docs))
 	for i, d := range docs {
 		if d.URL == "" {
 			return fmt.Errorf("search: build: doc %d (%q) has no URL", i, d.Title)
 		}
-		if strings.Contains(d.URL, "#") {
-			return fmt.Errorf("search: build: doc URL %q must not contain '#'", d.URL)
-		}
-		if seen[d.URL] {
-			return fmt.Errorf("search: build: duplicate URL %q", d.URL)
-		}
-		seen[d.URL] = true
 		urls[i] = d.URL
+	}
+	if err := checkURLs(urls); err != nil {
+		return err
 	}
 	if err := prepareDir(dir); err != nil {
 		return fmt.Errorf("search: build: %w", err)
@@ -193,18 +188,8 @@ type File struct {
 // as soon as its page is analysed, so the text of every page is never in
 // memory at once. Scratch files go in a temporary folder that is removed.
 func BuildFiles(urls []string, doc func(i int) (Doc, bool), syns []Synonym) ([]File, error) {
-	seen := make(map[string]bool, len(urls))
-	for _, u := range urls {
-		if u == "" {
-			return nil, fmt.Errorf("search: build: a page has no URL")
-		}
-		if strings.Contains(u, "#") {
-			return nil, fmt.Errorf("search: build: doc URL %q must not contain '#'", u)
-		}
-		if seen[u] {
-			return nil, fmt.Errorf("search: build: duplicate URL %q", u)
-		}
-		seen[u] = true
+	if err := checkURLs(urls); err != nil {
+		return nil, err
 	}
 	tmp, err := os.MkdirTemp("", "handbook-index-")
 	if err != nil {
@@ -234,6 +219,25 @@ func BuildFiles(urls []string, doc func(i int) (Doc, bool), syns []Synonym) ([]F
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	return files, nil
+}
+
+// checkURLs checks that every page has a URL of its own, without a
+// fragment (results link to a page's sections with one).
+func checkURLs(urls []string) error {
+	seen := make(map[string]bool, len(urls))
+	for _, u := range urls {
+		if u == "" {
+			return fmt.Errorf("search: build: a page has no URL")
+		}
+		if strings.Contains(u, "#") {
+			return fmt.Errorf("search: build: doc URL %q must not contain '#'", u)
+		}
+		if seen[u] {
+			return fmt.Errorf("search: build: duplicate URL %q", u)
+		}
+		seen[u] = true
+	}
+	return nil
 }
 
 // prepareDir checks that dir is empty or missing and makes its parent.

@@ -207,7 +207,7 @@ func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
 			v.TOC = append(v.TOC, h)
 		}
 	}
-	v.Breadcrumbs = ancestors(p)
+	v.Breadcrumbs = p.Ancestors()
 	if len(v.Breadcrumbs) > 1 {
 		v.Section = v.Breadcrumbs[1]
 	} else if p.Parent != nil && p.IsSection {
@@ -228,23 +228,6 @@ func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
 		}
 	}
 	return v, nil
-}
-
-// ancestors is p.Ancestors() in one allocation.
-func ancestors(p *site.Page) []*site.Page {
-	n := 0
-	for a := p.Parent; a != nil; a = a.Parent {
-		n++
-	}
-	if n == 0 {
-		return nil
-	}
-	out := make([]*site.Page, n)
-	for a := p.Parent; a != nil; a = a.Parent {
-		n--
-		out[n] = a
-	}
-	return out
 }
 
 // asset returns the function templates use to link a theme file.

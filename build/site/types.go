@@ -258,11 +258,20 @@ func (p *Page) Withdrawn() bool { return p.Status == StatusWithdrawn }
 // IsHome reports whether the page is the home page.
 func (p *Page) IsHome() bool { return p.URL == "/" }
 
-// Ancestors returns the sections above the page, from the top down.
+// Ancestors returns the sections above the page, from the top down, or
+// nil for the home page. Every page's view asks for them: one allocation.
 func (p *Page) Ancestors() []*Page {
-	var out []*Page
+	n := 0
 	for a := p.Parent; a != nil; a = a.Parent {
-		out = append([]*Page{a}, out...)
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]*Page, n)
+	for a := p.Parent; a != nil; a = a.Parent {
+		n--
+		out[n] = a
 	}
 	return out
 }
