@@ -502,11 +502,17 @@ func blockHeader(l []byte) (keyCol, bar int, ok bool) {
 
 // isPlainKey reports whether k is a key like "field_name" or "field-name".
 func isPlainKey(k []byte) bool {
-	for i, c := range k {
+	return len(k) > 0 && keyLen(k) == len(k)
+}
+
+// keyLen is the length of the field name l starts with: a letter or "_",
+// then letters, digits, "_" and "-".
+func keyLen(l []byte) int {
+	for i, c := range l {
 		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
 		if !letter && (i == 0 || c != '-' && (c < '0' || c > '9')) {
-			return false
+			return i
 		}
 	}
-	return len(k) > 0
+	return len(l)
 }

@@ -442,10 +442,7 @@ func fieldLines(p *site.Page, front []byte) {
 		} else {
 			i = len(front)
 		}
-		n := 0
-		for n < len(l) && ('a' <= l[n] && l[n] <= 'z' || 'A' <= l[n] && l[n] <= 'Z' || l[n] == '_' || n > 0 && (l[n] == '-' || '0' <= l[n] && l[n] <= '9')) {
-			n++
-		}
+		n := keyLen(l)
 		k := n
 		for k < len(l) && (l[k] == ' ' || l[k] == '\t' || l[k] == '\f' || l[k] == '\r') { // regexp's \s
 			k++
