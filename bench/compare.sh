@@ -11,6 +11,9 @@
 #   SCALE_RUNS=3    runs of the scaling run
 #   GIT=1           commit the handbook corpus to git, so the build reads its
 #                   history as a real site's build does (0: no git)
+#   TRIVIAL=1       also time handbook with the Hugo site's trivial layout
+#                   (gencorpus -trivial-theme): both tools render the same
+#                   HTML, so the two engines are compared (0: skip it)
 #   WORK=DIR        where the corpora, binaries and outputs go
 #                   (default: a new folder under $TMPDIR or /tmp)
 #   OUT=DIR         where the built sites go (default: $WORK/out); use a
@@ -26,6 +29,7 @@ RUNS=${RUNS:-5}
 SCALE=${SCALE:-20000}
 SCALE_RUNS=${SCALE_RUNS:-3}
 GIT=${GIT:-1}
+TRIVIAL=${TRIVIAL:-1}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/handbook-compare.XXXXXX")}
 OUT=${OUT:-$WORK/out}
@@ -51,10 +55,12 @@ echo "== building handbook"
 (cd "$ROOT" && go build -o "$WORK/handbook" ./cmd/handbook)
 (cd "$ROOT" && go build -o "$WORK/gencorpus" ./bench/gencorpus)
 
-gen() { # gen N → $WORK/cN
+gen() { # gen N [gencorpus flags] → $WORK/cN (or $WORK/cN-trivial with -trivial-theme)
 	local n=$1 dir=$WORK/c$1
+	shift
+	[ "${1:-}" = -trivial-theme ] && dir=$dir-trivial
 	if [ ! -d "$dir" ]; then
-		local flags=()
+		local flags=("$@")
 		[ "$GIT" = 1 ] && flags+=(-git)
 		"$WORK/gencorpus" -n "$n" -o "$dir" "${flags[@]}" >/dev/null
 	fi
@@ -89,35 +95,54 @@ median() {
 
 report() { # report NAME LABEL
 	local f=$WORK/$1.times
-	printf "%-28s %8s s %8s s %9.0f MB   (%s runs)\n" "$2" "$(median "$f" 1)" "$(median "$f" 2)" "$(echo "$(median "$f" 3) / 1024" | bc -l)" "$(wc -l <"$f")"
+	printf "%-36s %8s s %8s s %9.0f MB   (%s runs)\n" "$2" "$(median "$f" 1)" "$(median "$f" 2)" "$(echo "$(median "$f" 3) / 1024" | bc -l)" "$(wc -l <"$f")"
 }
 
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 
 C=$(gen "$PAGES")
 echo "== corpus: $PAGES pages, $(du -sh "$C/handbook/content" | cut -f1) of Markdown in $C"
+[ "$TRIVIAL" = 1 ] && T=$(gen "$PAGES" -trivial-theme -no-hugo) && echo "== the same pages with Hugo's trivial layout: $T"
 # One untimed run of each to warm the page cache.
 "$WORK/handbook" build -s "$C/handbook" -o "$OUT/hb" >/dev/null 2>&1 || true
+[ "$TRIVIAL" = 1 ] && { "$WORK/handbook" build -s "$T/handbook" -o "$OUT/hb-trivial" >/dev/null 2>&1 || true; }
 [ -n "$HUGO" ] && "$HUGO" -s "$C/hugo" -d "$OUT/hugo" --quiet >/dev/null 2>&1 || true
+
+# check NAME: stop when a timed handbook build reported an error.
+check() {
+	grep -E ": error:" "$WORK/$1.log" && { echo "compare.sh: the handbook build reported errors" >&2; exit 1; }
+	return 0
+}
 
 rm -f "$WORK"/*.times
 for i in $(seq "$RUNS"); do
 	run handbook-$PAGES "$OUT/hb" "$WORK/handbook" build -s "$C/handbook" -o "$OUT/hb"
+	if [ "$TRIVIAL" = 1 ]; then
+		run handbook-trivial-$PAGES "$OUT/hb-trivial" "$WORK/handbook" build -s "$T/handbook" -o "$OUT/hb-trivial"
+	fi
 	if [ -n "$HUGO" ]; then
 		run hugo-$PAGES "$OUT/hugo" "$HUGO" -s "$C/hugo" -d "$OUT/hugo" --quiet
 	fi
 done
 grep -E "^built" "$WORK/handbook-$PAGES.log.out" | tail -1 || true
-grep -E ": error:" "$WORK/handbook-$PAGES.log" && { echo "compare.sh: the handbook build reported errors" >&2; exit 1; }
+check handbook-$PAGES
+[ "$TRIVIAL" = 1 ] && check handbook-trivial-$PAGES
+
+# ratios NAME LABEL: the ratios of NAME's medians to Hugo's.
+ratios() {
+	echo "ratio $2/hugo: wall $(ratio "$(median "$WORK/$1.times" 1)" "$(median "$WORK/hugo-$PAGES.times" 1)")," \
+		"cpu $(ratio "$(median "$WORK/$1.times" 2)" "$(median "$WORK/hugo-$PAGES.times" 2)")," \
+		"peak RSS $(ratio "$(median "$WORK/$1.times" 3)" "$(median "$WORK/hugo-$PAGES.times" 3)")"
+}
 
 echo
-printf "%-28s %10s %10s %12s\n" "" "wall" "user+sys" "peak RSS"
+printf "%-36s %10s %10s %12s\n" "" "wall" "user+sys" "peak RSS"
 report handbook-$PAGES "handbook, $PAGES pages"
+[ "$TRIVIAL" = 1 ] && report handbook-trivial-$PAGES "handbook, Hugo's layout, $PAGES pages"
 if [ -n "$HUGO" ]; then
 	report hugo-$PAGES "hugo, $PAGES pages"
-	echo "ratio handbook/hugo: wall $(ratio "$(median "$WORK/handbook-$PAGES.times" 1)" "$(median "$WORK/hugo-$PAGES.times" 1)")," \
-		"cpu $(ratio "$(median "$WORK/handbook-$PAGES.times" 2)" "$(median "$WORK/hugo-$PAGES.times" 2)")," \
-		"peak RSS $(ratio "$(median "$WORK/handbook-$PAGES.times" 3)" "$(median "$WORK/hugo-$PAGES.times" 3)")"
+	ratios handbook-$PAGES "handbook"
+	[ "$TRIVIAL" = 1 ] && ratios handbook-trivial-$PAGES "handbook with Hugo's layout"
 fi
 
 if [ "$SCALE" != 0 ]; then

@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -71,5 +72,39 @@ func TestCorpusBuildsCleanly(t *testing.T) {
 	}
 	if got := len(res.Site.Pages); got < 120 {
 		t.Errorf("%d pages built, want at least 120", got)
+	}
+}
+
+// TestTrivialThemeMatchesHugoLayout checks that a corpus generated with
+// TrivialTheme prints Hugo's trivial layout on every page it generates:
+// compare.sh times it against Hugo, so no page may fall back to the default
+// theme's chrome.
+func TestTrivialThemeMatchesHugoLayout(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for _, f := range corpus.New(corpus.Options{Pages: 120, Seed: 7, TrivialTheme: true}).HandbookFiles() {
+		fsys[f.Path] = &fstest.MapFile{Data: f.Data}
+	}
+	res, err := build.BuildFS(fsys, build.Options{NoSearch: true})
+	if err != nil {
+		t.Fatalf("%v\n%v", err, res.Diags.Sorted())
+	}
+	byPath := map[string][]byte{}
+	for _, f := range res.Files {
+		byPath[f.Path] = f.Data
+	}
+	checked := 0
+	for _, p := range res.Site.Pages {
+		if p.File == "" || p.Withdrawn() || strings.HasPrefix(p.File, "(theme)") {
+			continue
+		}
+		html := byPath[strings.TrimPrefix(p.URL, "/")+"index.html"]
+		if !bytes.HasPrefix(html, []byte("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head><meta charset=\"utf-8\"><title>")) ||
+			!bytes.Contains(html, []byte("<main><h1>")) || bytes.Contains(html, []byte("govuk-template")) {
+			t.Errorf("%s does not have Hugo's trivial layout:\n%.300s", p.URL, html)
+		}
+		checked++
+	}
+	if checked < 120 {
+		t.Errorf("only %d pages checked", checked)
 	}
 }

@@ -27,6 +27,10 @@ const DefaultSeed = 20240601
 type Options struct {
 	Pages int    // Markdown files under content/, section pages included; at least 20
 	Seed  uint64 // 0 means DefaultSeed
+	// TrivialTheme gives the handbook site the layout of the Hugo site
+	// (TrivialThemeFiles) instead of the default theme, so that the two
+	// tools can be compared rendering the same HTML.
+	TrivialTheme bool
 }
 
 // Generate writes a handbook site of n pages into dir (handbook.yaml,
@@ -78,11 +82,12 @@ type File struct {
 // Corpus is a planned site: every page's place, title and anchors are
 // chosen before any body is written, so bodies can link to any page.
 type Corpus struct {
-	seed     uint64
-	pages    []*page
-	glossary []term
-	contacts []contact
-	byType   map[string][]*page
+	seed         uint64
+	trivialTheme bool
+	pages        []*page
+	glossary     []term
+	contacts     []contact
+	byType       map[string][]*page
 }
 
 type page struct {
@@ -137,7 +142,7 @@ func New(opts Options) *Corpus {
 	if opts.Seed == 0 {
 		opts.Seed = DefaultSeed
 	}
-	c := &Corpus{seed: opts.Seed, byType: map[string][]*page{}}
+	c := &Corpus{seed: opts.Seed, trivialTheme: opts.TrivialTheme, byType: map[string][]*page{}}
 	r := c.rng(0)
 	c.glossary = makeGlossary(r)
 	c.contacts = makeContacts(r)
@@ -237,16 +242,58 @@ func (c *Corpus) Pages() int { return len(c.pages) }
 
 // HandbookFiles returns every file of the handbook site.
 func (c *Corpus) HandbookFiles() []File {
+	config := "title: Generated safeguarding handbook\ndescription: A generated corpus for benchmarks.\nbase_url: https://handbook.example.org/\nlanguage: en-GB\n"
+	if c.trivialTheme {
+		config += "theme: trivial\n"
+	}
 	files := []File{
-		{Path: "handbook.yaml", Data: []byte("title: Generated safeguarding handbook\ndescription: A generated corpus for benchmarks.\nbase_url: https://handbook.example.org/\nlanguage: en-GB\n")},
+		{Path: "handbook.yaml", Data: []byte(config)},
 		{Path: "data/glossary.yaml", Data: c.glossaryYAML()},
 		{Path: "data/contacts.yaml", Data: c.contactsYAML()},
+	}
+	if c.trivialTheme {
+		files = append(files, TrivialThemeFiles()...)
 	}
 	for _, p := range c.pages {
 		files = append(files, File{Path: "content/" + p.file, Data: c.pageFile(p)})
 	}
 	return files
 }
+
+// TrivialThemeFiles is a handbook theme (themes/trivial) that prints the
+// same HTML as the Hugo site's layout: a title and the content, with a list
+// of child pages on section pages and the home page. Every layout the
+// generated pages use is replaced, history and change pages included, so
+// no page falls back to the default theme's chrome.
+func TrivialThemeFiles() []File {
+	files := []File{{Path: "themes/trivial/templates/baseof.html", Data: []byte(trivialBaseof)}}
+	for _, layout := range []string{"page", "briefing", "procedure", "report", "threshold", "tombstone", "history", "change"} {
+		files = append(files, File{Path: "themes/trivial/templates/" + layout + ".html", Data: []byte(trivialSingle)})
+	}
+	for _, layout := range []string{"section", "home"} {
+		files = append(files, File{Path: "themes/trivial/templates/" + layout + ".html", Data: []byte(trivialList)})
+	}
+	return files
+}
+
+const trivialBaseof = `{{define "base"}}<!DOCTYPE html>
+<html lang="en-GB">
+<head><meta charset="utf-8"><title>{{.Page.Meta.Title}}</title></head>
+<body>
+<main>{{block "main" .}}{{end}}</main>
+</body>
+</html>
+{{end}}
+`
+
+const trivialSingle = `{{define "main"}}<h1>{{.Page.Meta.Title}}</h1>
+{{.Content}}{{end}}
+`
+
+const trivialList = `{{define "main"}}<h1>{{.Page.Meta.Title}}</h1>
+{{.Content}}
+<ul>{{range .Page.Children}}<li><a href="{{$.Site.Link .URL}}">{{.Meta.Title}}</a></li>{{end}}</ul>{{end}}
+`
 
 // HugoFiles returns the same pages as a Hugo site with a trivial layout.
 func (c *Corpus) HugoFiles() []File {

@@ -5,7 +5,9 @@
 //
 // writes /tmp/corpus/handbook (build it with "handbook build -s") and
 // /tmp/corpus/hugo (build it with "hugo -s"). The same -n and -seed always
-// give the same files.
+// give the same files. With -trivial-theme the handbook site prints the
+// same HTML as the Hugo site's layout, to compare the two tools doing the
+// same rendering.
 package main
 
 import (
@@ -23,12 +25,13 @@ func main() {
 	seed := flag.Uint64("seed", corpus.DefaultSeed, "random seed")
 	noHugo := flag.Bool("no-hugo", false, "do not write the Hugo site")
 	commit := flag.Bool("git", false, "commit the handbook site to a new git repository, so the build reads its history")
+	trivial := flag.Bool("trivial-theme", false, "give the handbook site the Hugo site's trivial layout (themes/trivial) instead of the default theme")
 	flag.Parse()
 	if *out == "" || flag.NArg() > 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
-	opts := corpus.Options{Pages: *n, Seed: *seed}
+	opts := corpus.Options{Pages: *n, Seed: *seed, TrivialTheme: *trivial}
 	if err := corpus.Write(filepath.Join(*out, "handbook"), opts); err != nil {
 		fmt.Fprintln(os.Stderr, "gencorpus:", err)
 		os.Exit(1)
