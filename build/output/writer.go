@@ -70,7 +70,7 @@ func (w *Writer) Write(f File) error {
 	if err := w.mkdir(path.Dir(f.Path)); err != nil {
 		return w.fail(err)
 	}
-	if err := os.WriteFile(filepath.Join(w.tmp, filepath.FromSlash(f.Path)), f.Data, 0o644); err != nil {
+	if err := writeFile(filepath.Join(w.tmp, filepath.FromSlash(f.Path)), f.Data, 0o644); err != nil {
 		return w.fail(err)
 	}
 	return nil

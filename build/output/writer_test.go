@@ -1,9 +1,11 @@
 package output
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -113,4 +115,36 @@ func oldSite(t *testing.T) (parent, dir string) {
 		t.Fatal(err)
 	}
 	return parent, dir
+}
+
+// writeFile replaces os.WriteFile on the write path: it must write the
+// whole file, replace an older one, respect the permissions and name the
+// path in its errors.
+func TestWriteFileAsOSWriteFile(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "page.html")
+	big := bytes.Repeat([]byte("0123456789"), 200_000) // larger than one write may take
+	if err := writeFile(name, big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(name); err != nil || !bytes.Equal(got, big) {
+		t.Fatalf("read back %d bytes (%v), want %d", len(got), err, len(big))
+	}
+	if err := writeFile(name, []byte("short"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(name); string(got) != "short" {
+		t.Errorf("an older, longer file was not truncated: %.20q", got)
+	}
+	info, err := os.Stat(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm()&^0o644 != 0 {
+		t.Errorf("mode %v, want at most 0644", info.Mode().Perm())
+	}
+	missing := filepath.Join(dir, "no-such-folder", "index.html")
+	if err := writeFile(missing, []byte("x"), 0o644); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("error %v does not name %s", err, missing)
+	}
 }
