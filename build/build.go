@@ -70,6 +70,10 @@ func Build(opts Options) (*Result, error) {
 // BuildFS builds the site held in fsys.
 func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	res := &Result{Diags: &diag.List{}}
+	// git is read while the site is parsed: on a site with a long history
+	// "git log" takes as long as the parsing, and neither needs the other.
+	histReady := make(chan *gitHistory, 1)
+	go func() { histReady <- readHistory(opts.SiteDir) }()
 	in, diags := source.Load(fsys)
 	res.Diags.Merge(diags)
 	if opts.BaseURL != "" {
@@ -100,7 +104,7 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 
 	// History and editions: git is read here, once per build, and what it
 	// gives is handed to render, which never runs git.
-	hist := readHistory(opts.SiteDir)
+	hist := <-histReady
 	eds, skipped := buildEditions(fsys, in, s, themeFS, hist, opts, res.Diags)
 	reportMissingHistory(hist, skipped, res.Diags)
 	if err := res.Diags.Err(); err != nil {
