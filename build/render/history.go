@@ -207,36 +207,6 @@ func (t *Theme) syntheticPage(s *site.Site, parent *site.Page, url, title, id st
 
 func outPath(url string) string { return strings.TrimPrefix(url, "/") + "index.html" }
 
-// Atom (RFC 4287) types.
-type atomFeedXML struct {
-	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	Lang    string      `xml:"xml:lang,attr,omitempty"`
-	ID      string      `xml:"id"`
-	Title   string      `xml:"title"`
-	Updated string      `xml:"updated"`
-	Links   []atomLink  `xml:"link"`
-	Author  atomPerson  `xml:"author"`
-	Entries []atomEntry `xml:"entry"`
-}
-
-type atomLink struct {
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
-	Href string `xml:"href,attr"`
-}
-
-type atomPerson struct {
-	Name string `xml:"name"`
-}
-
-type atomEntry struct {
-	ID      string   `xml:"id"`
-	Title   string   `xml:"title"`
-	Updated string   `xml:"updated"`
-	Link    atomLink `xml:"link"`
-	Summary string   `xml:"summary"`
-}
-
 // atomFeed returns an Atom feed of entries (newest first). self is the
 // feed's own site path, alt the page it belongs to. An entry links the
 // page it changed or, when it changed several, its place on alt.
@@ -250,20 +220,41 @@ func (t *Theme) atomFeed(s *site.Site, self, alt, title, id string, updated time
 }
 
 // writeAtomFeed is atomFeed written into a pooled buffer handed to use,
-// which must not keep it.
+// which must not keep it. It writes the XML itself, as encoding/xml's
+// Encoder with a two-space indent would: the encoder finds every field
+// by reflection, and every page has a feed.
 func (t *Theme) writeAtomFeed(s *site.Site, self, alt, title, id string, updated time.Time, entries []Amendment, use func([]byte) error) error {
-	f := atomFeedXML{
-		Lang: s.Config.Language, ID: id, Title: title,
-		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: t.absURL(s, self)},
-			{Rel: "alternate", Type: "text/html", Href: t.absURL(s, alt)},
-		},
-		Author: atomPerson{Name: s.Config.Title},
-	}
 	for _, e := range entries {
 		if e.Date.After(updated) {
 			updated = e.Date
 		}
+	}
+	if updated.IsZero() {
+		// A feed needs a date: with no changes, the start of the Unix epoch
+		// says "never" without changing from one build to the next.
+		updated = time.Unix(0, 0)
+	}
+	b := buffers.Get().(*bytes.Buffer)
+	defer buffers.Put(b)
+	b.Reset()
+	x := xmlWriter{b}
+	b.WriteString(xml.Header)
+	b.WriteString(`<feed xmlns="http://www.w3.org/2005/Atom"`)
+	if lang := s.Config.Language; lang != "" {
+		b.WriteString(` xml:lang="`)
+		x.text(lang)
+		b.WriteByte('"')
+	}
+	b.WriteString(">\n")
+	x.element("  ", "id", id)
+	x.element("  ", "title", title)
+	x.element("  ", "updated", updated.UTC().Format(time.RFC3339))
+	x.link("  ", "self", "application/atom+xml", t.absURL(s, self))
+	x.link("  ", "alternate", "text/html", t.absURL(s, alt))
+	b.WriteString("  <author>\n")
+	x.element("    ", "name", s.Config.Title)
+	b.WriteString("  </author>\n")
+	for _, e := range entries {
 		eid := "urn:handbook:change:" + e.Hash
 		if e.Hash == "" {
 			eid = "urn:handbook:change:" + e.Pages[0].ID + ":" + e.Date.Format("2006-01-02")
@@ -278,33 +269,48 @@ func (t *Theme) writeAtomFeed(s *site.Site, self, alt, title, id string, updated
 			link = t.absURL(s, alt) + "#" + e.Anchor()
 			entryTitle = fmt.Sprintf("%s and %d other pages", e.Pages[0].Title, len(e.Pages)-1)
 		}
-		f.Entries = append(f.Entries, atomEntry{
-			ID:      eid,
-			Title:   entryTitle + " – " + e.Date.Format("2 January 2006"),
-			Updated: e.Date.UTC().Format(time.RFC3339),
-			Link:    atomLink{Rel: "alternate", Type: "text/html", Href: link},
-			Summary: e.Note + " Pages changed: " + strings.Join(titles, "; ") + ".",
-		})
+		b.WriteString("  <entry>\n")
+		x.element("    ", "id", eid)
+		x.element("    ", "title", entryTitle+" – "+e.Date.Format("2 January 2006"))
+		x.element("    ", "updated", e.Date.UTC().Format(time.RFC3339))
+		x.link("    ", "alternate", "text/html", link)
+		x.element("    ", "summary", e.Note+" Pages changed: "+strings.Join(titles, "; ")+".")
+		b.WriteString("  </entry>\n")
 	}
-	if updated.IsZero() {
-		// A feed needs a date: with no changes, the start of the Unix epoch
-		// says "never" without changing from one build to the next.
-		updated = time.Unix(0, 0)
-	}
-	f.Updated = updated.UTC().Format(time.RFC3339)
-	m := mdWriters.Get().(*mdWriter)
-	defer mdWriters.Put(m)
-	m.buf.Reset()
-	m.w.Reset(&m.buf)
-	_, _ = m.w.WriteString(xml.Header)
-	// Given a bufio.Writer, the encoder writes through it instead of
-	// making a 4 KB one of its own for every feed.
-	enc := xml.NewEncoder(m.w)
-	enc.Indent("", "  ")
-	_ = enc.Encode(f) // only strings: cannot fail
-	_ = m.w.WriteByte('\n')
-	_ = m.w.Flush()
-	return use(m.buf.Bytes())
+	b.WriteString("</feed>\n")
+	return use(b.Bytes())
+}
+
+// xmlWriter writes the elements of a feed, escaping text as encoding/xml does.
+type xmlWriter struct{ b *bytes.Buffer }
+
+// text writes s escaped for XML text or an attribute value.
+func (x xmlWriter) text(s string) {
+	_ = xml.EscapeText(x.b, []byte(s)) // a bytes.Buffer does not fail
+}
+
+// element writes <name>text</name> on a line of its own.
+func (x xmlWriter) element(indent, name, text string) {
+	x.b.WriteString(indent)
+	x.b.WriteByte('<')
+	x.b.WriteString(name)
+	x.b.WriteByte('>')
+	x.text(text)
+	x.b.WriteString("</")
+	x.b.WriteString(name)
+	x.b.WriteString(">\n")
+}
+
+// link writes an Atom link element, empty as the encoder writes it.
+func (x xmlWriter) link(indent, rel, typ, href string) {
+	x.b.WriteString(indent)
+	x.b.WriteString(`<link rel="`)
+	x.text(rel)
+	x.b.WriteString(`" type="`)
+	x.text(typ)
+	x.b.WriteString(`" href="`)
+	x.text(href)
+	x.b.WriteString("\"></link>\n")
 }
 
 // DiffBlock is one paragraph of a diff, ready for a template.
