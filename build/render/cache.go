@@ -74,6 +74,10 @@ type siteData struct {
 	asset     func(string) string // View.Asset
 	// amendments links the site's amendments page (View.AmendmentsURL).
 	amendments string
+	// levels holds the first threshold page of each level (the byLevel
+	// template func): every threshold page asks for the levels either
+	// side of its own, and scanning the pages each time is quadratic.
+	levels map[int]*site.Page
 }
 
 func (t *Theme) siteData(s *site.Site) *siteData {
@@ -92,6 +96,12 @@ func (t *Theme) siteData(s *site.Site) *siteData {
 		if p.Layout == "amendments" {
 			d.amendments = s.Link(p.URL)
 			break
+		}
+	}
+	d.levels = map[int]*site.Page{}
+	for _, p := range s.Pages {
+		if th := p.Threshold; th != nil && d.levels[th.Level] == nil {
+			d.levels[th.Level] = p
 		}
 	}
 	got, _ := t.sites.LoadOrStore(s, d)

@@ -300,12 +300,7 @@ func baseFuncs(t *Theme) template.FuncMap {
 		"add":                 func(a, b int) int { return a + b },
 		"inline":              t.inline,
 		"byLevel": func(s *site.Site, level int) *site.Page {
-			for _, p := range s.Pages {
-				if p.Threshold != nil && p.Threshold.Level == level {
-					return p
-				}
-			}
-			return nil
+			return t.siteData(s).levels[level]
 		},
 		"pagesOfType": func(s *site.Site, typ string) []*site.Page {
 			var out []*site.Page
