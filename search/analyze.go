@@ -33,30 +33,46 @@ type textAnalyzer struct {
 	tok     analysis.Tokenizer
 	filters []analysis.TokenFilter
 
-	raw   map[string]*termInfo // a word as it is in the text → its term
+	raw   wordTable            // a word as it is in the text → its term
 	terms map[string]*termInfo // a term → its one termInfo
 	words map[string]struct{}  // the typo dictionary: lower-cased words
 
 	field int         // number of the field being analysed, for termInfo.field
 	seen  []*termInfo // distinct terms of the field, in order of appearance
 	occ   []occurrence
+	spans [][2]int // the tokens of the part being analysed
 
 	// What the fields' frequencies and locations are made of, reused
 	// once the fields are no longer needed (see release).
-	tfs  slab[index.TokenFreq]
-	locs slab[index.TokenLocation]
-	ptrs slab[*index.TokenLocation]
+	tfs   slab[index.TokenFreq]
+	locs  slab[index.TokenLocation]
+	ptrs  slab[*index.TokenLocation]
+	freqs []index.TokenFrequencies // the fields' maps, in the order they were handed out
+	used  int                      // of freqs, handed out since the last release
 }
 
 // release says that no field analysed so far is used any more: their
 // memory is reused for the next ones. (Build analyses a unit's pages,
 // which zap needs all at once, and releases them once the unit's segment
 // is made: the allocations and the garbage collector's work fall by a
-// third.)
+// third, and by as much again with the maps reused.)
 func (a *textAnalyzer) release() {
 	a.tfs.reset()
 	a.locs.reset()
 	a.ptrs.reset()
+	a.used = 0
+}
+
+// takeFreqs returns an empty map for a field's n terms, reused after
+// release.
+func (a *textAnalyzer) takeFreqs(n int) index.TokenFrequencies {
+	if a.used == len(a.freqs) {
+		a.freqs = append(a.freqs, make(index.TokenFrequencies, n))
+	}
+	m := a.freqs[a.used]
+	a.used++
+	clear(m)
+	return m
 }
 
 // slab hands out zeroed slices of T from a few large chunks, all reused
@@ -109,7 +125,7 @@ type occurrence struct {
 const maxCachedTerms = 200_000
 
 func newTextAnalyzer(an analysis.Analyzer) *textAnalyzer {
-	a := &textAnalyzer{an: an, raw: map[string]*termInfo{}, terms: map[string]*termInfo{}, words: map[string]struct{}{}}
+	a := &textAnalyzer{an: an, terms: map[string]*termInfo{}, words: map[string]struct{}{}}
 	da, ok := an.(*analysis.DefaultAnalyzer)
 	if !ok || len(da.CharFilters) > 0 {
 		return a
@@ -160,39 +176,37 @@ func (a *textAnalyzer) analyzeParts(name string, parts []string, opts index.Fiel
 		f.length, f.freqs = len(toks), analysis.TokenFrequency(toks, nil, opts)
 		return f
 	}
-	if len(a.raw) >= maxCachedTerms {
-		clear(a.raw)
+	if a.raw.n >= maxCachedTerms {
+		a.raw.reset()
 		clear(a.terms)
 	}
 	a.field++
 	a.seen, a.occ = a.seen[:0], a.occ[:0]
 	vectors := opts.IncludeTermVectors()
 	pos := 0
-	var text string // the part being read
-	base := 0       // its offset in the joined text
-	add := func(start, end int) {
-		pos++
-		t := a.term(text[start:end])
-		if t.stop {
-			return
+	base := 0 // offset of the part in the joined text
+	for _, text := range parts {
+		a.spans = tokenize(a.spans[:0], text, a.tok)
+		for _, sp := range a.spans {
+			pos++
+			t := a.term(text[sp[0]:sp[1]])
+			if t.stop {
+				continue
+			}
+			f.length++
+			if t.field != a.field {
+				t.field, t.count, t.slot = a.field, 0, len(a.seen)
+				a.seen = append(a.seen, t)
+			}
+			t.count++
+			if vectors {
+				a.occ = append(a.occ, occurrence{t, base + sp[0], base + sp[1], pos})
+			}
 		}
-		f.length++
-		if t.field != a.field {
-			t.field, t.count, t.slot = a.field, 0, len(a.seen)
-			a.seen = append(a.seen, t)
-		}
-		t.count++
-		if vectors {
-			a.occ = append(a.occ, occurrence{t, base + start, base + end, pos})
-		}
-	}
-	for _, p := range parts {
-		text = p
-		tokenize(text, add, a.tok)
-		base += len(p) + 1
+		base += len(text) + 1
 	}
 
-	freqs := make(index.TokenFrequencies, len(a.seen))
+	freqs := a.takeFreqs(len(a.seen))
 	tfs := a.tfs.take(len(a.seen))
 	var locs []index.TokenLocation
 	var ptrs []*index.TokenLocation
@@ -225,8 +239,9 @@ func (a *textAnalyzer) analyzeParts(name string, parts []string, opts index.Fiel
 // term returns what the filters make of the word w, running them on the
 // first occurrence only, and adds w to the typo dictionary.
 func (a *textAnalyzer) term(w string) *termInfo {
-	if t, ok := a.raw[w]; ok {
-		return t
+	slot := a.raw.find(w)
+	if slot.t != nil {
+		return slot.t
 	}
 	w = strings.Clone(w) // not to keep the whole text
 	toks := analysis.TokenStream{&analysis.Token{Term: []byte(w), End: len(w), Position: 1}}
@@ -246,18 +261,85 @@ func (a *textAnalyzer) term(w string) *termInfo {
 			addWords(a.words, w)
 		}
 	}
-	a.raw[w] = t
+	a.raw.set(slot, w, t)
 	return t
 }
 
-// tokenize calls add with the start and end of each token of text, as tok
-// (a unicode.UnicodeTokenizer) finds them. Text between ASCII white space
+// wordTable maps the words of the text, as they are written, to their
+// terms: an open-addressing hash table, looked up for every word of every
+// page. A Go map's hashing and probing were a third of the analysis.
+type wordTable struct {
+	slots []wordSlot // a power of two long, at most half full
+	n     int        // words in it
+}
+
+type wordSlot struct {
+	hash uint64
+	word string
+	t    *termInfo // nil: an empty slot
+}
+
+// find returns the slot of w: its own, or the empty slot for it.
+func (wt *wordTable) find(w string) *wordSlot {
+	if wt.slots == nil {
+		wt.slots = make([]wordSlot, 1<<12)
+	}
+	h := wordHash(w)
+	mask := uint64(len(wt.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := &wt.slots[i]
+		if s.t == nil || s.hash == h && s.word == w {
+			s.hash = h
+			return s
+		}
+	}
+}
+
+// set fills slot, which find returned for w, growing the table when it is
+// half full.
+func (wt *wordTable) set(slot *wordSlot, w string, t *termInfo) {
+	slot.word, slot.t = w, t
+	wt.n++
+	if 2*wt.n <= len(wt.slots) {
+		return
+	}
+	old := wt.slots
+	wt.slots = make([]wordSlot, 2*len(old))
+	mask := uint64(len(wt.slots) - 1)
+	for _, s := range old {
+		if s.t == nil {
+			continue
+		}
+		i := s.hash & mask
+		for wt.slots[i].t != nil {
+			i = (i + 1) & mask
+		}
+		wt.slots[i] = s
+	}
+}
+
+func (wt *wordTable) reset() {
+	clear(wt.slots)
+	wt.n = 0
+}
+
+// wordHash is FNV-1a, with the length mixed in: words are short.
+func wordHash(w string) uint64 {
+	h := uint64(14695981039346656037) ^ uint64(len(w))
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint64(w[i])) * 1099511628211
+	}
+	return h ^ h>>29
+}
+
+// tokenize appends to spans the start and end of each token of text, as
+// tok (a unicode.UnicodeTokenizer) finds them. Text between ASCII white space
 // is split by asciiWords when it is ASCII, else by tok: the segmenter
 // always breaks on both sides of ASCII white space (UAX #29 WB3a, WB3b,
 // WB14: white space is Other, CR, LF or Newline), except that a
 // non-ASCII Extend or Format character goes with the space before it, and
 // then forms a segment of its own here: neither makes a token.
-func tokenize(text string, add func(start, end int), tok analysis.Tokenizer) {
+func tokenize(spans [][2]int, text string, tok analysis.Tokenizer) [][2]int {
 	i := 0
 	for i < len(text) {
 		if asciiSpace[text[i]] {
@@ -272,13 +354,14 @@ func tokenize(text string, add func(start, end int), tok analysis.Tokenizer) {
 			i++
 		}
 		if ascii {
-			asciiWords(text, start, i, add)
+			spans = asciiWords(spans, text, start, i)
 			continue
 		}
 		for _, t := range tok.Tokenize([]byte(text[start:i])) {
-			add(start+t.Start, start+t.End)
+			spans = append(spans, [2]int{start + t.Start, start + t.End})
 		}
 	}
+	return spans
 }
 
 var asciiSpace = [256]bool{' ': true, '\t': true, '\n': true, '\v': true, '\f': true, '\r': true}
@@ -308,13 +391,13 @@ var wbClass = func() (c [128]uint8) {
 	return c
 }()
 
-// asciiWords calls add for each word of text[i:end], ASCII without white
-// space. A word is a run of letters, digits and underscores (WB5, WB8-10,
+// asciiWords appends to spans the start and end of each word of
+// text[i:end], ASCII without white space. A word is a run of letters, digits and underscores (WB5, WB8-10,
 // WB13a-b), which may also hold a ':', '.' or apostrophe between two
 // letters (WB6-7) and a ',', ';', '.' or apostrophe between two digits
 // (WB11-12).
 // Every other character is a segment of its own that makes no token.
-func asciiWords(text string, i, end int, add func(start, end int)) {
+func asciiWords(spans [][2]int, text string, i, end int) [][2]int {
 	for i < end {
 		c := wbClass[text[i]]
 		if c < wbLetter || c > wbExtendNumLet {
@@ -334,8 +417,9 @@ func asciiWords(text string, i, end int, add func(start, end int)) {
 			}
 			break
 		}
-		add(start, i)
+		spans = append(spans, [2]int{start, i})
 	}
+	return spans
 }
 
 // joins reports whether mid joins two characters of class c.

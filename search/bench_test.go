@@ -106,3 +106,21 @@ func BenchmarkBuild(b *testing.B) {
 	b.ReportMetric(float64(size)/1e6, "index-MB")
 	b.ReportMetric(float64(size)/float64(text), "index/text")
 }
+
+// BenchmarkPrepare reports the time to analyse 2,000 generated pages into
+// records and text blocks (this package's part of a build, without zap's),
+// releasing the records every unit as Build does.
+func BenchmarkPrepare(b *testing.B) {
+	docs := genDocs(2000)
+	an := newMapping().AnalyzerNamed(analyzerText)
+	b.ReportAllocs()
+	for b.Loop() {
+		p := &preparer{an: newTextAnalyzer(an)}
+		for i, d := range docs {
+			if i%unitPages == 0 {
+				p.an.release()
+			}
+			p.page(d)
+		}
+	}
+}
