@@ -261,8 +261,9 @@ var zapPlugin = &zapv17.ZapPlugin{}
 // writes their records, in order, as the segment at path. Each Doc is made
 // here and dropped once analysed; only the analysed records (which zap
 // needs all at once) and the compressed text stay until the segment is
-// written.
-func (p *preparer) unit(urls []string, order []int, doc func(int) (Doc, bool), path string) *unit {
+// written. merged says that the segment will be merged with others: see
+// padFields.
+func (p *preparer) unit(urls []string, order []int, doc func(int) (Doc, bool), merged bool, path string) *unit {
 	u := &unit{seg: path}
 	docs := make([]index.Document, 0, len(order))
 	p.an.release() // the last unit's records are written
@@ -282,6 +283,9 @@ func (p *preparer) unit(urls []string, order []int, doc func(int) (Doc, bool), p
 		u.blocks = append(u.blocks, blk)
 		size += len(blk)
 	}
+	if merged && len(docs) > 0 {
+		padFields(docs[0].(*preDoc))
+	}
 	seg, _, err := zapPlugin.New(docs)
 	if err != nil {
 		u.err = err
@@ -295,6 +299,25 @@ func (p *preparer) unit(urls []string, order []int, doc func(int) (Doc, bool), p
 	}
 	u.err = sp.Persist(path)
 	return u
+}
+
+// padFields gives rec an empty field (no terms, no length) for every
+// keyword field it does not have, so that every unit's segment has the
+// same fields. zap merges segments with the same fields by copying each
+// term's encoded frequencies and positions; otherwise it decodes and
+// encodes them again, which was half of the merge's time. An empty field
+// adds nothing to the merged segment: its fields and terms are those of
+// the records.
+func padFields(rec *preDoc) {
+	have := make(map[string]bool, len(rec.fields))
+	for _, f := range rec.fields {
+		have[f.Name()] = true
+	}
+	for _, name := range keywordFields {
+		if !have[name] {
+			rec.fields = append(rec.fields, &preField{name: name, opts: optsKeyword, freqs: index.TokenFrequencies{}})
+		}
+	}
 }
 
 // writeIndex merges the units' segments, in order, into one, and makes dir

@@ -91,6 +91,9 @@ const (
 	unitPages    = 250 // pages analysed and written as one segment by one goroutine
 )
 
+// keywordFields are the fields matched whole, for filters and the level.
+var keywordFields = []string{fType, fAudience, fLevel, fSection, fVersion}
+
 // textFields are the stemmed full-text fields with their query-time boosts.
 var textFields = []struct {
 	name  string
@@ -128,7 +131,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	dm.AddFieldMappingsAt(fHeading, text(true))
 	dm.AddFieldMappingsAt(fSummary, text(true))
 	dm.AddFieldMappingsAt(fBody, text(bodyVectors != 0))
-	for _, k := range []string{fType, fAudience, fLevel, fSection, fVersion} {
+	for _, k := range keywordFields {
 		dm.AddFieldMappingsAt(k, keyword())
 	}
 	all := bleve.NewDocumentDisabledMapping()
@@ -314,7 +317,7 @@ func build(dir string, urls []string, doc func(i int) (Doc, bool), syns []Synony
 			p := &preparer{an: an}
 			for i := range work {
 				end := min((i+1)*unitPages, len(order))
-				units[i] = p.unit(urls, order[i*unitPages:end], doc, filepath.Join(tmp, fmt.Sprintf("unit-%06d.zap", i)))
+				units[i] = p.unit(urls, order[i*unitPages:end], doc, len(units) > 1, filepath.Join(tmp, fmt.Sprintf("unit-%06d.zap", i)))
 			}
 		}()
 	}
