@@ -293,6 +293,7 @@ func (t *Theme) executeTo(layout string, v any, use func([]byte) error) error {
 	}
 	if v, ok := v.(*View); ok {
 		v.tmpl = tmpl // for the parts it shares with other pages
+		v.derive()
 	}
 	buf := buffers.Get().(*bytes.Buffer)
 	defer buffers.Put(buf)

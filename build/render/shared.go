@@ -208,6 +208,35 @@ func (v *View) SideNav() (*SideNav, error) {
 	return &nav, nil
 }
 
+// RelatedLinks is the "related-link" template of each of the page's
+// related pages, each rendered once for every page that lists it.
+func (v *View) RelatedLinks() (template.HTML, error) {
+	related := v.Page.RelatedPages
+	if len(related) == 0 {
+		return "", nil
+	}
+	links := make([]template.HTML, len(related))
+	n := 0
+	for i, p := range related {
+		k := sharedKey{tmpl: v.tmpl, site: v.Site, name: "related-link", page: p}
+		h, ok, err := v.theme.cachedHTML(k)
+		if !ok {
+			h, err = v.theme.sharedHTML(k, NavLink{Site: v.Site, Page: p})
+		}
+		if err != nil {
+			return "", err
+		}
+		links[i] = h
+		n += len(h)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, l := range links {
+		b.WriteString(string(l))
+	}
+	return template.HTML(b.String()), nil
+}
+
 // sharedLinks renders the "sidenav-link" of every page of section, not
 // current: once per section.
 func (t *Theme) sharedLinks(k sharedKey, section *site.Page, s *site.Site) (any, error) {

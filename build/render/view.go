@@ -14,13 +14,17 @@ import (
 	"github.com/rscp/handbook/build/site"
 )
 
-// View is what a page template sees.
+// View is what a page template sees. Values the templates of every page
+// read are fields, not methods: text/template finds a method and calls it
+// by reflection, which costs several times a field's lookup.
 type View struct {
 	Site        *site.Site
 	Page        *site.Page
+	Title       string          // the title element's text: the page's title and the site's
 	Content     template.HTML   // the rendered Markdown body
 	Boxes       []template.HTML // a briefing's rendered boxes
 	TOC         []markdown.Heading
+	TOCTree     []TOCItem // TOC with level-3 headings nested under their level-2 heading
 	Breadcrumbs []*site.Page
 	Section     *site.Page // the top-level section the page is in
 	Canonical   string
@@ -40,6 +44,14 @@ type View struct {
 	Extras   *Extras      // everything the pipeline passed in
 	// HistoryMissing says why dates and updates from git are not shown.
 	HistoryMissing string
+	// HistoryURL links the full history of the page (or of the subject
+	// of a history page).
+	HistoryURL string
+	// Dates are the page's dates, ready to show.
+	Dates PageDates
+	// NoIndex is set on pages search engines should leave out: drafts,
+	// withdrawn pages and the 404 page.
+	NoIndex bool
 
 	theme *Theme
 	tmpl  *template.Template // the layout's template set being executed
@@ -51,16 +63,6 @@ func (v *View) Amendments() []Month {
 		return nil
 	}
 	return ByMonth(Amendments(v.Site, v.Extras.History))
-}
-
-// HistoryURL links the full history of the page (or of the subject of a
-// history page).
-func (v *View) HistoryURL() string {
-	p := v.Page
-	if v.Subject != nil {
-		p = v.Subject
-	}
-	return v.Site.Link(historyURL(p))
 }
 
 // ChangeURL links the diff of one change of the page being described.
@@ -207,6 +209,7 @@ func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
 			v.TOC = append(v.TOC, h)
 		}
 	}
+	v.TOCTree = tocTree(v.TOC)
 	v.Breadcrumbs = p.Ancestors()
 	if len(v.Breadcrumbs) > 1 {
 		v.Section = v.Breadcrumbs[1]
@@ -233,16 +236,17 @@ func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
 // asset returns the function templates use to link a theme file.
 func (t *Theme) asset(s *site.Site) func(string) string { return t.siteData(s).asset }
 
-// TOCTree nests level-3 headings under their level-2 heading.
+// TOCItem is a level-2 heading of View.TOCTree and the level-3 headings
+// under it.
 type TOCItem struct {
 	markdown.Heading
 	Children []markdown.Heading
 }
 
-// TOCTree returns the table of contents as a two-level tree.
-func (v *View) TOCTree() []TOCItem {
+// tocTree nests the level-3 headings of toc under their level-2 heading.
+func tocTree(toc []markdown.Heading) []TOCItem {
 	var out []TOCItem
-	for _, h := range v.TOC {
+	for _, h := range toc {
 		if h.Level == 3 && len(out) > 0 {
 			out[len(out)-1].Children = append(out[len(out)-1].Children, h)
 			continue
@@ -254,12 +258,52 @@ func (v *View) TOCTree() []TOCItem {
 	return out
 }
 
-// Title is the page's title element text.
-func (v *View) Title() string {
-	if v.Page.IsHome() || v.Page.Title == v.Site.Config.Title {
-		return v.Site.Config.Title
+// PageDates are the dates a page shows, each nil when unknown or unset.
+type PageDates struct {
+	Published, Updated *DateText // the first and last change, from History
+	// From the page's front matter.
+	EffectiveFrom, LastReviewed, NextReview *DateText
+	texts                                   [5]DateText // what the fields point at, allocated with the View
+}
+
+// DateText is a date as a page shows it.
+type DateText struct {
+	ISO  string // "2024-06-05", for a datetime attribute
+	Text string // "5 June 2024", for readers
+}
+
+// set formats the dates that are not zero and leaves the others nil.
+func (d *PageDates) set(published, updated, effectiveFrom, lastReviewed, nextReview time.Time) {
+	fields := [...]**DateText{&d.Published, &d.Updated, &d.EffectiveFrom, &d.LastReviewed, &d.NextReview}
+	for i, t := range [...]time.Time{published, updated, effectiveFrom, lastReviewed, nextReview} {
+		*fields[i] = nil
+		if !t.IsZero() {
+			d.texts[i] = DateText{ISO: t.Format("2006-01-02"), Text: t.Format("2 January 2006")}
+			*fields[i] = &d.texts[i]
+		}
 	}
-	return v.Page.Title + " – " + v.Site.Config.Title
+}
+
+// derive sets the fields made from the others, once the pipeline has set
+// them all (history pages set their Subject and History late).
+func (v *View) derive() {
+	p := v.Page
+	if p.IsHome() || p.Title == v.Site.Config.Title {
+		v.Title = v.Site.Config.Title
+	} else {
+		v.Title = p.Title + " – " + v.Site.Config.Title
+	}
+	v.NoIndex = p.Draft() || p.Withdrawn() || p.URL == "/404.html"
+	about := p
+	if v.Subject != nil {
+		about = v.Subject
+	}
+	v.HistoryURL = v.Site.Link(historyURL(about))
+	var published, updated time.Time
+	if h := v.History; h != nil {
+		published, updated = h.Published, h.Updated
+	}
+	v.Dates.set(published, updated, p.EffectiveFrom.Time, p.LastReviewed.Time, p.NextReview.Time)
 }
 
 // PageTypeLabel names the type of a page for readers.
