@@ -1,6 +1,7 @@
 package source
 
 import (
+	"encoding/json"
 	"io/fs"
 	"maps"
 	"os"
@@ -195,6 +196,95 @@ func FuzzDecodeFast(f *testing.F) {
 		}
 		sameAsFull(t, front)
 	})
+}
+
+// decodedPage is what front matter decodes to, with zero values left out
+// (see pruneZero), as JSON.
+func decodedPage(t *testing.T, p *site.Page) any {
+	t.Helper()
+	b, err := json.Marshal(struct {
+		Meta        site.Meta
+		Arrangement *site.Arrangement `json:",omitempty"`
+		Threshold   *site.Threshold   `json:",omitempty"`
+		Briefing    *site.Briefing    `json:",omitempty"`
+		Procedure   *site.Procedure   `json:",omitempty"`
+		Report      *site.Report      `json:",omitempty"`
+	}{p.Meta, p.Arrangement, p.Threshold, p.Briefing, p.Procedure, p.Report})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	return pruneZero(v)
+}
+
+// pruneZero leaves out the fields of JSON objects that hold a zero value.
+func pruneZero(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			switch x {
+			case "", 0.0, false, nil, "0001-01-01T00:00:00Z":
+				delete(v, k)
+				continue
+			}
+			v[k] = pruneZero(x)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = pruneZero(x)
+		}
+	}
+	return v
+}
+
+// TestDecodeGolden decodes front matter that tries the corners of YAML
+// (null and empty values, numbers and booleans in text fields, block and
+// quoted scalars, flow collections, anchors, table cells) and compares what
+// comes out with testdata/decode.golden.json, which records how front
+// matter has always decoded: a change to how YAML is read must leave it as
+// it is (go test -update rewrites it).
+func TestDecodeGolden(t *testing.T) {
+	const golden = "testdata/decode.golden.json"
+	b, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct {
+		Front   string `json:"front"`
+		Decoded any    `json:"decoded"`
+	}
+	if err := json.Unmarshal(b, &cases); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		in, problems := load(map[string]string{"content/p.md": "---\n" + c.Front + "---\nBody.\n"})
+		for _, p := range problems {
+			if strings.Contains(p, ": error: ") {
+				t.Errorf("front matter:\n%s\nproblem: %s", c.Front, p)
+			}
+		}
+		if len(in.Pages) != 1 {
+			t.Errorf("front matter:\n%s\ngives no page", c.Front)
+			continue
+		}
+		got := decodedPage(t, in.Pages[0])
+		if *update {
+			cases[i].Decoded = got
+		} else if !reflect.DeepEqual(got, c.Decoded) {
+			gotJSON, _ := json.Marshal(got)
+			wantJSON, _ := json.Marshal(c.Decoded)
+			t.Errorf("front matter:\n%s\ndecodes to %s\nwant %s", c.Front, gotJSON, wantJSON)
+		}
+	}
+	if *update {
+		out, _ := json.MarshalIndent(cases, "", " ")
+		if err := os.WriteFile(golden, append(out, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // BenchmarkFrontMatter decodes the front matter of a generated site, as
