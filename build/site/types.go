@@ -5,11 +5,8 @@ package site
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
-
-	"github.com/goccy/go-yaml/ast"
 
 	"github.com/rscp/handbook/build/markdown"
 )
@@ -42,11 +39,10 @@ func ParseDate(s string) (Date, error) {
 	return Date{t}, nil
 }
 
-// UnmarshalYAML decodes a YAML date or string. It reads the parsed node:
-// goccy/go-yaml turns a node back into text for a []byte unmarshaler by
-// indexing every token of the document, once per value.
-func (d *Date) UnmarshalYAML(n ast.Node) error {
-	s := strings.Trim(strings.TrimSpace(scalarText(n)), `"'`)
+// UnmarshalText reads a date from the text of a YAML scalar, quoted or
+// not; empty text or null leaves the date unset.
+func (d *Date) UnmarshalText(text []byte) error {
+	s := strings.Trim(strings.TrimSpace(string(text)), `"'`)
 	if s == "" || s == "null" || s == "~" {
 		*d = Date{}
 		return nil
@@ -81,34 +77,11 @@ func (d Date) ISO() string {
 // Cell is one value in a report table: text or a number as written.
 type Cell string
 
-// UnmarshalYAML accepts any scalar.
-func (c *Cell) UnmarshalYAML(n ast.Node) error {
-	if str, ok := n.(*ast.StringNode); ok {
-		*c = Cell(str.Value)
-		return nil
-	}
-	s := strings.TrimSpace(scalarText(n))
-	if uq, err := strconv.Unquote(s); err == nil {
-		s = uq
-	} else {
-		s = strings.Trim(s, `'`)
-	}
-	*c = Cell(s)
+// UnmarshalText takes the text of a YAML scalar as written: a number keeps
+// its digits ("1.50" stays "1.50").
+func (c *Cell) UnmarshalText(text []byte) error {
+	*c = Cell(text)
 	return nil
-}
-
-// scalarText is the text of a scalar node as written, or the YAML of any
-// other node.
-func scalarText(n ast.Node) string {
-	switch n := n.(type) {
-	case *ast.StringNode:
-		return n.Value
-	case ast.ScalarNode:
-		if tk := n.GetToken(); tk != nil {
-			return tk.Value
-		}
-	}
-	return n.String()
 }
 
 // Change is an amendment note written in front matter, for changes made

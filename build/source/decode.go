@@ -1,66 +1,142 @@
 package source
 
 import (
-	"bytes"
 	"encoding"
 	"fmt"
+	"iter"
+	"maps"
 	"math"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
-	"unicode/utf8"
 
-	yast "github.com/goccy/go-yaml/ast"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/rscp/handbook/build/site"
 )
 
-// This file decodes parsed front matter into the typed structs without
-// goccy/go-yaml's reflective decoder, which looks up every struct's fields
-// again for every value it decodes. Decoders are built once per type.
-//
-// They follow goccy's rules for plain, valid YAML only, and report false for
-// anything else (a type mismatch, a node kind or Go type they do not know,
-// a duplicate key): the caller then decodes with goccy, which gives the
-// result or words the error exactly as before.
+// This file decodes parsed YAML nodes into the typed structs. A decoder is
+// built once per type, so nothing looks up struct fields while a file is
+// read, and since it sees every value it words every problem itself, with
+// the value's line and field.
 
-// nodeDecoder decodes the non-null node n into v, which holds its zero value.
-type nodeDecoder func(v reflect.Value, n yast.Node) bool
+// decodeFunc decodes the non-null node n into v, which holds its zero value.
+type decodeFunc func(d *decoder, v reflect.Value, n *yaml.Node) error
 
-// nodeUnmarshaler is goccy's NodeUnmarshaler, implemented by site.Date and
-// site.Cell.
-type nodeUnmarshaler interface {
-	UnmarshalYAML(yast.Node) error
+// decoder holds what one file's decoding needs to word its problems.
+type decoder struct {
+	strict     bool   // unknown fields are errors (handbook.yaml, data files), not ignored
+	lineOffset int    // file lines before the YAML's first line
+	field      string // the field whose value is being decoded
+	budget     int    // nodes left to decode: aliases must not multiply the work
+}
+
+func newDecoder(data []byte, lineOffset int, strict bool) *decoder {
+	// Without aliases a value takes at least a byte of the text.
+	return &decoder{strict: strict, lineOffset: lineOffset, budget: len(data) + 1024}
+}
+
+// Decoders of the types the source stage reads, built once.
+var (
+	frontMatterDecoder = decoderFor(reflect.TypeFor[frontMatter]())
+	configDecoder      = decoderFor(reflect.TypeFor[site.Config]())
+)
+
+// yamlProblem is a problem in a YAML text, at a line of the YAML (from 1,
+// or 0 when it has none).
+type yamlProblem struct {
+	line int
+	msg  string
+}
+
+func (p *yamlProblem) Error() string { return p.msg }
+
+// errorf returns a problem at n's line, naming the field being decoded.
+func (d *decoder) errorf(n *yaml.Node, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if d.field != "" {
+		msg = fmt.Sprintf("field %q: %s", d.field, msg)
+	}
+	return &yamlProblem{line: n.Line, msg: msg}
+}
+
+// kindError says that n cannot be a value of type t, and how to write one.
+func (d *decoder) kindError(n *yaml.Node, t reflect.Type) error {
+	var found string
+	switch n.Kind {
+	case yaml.SequenceNode:
+		found = "a list"
+	case yaml.MappingNode:
+		found = "a group of fields"
+	default:
+		found = strconv.Quote(n.Value)
+	}
+	name, example := kindHint(t)
+	if t.Kind() == reflect.Struct && n.Kind == yaml.ScalarNode && strings.Contains(n.Value, ":") {
+		example = "name: value, with a space after the colon" // title:x is text, not a field
+	}
+	return d.errorf(n, "%s should be %s: write it like %s", found, name, example)
+}
+
+// kindHint says in plain words what a field of type t holds, and how to
+// write one.
+func kindHint(t reflect.Type) (name, example string) {
+	switch t {
+	case dateType:
+		return "a date", "2024-06-30"
+	case cellType:
+		return "text or a number", "3 or \"some text\""
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "a whole number", "3"
+	case reflect.Bool:
+		return "true or false", "true"
+	case reflect.String:
+		return "text", "\"some text\""
+	case reflect.Slice:
+		return "a list", "[first, second] or one \"- item\" per line"
+	case reflect.Struct, reflect.Map:
+		return "a group of fields", "indented \"name: value\" lines"
+	}
+	return t.String(), "\"some text\""
 }
 
 var (
-	nodeUnmarshalerType = reflect.TypeFor[nodeUnmarshaler]()
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
-	timeType            = reflect.TypeFor[time.Time]()
-	durationType        = reflect.TypeFor[time.Duration]()
+	dateType            = reflect.TypeFor[site.Date]()
+	cellType            = reflect.TypeFor[site.Cell]()
 )
 
-// frontMatterDecoder decodes a frontMatter.
-var frontMatterDecoder = decoderFor(reflect.TypeFor[frontMatter]())
-
-// decodeNode decodes n into v with the decoder for v's type.
-func decodeNode(dec nodeDecoder, v reflect.Value, n yast.Node) bool {
-	if _, null := n.(*yast.NullNode); null {
-		return true // goccy leaves the zero value for null
+// decode decodes n into v with dec, following an alias to its value. Null
+// leaves the zero value. Of the tags only !!str is taken, on text.
+func (d *decoder) decode(dec decodeFunc, v reflect.Value, n *yaml.Node) error {
+	if d.budget--; d.budget < 0 {
+		return d.errorf(n, "the aliases (*name) make more values than the file holds: write the values out")
 	}
-	return dec != nil && dec(v, n)
+	n = resolveAlias(n)
+	if n.Style&yaml.TaggedStyle != 0 && (n.Tag != "!!str" || n.Kind != yaml.ScalarNode) {
+		return d.errorf(n, "the tag %s is not supported: remove it (put text in quotes to keep it as written)", n.Tag)
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil
+	}
+	return dec(d, v, n)
 }
 
-// decoderFor returns the decoder for values of type t, or nil when values
-// of that type are left to goccy. Types must not be recursive.
-func decoderFor(t reflect.Type) nodeDecoder {
-	pt := reflect.PointerTo(t)
-	if pt.Implements(nodeUnmarshalerType) {
-		return decodeUnmarshaler
+// resolveAlias returns the node an alias (*name) stands for.
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
 	}
-	// Any other way goccy lets a type decode itself is left to goccy.
-	if _, has := pt.MethodByName("UnmarshalYAML"); has || pt.Implements(textUnmarshalerType) || t == timeType || t == durationType {
-		return nil
+	return n
+}
+
+// decoderFor returns the decoder for values of type t. Types must not be
+// recursive.
+func decoderFor(t reflect.Type) decodeFunc {
+	if reflect.PointerTo(t).Implements(textUnmarshalerType) {
+		return decodeText
 	}
 	switch t.Kind() {
 	case reflect.String:
@@ -74,445 +150,264 @@ func decoderFor(t reflect.Type) nodeDecoder {
 	case reflect.Struct:
 		return structDecoder(t)
 	}
+	panic("source: no YAML decoder for " + t.String())
+}
+
+// decodeText gives a scalar's text to a type that reads itself from text
+// (site.Date, site.Cell).
+func decodeText(d *decoder, v reflect.Value, n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return d.kindError(n, v.Type())
+	}
+	if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
+		return d.errorf(n, "%v", err)
+	}
 	return nil
 }
 
-func decodeUnmarshaler(v reflect.Value, n yast.Node) bool {
-	if _, block := n.(*yast.LiteralNode); block {
-		return false // its text may have been taken out
+// decodeString takes any scalar. A plain one is read as front matter has
+// always been read (see plainText).
+func decodeString(d *decoder, v reflect.Value, n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return d.kindError(n, v.Type())
 	}
-	return v.Addr().Interface().(nodeUnmarshaler).UnmarshalYAML(n) == nil
-}
-
-// decodeString takes any scalar, as goccy does: numbers and booleans are
-// written back as text.
-func decodeString(v reflect.Value, n yast.Node) bool {
-	switch n := n.(type) {
-	case *yast.StringNode:
+	if n.Style == 0 {
+		v.SetString(plainText(n.Value))
+	} else {
 		v.SetString(n.Value)
-	case *yast.LiteralNode: // | and > blocks
-		v.SetString(n.Value.Value)
-	case *yast.IntegerNode:
-		switch i := n.Value.(type) {
-		case int64:
-			v.SetString(strconv.FormatInt(i, 10))
-		case uint64:
-			v.SetString(strconv.FormatUint(i, 10))
-		default:
-			return false
-		}
-	case *yast.FloatNode:
-		v.SetString(fmt.Sprint(n.Value))
-	case *yast.BoolNode:
-		v.SetString(strconv.FormatBool(n.Value))
-	default:
-		return false
 	}
-	return true
+	return nil
 }
 
-// decodeInt takes integers only; goccy also accepts floats and numeric
-// text, which are left to it.
-func decodeInt(v reflect.Value, n yast.Node) bool {
-	in, ok := n.(*yast.IntegerNode)
-	if !ok {
-		return false
+// decodeInt takes a whole number, quoted or not, in any way YAML writes
+// one (0x1F, 0o17, 1_000, 1e3).
+func decodeInt(d *decoder, v reflect.Value, n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return d.kindError(n, v.Type())
 	}
-	var i int64
-	switch x := in.Value.(type) {
-	case int64:
-		i = x
-	case uint64:
-		if x > math.MaxInt64 {
-			return false
-		}
-		i = int64(x)
-	default:
-		return false
-	}
-	if v.OverflowInt(i) {
-		return false
+	i, ok := wholeNumber(n.Value)
+	if !ok || v.OverflowInt(i) {
+		return d.kindError(n, v.Type())
 	}
 	v.SetInt(i)
-	return true
+	return nil
 }
 
-func decodeBool(v reflect.Value, n yast.Node) bool {
-	b, ok := n.(*yast.BoolNode)
-	if ok {
-		v.SetBool(b.Value)
-	}
-	return ok
-}
-
-// sliceDecoder decodes a sequence. Like goccy, an empty sequence gives an
-// empty slice, not nil.
-func sliceDecoder(t reflect.Type) nodeDecoder {
-	elem := decoderFor(t.Elem())
-	if elem == nil {
-		return nil
-	}
-	return func(v reflect.Value, n yast.Node) bool {
-		seq, ok := n.(*yast.SequenceNode)
-		if !ok {
-			return false
+// decodeBool takes true or false, unquoted, in lower, title or upper case.
+func decodeBool(d *decoder, v reflect.Value, n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && n.Style == 0 {
+		switch n.Value {
+		case "true", "True", "TRUE":
+			v.SetBool(true)
+			return nil
+		case "false", "False", "FALSE":
+			return nil
 		}
-		s := reflect.MakeSlice(t, len(seq.Values), len(seq.Values))
-		for i, item := range seq.Values {
-			if !decodeNode(elem, s.Index(i), item) {
-				return false
+	}
+	return d.kindError(n, v.Type())
+}
+
+// sliceDecoder decodes a sequence; an empty one gives an empty slice, not
+// nil.
+func sliceDecoder(t reflect.Type) decodeFunc {
+	elem := decoderFor(t.Elem())
+	return func(d *decoder, v reflect.Value, n *yaml.Node) error {
+		if n.Kind != yaml.SequenceNode {
+			return d.kindError(n, t)
+		}
+		s := reflect.MakeSlice(t, len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			if err := d.decode(elem, s.Index(i), item); err != nil {
+				return err
 			}
 		}
 		v.Set(s)
-		return true
+		return nil
 	}
 }
 
 // field is where a mapping key goes in a struct: the index path (through
-// inline structs) and the decoder, nil if goccy must decode it.
+// inline structs) and the decoder.
 type field struct {
 	index []int
-	dec   nodeDecoder
+	dec   decodeFunc
 }
 
 // structDecoder decodes a mapping into a struct. Keys with no field are
-// ignored, as goccy does without DisallowUnknownField; unknown top-level
-// keys are reported from the key list instead.
-func structDecoder(t reflect.Type) nodeDecoder {
+// errors for a strict decoder and ignored otherwise: front matter reports
+// its unknown top-level keys from the key list instead.
+func structDecoder(t reflect.Type) decodeFunc {
 	fields := map[string]field{}
-	if !addFields(fields, t, nil) {
-		return nil
-	}
-	return func(v reflect.Value, n yast.Node) bool {
-		var values []*yast.MappingValueNode
-		switch m := n.(type) {
-		case *yast.MappingNode:
-			values = m.Values
-		case *yast.MappingValueNode:
-			values = []*yast.MappingValueNode{m}
-		default:
-			return false
+	addFields(fields, t, nil)
+	return func(d *decoder, v reflect.Value, n *yaml.Node) error {
+		if n.Kind != yaml.MappingNode {
+			return d.kindError(n, t)
 		}
-		for i, mv := range values {
-			key, ok := mv.Key.(*yast.StringNode)
-			if !ok {
-				return false
-			}
-			// goccy refuses duplicate keys; mappings here are short.
-			for _, prev := range values[:i] {
-				if prev.Key.(*yast.StringNode).Value == key.Value {
-					return false
-				}
+		for i := 0; i < len(n.Content); i += 2 {
+			key, err := d.mappingKey(n, i)
+			if err != nil {
+				return err
 			}
 			f, known := fields[key.Value]
 			if !known {
+				if d.strict {
+					return d.unknownField(key, maps.Keys(fields))
+				}
 				continue
 			}
-			if !decodeNode(f.dec, v.FieldByIndex(f.index), mv.Value) {
-				return false
+			outer := d.field
+			d.field = key.Value
+			err = d.decode(f.dec, v.FieldByIndex(f.index), n.Content[i+1])
+			d.field = outer
+			if err != nil {
+				return err
 			}
 		}
-		return true
+		return nil
 	}
+}
+
+// mappingKey returns the key of the mapping's entry at i (of its Content),
+// which must be text given once.
+func (d *decoder) mappingKey(m *yaml.Node, i int) (*yaml.Node, error) {
+	key := resolveAlias(m.Content[i])
+	if key.Kind != yaml.ScalarNode || key.Style&yaml.TaggedStyle != 0 {
+		return nil, d.errorf(key, "a field name must be plain text: write name: value")
+	}
+	if key.Tag == "!!merge" {
+		return nil, d.errorf(key, "merge keys (<<) are not supported: write the fields out")
+	}
+	for j := 0; j < i; j += 2 {
+		if prev := resolveAlias(m.Content[j]); prev.Value == key.Value {
+			return nil, &yamlProblem{line: key.Line, msg: fmt.Sprintf("field %q is given twice (first on line %d): keep one", key.Value, prev.Line+d.lineOffset)}
+		}
+	}
+	return key, nil
+}
+
+// unknownField reports a key that no field has, with the closest name.
+func (d *decoder) unknownField(key *yaml.Node, names iter.Seq[string]) error {
+	msg := fmt.Sprintf("unknown field %q", key.Value)
+	if s := closest(key.Value, names); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return &yamlProblem{line: key.Line, msg: msg}
 }
 
 // addFields adds the fields of struct type t, found at index path at, to
-// fields, with the fields of inline structs as their own. It reports false
-// for what goccy would do differently: two fields with one name, an inline
-// field that is not a struct.
-func addFields(fields map[string]field, t reflect.Type, at []int) bool {
+// fields, with the fields of inline structs as their own.
+func addFields(fields map[string]field, t reflect.Type, at []int) {
 	for i := range t.NumField() {
 		sf := t.Field(i)
-		tag := sf.Tag.Get("yaml")
-		if tag == "" {
-			tag = sf.Tag.Get("json")
-		}
-		if (sf.PkgPath != "" && !sf.Anonymous) || tag == "-" {
+		name, opts, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
+		if !sf.IsExported() || name == "-" {
 			continue
 		}
-		if sf.PkgPath != "" {
-			return false // goccy cannot set an unexported embedded struct
-		}
 		index := append(append([]int(nil), at...), i)
-		name, opts, _ := strings.Cut(tag, ",")
+		if opts == "inline" {
+			addFields(fields, sf.Type, index)
+			continue
+		}
 		if name == "" {
 			name = strings.ToLower(sf.Name)
 		}
-		inline := false
-		for _, o := range strings.Split(opts, ",") {
-			switch o {
-			case "", "omitempty", "omitzero", "flow":
-			case "inline":
-				inline = true
-			default:
-				return false // anchors and aliases
-			}
-		}
-		if inline {
-			if sf.Type.Kind() != reflect.Struct || !addFields(fields, sf.Type, index) {
-				return false
-			}
-			continue
-		}
 		if _, dup := fields[name]; dup {
-			return false
+			panic("source: two fields named " + name + " in " + t.String())
 		}
 		fields[name] = field{index: index, dec: decoderFor(sf.Type)}
 	}
-	return true
 }
 
-// literalBlock is a plain | or |- block scalar of front matter whose lines
-// are blanked before goccy scans the text: goccy's scanner allocates for
-// every character of a block (it parses the header's indentation indicator
-// each time), which was a quarter of the allocations of a briefing.
-type literalBlock struct {
-	line, column int // of the |, counted from 1 as in goccy's positions
-	value        string
-	used         bool
+// plainText is the text of a plain (unquoted) scalar as front matter has
+// always read it into a text field: a number or a boolean is written back
+// as its value, so 6.40 gives "6.4", 0x1F "31" and True "true"; anything
+// else is kept as written.
+func plainText(s string) string {
+	switch s {
+	case "true", "True", "TRUE":
+		return "true"
+	case "false", "False", "FALSE":
+		return "false"
+	case ".inf", ".Inf", ".INF":
+		return "+Inf"
+	case "-.inf", "-.Inf", "-.INF":
+		return "-Inf"
+	case ".nan", ".NaN", ".NAN":
+		return "NaN"
+	}
+	switch x := yamlNumber(s).(type) {
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case uint64:
+		return strconv.FormatUint(x, 10)
+	case float64:
+		return fmt.Sprint(x)
+	}
+	return s
 }
 
-// quotedValue is a one-line double-quoted value whose text is taken out
-// before goccy scans the front matter ("key: "text"" becomes "key: """):
-// goccy's scanner copies every character of a quoted scalar several times
-// (as runes, into the token's value and into its origin), and these values
-// were most of the characters it scanned. Only values whose text needs no
-// unescaping are taken: no backslash, no tab, nothing after the closing
-// quote but spaces, so the value is the text between the quotes. Where goccy
-// starts a double-quoted scalar at a taken quote, it would have read the
-// whole value the same way, since nothing in it ends or escapes a quote.
-type quotedValue struct {
-	line, column int // of the opening quote, counted from 1
-	value        string
-}
-
-// preparedFront is front matter as goccy is given it, with what was taken
-// out of it; the caller puts the values back into the parsed nodes and must
-// check that each was found where it was taken from.
-type preparedFront struct {
-	text   string
-	blocks []literalBlock
-	quotes []quotedValue
-}
-
-// prepareFront returns front with the content lines of its simplest block
-// scalars made empty and, when quotes is set, the text of its simplest
-// double-quoted values taken out, so that every token keeps its line and
-// column (nothing but spaces follows a quoted value on its line). A block is
-// taken only when it is "key: |" or "key: |-" whose lines are indented alike
-// beyond the key, with no tabs and no lines of spaces only; any other block
-// is left in the text for goccy. A quoted value is taken only when it ends
-// its line and follows "key: " or "- ". front is valid UTF-8 with LF line
-// ends, as cleanText leaves it.
-func prepareFront(front []byte, quotes bool) preparedFront {
-	var pf preparedFront
-	// The start of each line, and one past the end of the last; short
-	// front matter needs no allocation for them.
-	var startsBuf [128]int
-	starts := append(startsBuf[:0], 0)
-	for i := 0; ; {
-		n := bytes.IndexByte(front[i:], '\n')
-		if n < 0 {
-			break
-		}
-		i += n + 1
-		starts = append(starts, i)
+// yamlNumber reads s as a YAML number: an int64 if negative, a uint64 if
+// not, a float64 if it has a dot, nil if it is not a number. Integers may
+// be written in hex (0x), octal (0o, or a leading 0) or binary (0b), and
+// digits may be grouped with _.
+func yamlNumber(s string) any {
+	if s == "" || s[0] == '_' || strings.Count(s, ".") > 1 {
+		return nil
 	}
-	nLines := len(starts)
-	starts = append(starts, len(front)+1)
-	line := func(i int) []byte { return front[starts[i] : starts[i+1]-1] }
-
-	// What is taken out, as ranges of front in order; the text is made at
-	// its size once they are known.
-	var cutsBuf [64][2]int
-	cuts := cutsBuf[:0]
-	cut := func(from, to int) { cuts = append(cuts, [2]int{from, to}) }
-	var quotesBuf [32]quotedValue
-	var spansBuf [32][2]int
-	found := quotesBuf[:0] // copied once to the heap at the end
-	spans := spansBuf[:0]  // where each found value is in front
-	values := 0            // their length together
-	for i := 0; i < nLines; i++ {
-		l := line(i)
-		keyCol, bar, isHeader := blockHeader(l)
-		if !isHeader {
-			if open, end, ok := quotedTail(l); ok && quotes {
-				at := starts[i]
-				found = append(found, quotedValue{line: i + 1, column: open + 1})
-				spans = append(spans, [2]int{at + open + 1, at + end})
-				cut(at+open+1, at+end)
-				values += end - open - 1
-			}
-			continue
-		}
-		// The block's lines are indented as its first non-empty line; it
-		// ends at a line indented no further than the key.
-		indent, last, ok := -1, i, true
-		for j := i + 1; j < nLines && ok; j++ {
-			l := line(j)
-			if len(l) == 0 {
-				continue
-			}
-			n := len(l) - len(bytes.TrimLeft(l, " "))
-			if indent < 0 {
-				indent = n
-			}
-			if n == len(l) {
-				ok = false // spaces only
-				break
-			}
-			if n <= keyCol {
-				break
-			}
-			ok = n >= indent && bytes.IndexByte(l, '\t') < 0
-			last = j
-		}
-		if !ok || last == i || last == nLines-1 {
-			continue // unusual, empty or with no final line break: goccy reads it
-		}
-		var value strings.Builder
-		size := 0
-		for j := i + 1; j <= last; j++ {
-			size += max(len(line(j))-indent, 0) + 1
-		}
-		value.Grow(size)
-		for j := i + 1; j <= last; j++ {
-			if l := line(j); len(l) > 0 {
-				value.Write(l[indent:])
-			}
-			value.WriteByte('\n')
-		}
-		v := value.String()
-		if bar < len(l)-1 { // |- strips the final line break
-			v = v[:len(v)-1]
-		}
-		pf.blocks = append(pf.blocks, literalBlock{line: i + 1, column: bar + 1, value: v})
-		// goccy needs some text in a block: keep its first character.
-		kept := false
-		for j := i + 1; j <= last; j++ {
-			l := line(j)
-			keep := 0
-			if !kept && len(l) > 0 {
-				_, size := utf8.DecodeRune(l[indent:])
-				keep, kept = indent+size, true
-			}
-			if keep < len(l) {
-				cut(starts[j]+keep, starts[j]+len(l))
-			}
-		}
-		i = last
-	}
-	if len(found) > 0 {
-		// The values share one string that holds only them: a page keeps
-		// its values, not the whole front matter, and needs one allocation.
-		var b strings.Builder
-		b.Grow(values)
-		for _, sp := range spans {
-			b.Write(front[sp[0]:sp[1]])
-		}
-		all := b.String()
-		pf.quotes = slices.Clone(found)
-		for i, sp := range spans {
-			n := sp[1] - sp[0]
-			pf.quotes[i].value, all = all[:n], all[n:]
+	// Most text holds a letter no number has: give up before strconv
+	// makes an error value for it.
+	for i := range len(s) {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' || strings.IndexByte("xXoO_.+-", c) >= 0) {
+			return nil
 		}
 	}
-	if len(cuts) == 0 {
-		pf.text = string(front)
-		return pf
+	negative := s[0] == '-'
+	digits := strings.ReplaceAll(strings.TrimPrefix(strings.TrimPrefix(s, "+"), "-"), "_", "")
+	base, float := 10, false
+	switch {
+	case strings.HasPrefix(digits, "0x"):
+		digits, base = digits[2:], 16
+	case strings.HasPrefix(digits, "0o"):
+		digits, base = digits[2:], 8
+	case strings.HasPrefix(digits, "0b"):
+		digits, base = digits[2:], 2
+	case strings.Contains(s, "."):
+		float = true
+	case len(digits) > 1 && digits[0] == '0':
+		base = 8
 	}
-	size := len(front)
-	for _, c := range cuts {
-		size -= c[1] - c[0]
+	if negative {
+		digits = "-" + digits
 	}
-	var out strings.Builder
-	out.Grow(size)
-	copied := 0
-	for _, c := range cuts {
-		out.Write(front[copied:c[0]])
-		copied = c[1]
-	}
-	out.Write(front[copied:])
-	pf.text = out.String()
-	return pf
-}
-
-// quotedTail reports whether l ends with a double-quoted value that
-// prepareFront may take out, after "key: " or "- ", and gives the indexes
-// of its quotes.
-func quotedTail(l []byte) (open, end int, ok bool) {
-	i, entry := 0, false
-	for {
-		for i < len(l) && l[i] == ' ' {
-			i++
+	switch {
+	case float:
+		if f, err := strconv.ParseFloat(digits, 64); err == nil {
+			return f
 		}
-		if i+1 < len(l) && l[i] == '-' && l[i+1] == ' ' {
-			i, entry = i+2, true
-			continue
-		}
-		break
-	}
-	if i < len(l) && l[i] != '"' {
-		k := i
-		for k < len(l) && l[k] != ':' {
-			k++
-		}
-		if k == len(l) || !isPlainKey(l[i:k]) || k+1 == len(l) || l[k+1] != ' ' {
-			return 0, 0, false
-		}
-		for i = k + 1; i < len(l) && l[i] == ' '; i++ {
-		}
-	} else if !entry {
-		return 0, 0, false
-	}
-	if i == len(l) || l[i] != '"' {
-		return 0, 0, false
-	}
-	open = i
-	end = bytes.LastIndexByte(l, '"')
-	if end <= open+1 {
-		return 0, 0, false // one quote, or an empty value: nothing to gain
-	}
-	for _, c := range l[end+1:] {
-		if c != ' ' {
-			return 0, 0, false
-		}
-	}
-	if bytes.ContainsAny(l[open+1:end], "\"\\\t") {
-		return 0, 0, false
-	}
-	return open, end, true
-}
-
-// blockHeader reports whether l is "key: |" or "key: |-", after spaces and
-// "- " sequence entries, and gives the key's column and the |'s index.
-func blockHeader(l []byte) (keyCol, bar int, ok bool) {
-	for keyCol < len(l) && (l[keyCol] == ' ' || l[keyCol] == '-' && keyCol+1 < len(l) && l[keyCol+1] == ' ') {
-		keyCol++
-	}
-	key, ok := bytes.CutSuffix(l[keyCol:], []byte(": |"))
-	if !ok {
-		if key, ok = bytes.CutSuffix(l[keyCol:], []byte(": |-")); !ok {
-			return 0, 0, false
-		}
-	}
-	bar = keyCol + len(key) + len(": ")
-	return keyCol, bar, isPlainKey(key)
-}
-
-// isPlainKey reports whether k is a key like "field_name" or "field-name".
-func isPlainKey(k []byte) bool {
-	return len(k) > 0 && keyLen(k) == len(k)
-}
-
-// keyLen is the length of the field name l starts with: a letter or "_",
-// then letters, digits, "_" and "-".
-func keyLen(l []byte) int {
-	for i, c := range l {
-		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
-		if !letter && (i == 0 || c != '-' && (c < '0' || c > '9')) {
+	case negative:
+		if i, err := strconv.ParseInt(digits, base, 64); err == nil {
 			return i
 		}
+	default:
+		if u, err := strconv.ParseUint(digits, base, 64); err == nil {
+			return u
+		}
 	}
-	return len(l)
+	return nil
+}
+
+// wholeNumber reads s as a whole number: a YAML integer, or any number
+// with nothing after the point (3.0, 1e3).
+func wholeNumber(s string) (int64, bool) {
+	switch x := yamlNumber(s).(type) {
+	case int64:
+		return x, true
+	case uint64:
+		return int64(x), x <= math.MaxInt64
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 {
+		return 0, false
+	}
+	return int64(f), true
 }

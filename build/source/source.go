@@ -9,22 +9,18 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"maps"
 	"path"
 	"reflect"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
-	"github.com/goccy/go-yaml"
-	yast "github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/lexer"
-	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
 	"github.com/yuin/goldmark/ast"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/markdown"
@@ -53,8 +49,8 @@ func Load(fsys fs.FS) (*site.Input, *diag.List) {
 			ReservedIDs: ReservedIDs,
 		}),
 	}
-	in.Glossary = loadList[site.Term](fsys, "data/glossary.yaml", &diags)
-	in.Contacts = loadList[site.Contact](fsys, "data/contacts.yaml", &diags)
+	in.Glossary = loadList[site.Term](fsys, "data/glossary.yaml", glossaryDecoder, &diags)
+	in.Contacts = loadList[site.Contact](fsys, "data/contacts.yaml", contactsDecoder, &diags)
 	in.Pages = loadPages(fsys, "content", in.Markdown, &diags)
 	return in, &diags
 }
@@ -79,17 +75,36 @@ func loadConfig(fsys fs.FS, diags *diag.List) site.Config {
 	}
 	data, ok := cleanText("handbook.yaml", data, diags)
 	if ok {
-		if err := unmarshal(data, &cfg, yaml.DisallowUnknownField()); err != nil {
-			line, msg := yamlError(err)
-			diags.Errorf("handbook.yaml", line, "%s", msg)
+		if err := decodeYAML(data, configDecoder, reflect.ValueOf(&cfg).Elem()); err != nil {
+			reportProblem(diags, "handbook.yaml", 0, err)
 		}
 	}
 	cfg.Defaults()
 	return cfg
 }
 
+// decodeYAML decodes data, a whole YAML file, into v with dec. Unknown
+// fields are errors.
+func decodeYAML(data []byte, dec decodeFunc, v reflect.Value) error {
+	top, err := parseYAML(data)
+	if err != nil || top == nil {
+		return err
+	}
+	return newDecoder(data, 0, true).decode(dec, v, top)
+}
+
+// reportProblem records err, a problem found in YAML that starts after
+// lineOffset lines of file.
+func reportProblem(diags *diag.List, file string, lineOffset int, err error) {
+	line := 0
+	if p, ok := err.(*yamlProblem); ok && p.line > 0 {
+		line = p.line + lineOffset
+	}
+	diags.Errorf(file, line, "%s", err.Error())
+}
+
 // loadList decodes a YAML list of T from file, recording each item's line.
-func loadList[T any](fsys fs.FS, file string, diags *diag.List) []T {
+func loadList[T any](fsys fs.FS, file string, dec decodeFunc, diags *diag.List) []T {
 	data, err := fs.ReadFile(fsys, file)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -103,29 +118,32 @@ func loadList[T any](fsys fs.FS, file string, diags *diag.List) []T {
 		return nil
 	}
 	var items []T
-	if err := unmarshal(data, &items, yaml.DisallowUnknownField()); err != nil {
-		line, msg := yamlError(err)
-		diags.Errorf(file, line, "%s", msg)
+	if err := decodeYAML(data, dec, reflect.ValueOf(&items).Elem()); err != nil {
+		reportProblem(diags, file, 0, err)
 		return nil
-	}
-	lines := itemLines(data)
-	for i := range items {
-		if i < len(lines) {
-			reflect.ValueOf(&items[i]).Elem().FieldByName("Line").SetInt(int64(lines[i]))
-		}
 	}
 	return items
 }
 
-// itemLines finds the line of each item of a top-level block sequence.
-func itemLines(data []byte) []int {
-	var out []int
-	for i, line := range bytes.Split(data, []byte("\n")) {
-		if bytes.HasPrefix(line, []byte("- ")) || bytes.Equal(bytes.TrimRight(line, " "), []byte("-")) {
-			out = append(out, i+1)
+// Decoders of the data files, built once.
+var (
+	glossaryDecoder = listDecoder[site.Term]()
+	contactsDecoder = listDecoder[site.Contact]()
+)
+
+// listDecoder decodes a list of T and sets each item's Line field to the
+// line the item starts on.
+func listDecoder[T any]() decodeFunc {
+	items := decoderFor(reflect.TypeFor[[]T]())
+	return func(d *decoder, v reflect.Value, n *yaml.Node) error {
+		if err := items(d, v, n); err != nil {
+			return err
 		}
+		for i := range v.Len() {
+			v.Index(i).FieldByName("Line").SetInt(int64(n.Content[i].Line))
+		}
+		return nil
 	}
-	return out
 }
 
 // cleanText checks that data is UTF-8, drops a byte order mark and turns
@@ -353,37 +371,6 @@ func splitFrontMatter(data []byte) (front, body []byte, bodyLine int, err error)
 
 var errUnclosed = errors.New("the front matter that starts here is not closed: add a line with three dashes (---) after the last field")
 
-var (
-	nestedKeyLine = regexp.MustCompile(`^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_-]*)\s*:`)
-)
-
-// lineOfQuoted finds the line holding the first quoted value of msg, for
-// errors from our own decoders, which carry no position.
-func lineOfQuoted(yamlText []byte, msg string) int {
-	m := regexp.MustCompile(`"([^"]+)"`).FindStringSubmatch(msg)
-	if m == nil {
-		return 0
-	}
-	for i, l := range bytes.Split(yamlText, []byte("\n")) {
-		if bytes.Contains(l, []byte(m[1])) {
-			return i + 1
-		}
-	}
-	return 0
-}
-
-// keyOnLine returns the field named on line n (1-based) of the YAML.
-func keyOnLine(yamlText []byte, n int) string {
-	lines := bytes.Split(yamlText, []byte("\n"))
-	if n < 1 || n > len(lines) {
-		return ""
-	}
-	if m := nestedKeyLine.FindSubmatch(lines[n-1]); m != nil {
-		return string(m[1])
-	}
-	return ""
-}
-
 // frontMatter is every field any page may have; which are allowed depends
 // on the page's type.
 type frontMatter struct {
@@ -423,46 +410,23 @@ func yamlFields(v any) map[string]bool {
 	return out
 }
 
-// fieldLines records the line of each top-level key of front in
-// p.FieldLines: a line that starts with a name such as "field_name" and a
-// colon, spaces between allowed.
-func fieldLines(p *site.Page, front []byte) {
-	// Names and lines first, so that the map is made at its size; most
-	// front matter has fewer keys than this.
-	type keyAt struct {
-		name []byte
-		line int
-	}
-	var buf [32]keyAt
-	found := buf[:0]
-	for i, line := 0, 2; i < len(front); line++ { // line 1 is the opening ---
-		l := front[i:]
-		if end := bytes.IndexByte(l, '\n'); end >= 0 {
-			l, i = l[:end], i+end+1
-		} else {
-			i = len(front)
+// fieldLines records the file line of each key of the front matter's
+// mapping m in p.FieldLines and returns the keys, sorted. The decoder has
+// checked that they are text, each given once.
+func fieldLines(p *site.Page, m *yaml.Node, lineOffset int) []string {
+	keys := make([]string, 0, len(m.Content)/2)
+	p.FieldLines = make(map[string]int, len(m.Content)/2)
+	for i := 0; i < len(m.Content); i += 2 {
+		key := resolveAlias(m.Content[i])
+		name, known := knownFields[key.Value]
+		if !known {
+			name = key.Value
 		}
-		n := keyLen(l)
-		k := n
-		for k < len(l) && (l[k] == ' ' || l[k] == '\t' || l[k] == '\f' || l[k] == '\r') { // regexp's \s
-			k++
-		}
-		if n > 0 && k < len(l) && l[k] == ':' {
-			found = append(found, keyAt{l[:n], line})
-		}
+		p.FieldLines[name] = key.Line + lineOffset
+		keys = append(keys, name)
 	}
-	if p.FieldLines == nil {
-		p.FieldLines = make(map[string]int, len(found))
-	}
-	for _, f := range found {
-		if _, seen := p.FieldLines[string(f.name)]; !seen {
-			name, known := knownFields[string(f.name)]
-			if !known {
-				name = string(f.name)
-			}
-			p.FieldLines[name] = f.line
-		}
-	}
+	slices.Sort(keys)
+	return keys
 }
 
 // knownFields holds the name of every field a page may have, so that
@@ -482,13 +446,21 @@ var knownFields = func() map[string]string {
 
 var frontMatterPool = sync.Pool{New: func() any { return new(frontMatter) }}
 
+// decodeFrontMatter decodes front, the text between the --- lines, into p,
+// with one parse into nodes and our own decoder over them.
 func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 	if len(front) > MaxFrontMatterSize {
 		diags.Errorf(p.File, 1, "the front matter is larger than %d KB: move long text into the page body", MaxFrontMatterSize>>10)
 		return false
 	}
-	fieldLines(p, front)
-	if len(bytes.TrimSpace(front)) == 0 {
+	const lineOffset = 1 // the opening --- line
+	top, err := parseYAML(front)
+	if err != nil {
+		reportProblem(diags, p.File, lineOffset, err)
+		return false
+	}
+	if top == nil {
+		p.FieldLines = map[string]int{} // not nil: the page is an editor's file (see site.editable)
 		p.Status = site.StatusPublished
 		return true
 	}
@@ -499,30 +471,11 @@ func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 		*fm = frontMatter{}
 		frontMatterPool.Put(fm)
 	}()
-	keys, fast := decodeFast(front, fm)
-	if !fast {
-		// Anything unusual, including every error, takes the full path,
-		// which also words the problem for the editor.
-		*fm = frontMatter{}
-		var raw map[string]any
-		if err := unmarshal(front, &raw); err != nil {
-			line, msg := yamlError(err)
-			diags.Errorf(p.File, line+1, "%s", msg)
-			return false
-		}
-		if err := unmarshal(front, fm); err != nil {
-			line, msg := yamlError(err)
-			if line == 0 {
-				line = lineOfQuoted(front, msg)
-			}
-			if key := keyOnLine(front, line); key != "" {
-				msg = fmt.Sprintf("field %q: %s", key, msg)
-			}
-			diags.Errorf(p.File, line+1, "%s", msg)
-			return false
-		}
-		keys = slices.Sorted(maps.Keys(raw))
+	if err := newDecoder(front, lineOffset, false).decode(frontMatterDecoder, reflect.ValueOf(fm).Elem(), top); err != nil {
+		reportProblem(diags, p.File, lineOffset, err)
+		return false
 	}
+	keys := fieldLines(p, resolveAlias(top), lineOffset)
 	p.Meta = fm.Meta
 	allowed, typed := typeFields[p.Type]
 	if p.Type != "" && !typed {
@@ -535,7 +488,7 @@ func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 			continue
 		}
 		msg := fmt.Sprintf("unknown field %q", k)
-		if s := suggest(k, allowed); s != "" {
+		if s := closest(k, maps.Keys(metaFields), maps.Keys(allowed)); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		}
 		if typed {
@@ -579,133 +532,16 @@ func decodeFrontMatter(p *site.Page, front []byte, diags *diag.List) bool {
 	return ok
 }
 
-// decodeFast decodes plain front matter with one YAML parse instead of two,
-// which halves the time and memory of the source stage's largest cost, and
-// decodes the parsed nodes itself (see decode.go) rather than with goccy. It
-// returns the top-level keys, sorted (as the full path's map would hold
-// them), and ok == false for anything it does not handle exactly like the
-// full path: errors, several documents, a top level that is not a mapping,
-// keys that are not plain strings, anchors, aliases, merge keys, tags and
-// values our own decoder leaves to goccy.
-func decodeFast(front []byte, fm *frontMatter) (keys []string, ok bool) {
-	defer func() {
-		if recover() != nil {
-			keys, ok = nil, false // the full path reports it
-		}
-	}()
-	pf := prepareFront(front, true)
-	m, ok := parseFront(pf)
-	if !ok && len(pf.quotes) > 0 {
-		// Perhaps a quoted value was taken out where goccy found none
-		// (inside a block left in the text, say): parse it with its quotes.
-		m, ok = parseFront(prepareFront(front, false))
-	}
-	if !ok {
-		return nil, false
-	}
-	keys = make([]string, len(m.Values))
-	for i, mv := range m.Values {
-		keys[i] = mv.Key.(*yast.StringNode).Value
-	}
-	slices.Sort(keys)
-	for i := 1; i < len(keys); i++ {
-		if keys[i] == keys[i-1] {
-			return nil, false
-		}
-	}
-	if !decodeNode(frontMatterDecoder, reflect.ValueOf(fm).Elem(), m) {
-		return nil, false
-	}
-	return keys, true
-}
-
-// parseFront parses prepared front matter with goccy and puts back what was
-// taken out of it. It reports false for what decodeFast does not take, and
-// when anything taken out was not found where it was taken from.
-func parseFront(pf preparedFront) (*yast.MappingNode, bool) {
-	// ParseBytes would copy the text once more before tokenising it.
-	file, err := parser.Parse(lexer.Tokenize(pf.text), 0)
-	if err != nil || len(file.Docs) != 1 {
-		return nil, false
-	}
-	m, isMap := file.Docs[0].Body.(*yast.MappingNode)
-	if !isMap || !plainYAML(m, pf) {
-		return nil, false
-	}
-	return m, true
-}
-
-// plainYAML reports whether n holds no anchors, aliases, tags or merge keys
-// and every mapping key is a plain string. It also puts the values taken
-// out of the text into their nodes, and reports false unless each was found.
-func plainYAML(n yast.Node, pf preparedFront) bool {
-	v := &plainVisitor{ok: true, blocks: pf.blocks, quotes: pf.quotes}
-	yast.Walk(v, n)
-	for _, b := range v.blocks {
-		v.ok = v.ok && b.used
-	}
-	return v.ok && v.quote == len(v.quotes)
-}
-
-type plainVisitor struct {
-	ok     bool
-	blocks []literalBlock
-	quotes []quotedValue
-	quote  int // the next of quotes to find: nodes are visited in text order
-}
-
-func (v *plainVisitor) Visit(n yast.Node) yast.Visitor {
-	if !v.ok {
-		return nil
-	}
-	switch n := n.(type) {
-	case *yast.AnchorNode, *yast.AliasNode, *yast.TagNode, *yast.MergeKeyNode, *yast.DirectiveNode:
-		v.ok = false
-		return nil
-	case *yast.MappingValueNode:
-		key, str := n.Key.(*yast.StringNode)
-		if !str || v.quote < len(v.quotes) && v.isQuote(key, v.quotes[v.quote]) {
-			v.ok = false // a key taken out as a value would be wrong
-			return nil
-		}
-	case *yast.StringNode:
-		if v.quote < len(v.quotes) && v.isQuote(n, v.quotes[v.quote]) {
-			n.Value = v.quotes[v.quote].value
-			n.Token.Value = n.Value
-			v.quote++
-		}
-	case *yast.LiteralNode:
-		pos := n.Start.Position
-		for i := range v.blocks {
-			if b := &v.blocks[i]; b.line == pos.Line && b.column == pos.Column && !b.used {
-				n.Value.Value = b.value
-				b.used = true
+// closest returns the name closest to a misspelt one, or "" when none is
+// close.
+func closest(k string, names ...iter.Seq[string]) string {
+	best, bestDist := "", 3
+	for _, seq := range names {
+		for c := range seq {
+			if d := editDistance(k, c); d < bestDist || d == bestDist && c < best {
+				best, bestDist = c, d
 			}
 		}
-	}
-	return v
-}
-
-// isQuote reports whether n is the double-quoted scalar q was taken from.
-func (v *plainVisitor) isQuote(n *yast.StringNode, q quotedValue) bool {
-	tk := n.GetToken()
-	return tk != nil && tk.Type == token.DoubleQuoteType && tk.Position != nil &&
-		tk.Position.Line == q.line && tk.Position.Column == q.column
-}
-
-// suggest returns the known field closest to a misspelt one.
-func suggest(k string, typed map[string]bool) string {
-	best, bestDist := "", 3
-	try := func(c string) {
-		if d := editDistance(k, c); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	for c := range metaFields {
-		try(c)
-	}
-	for c := range typed {
-		try(c)
 	}
 	return best
 }
@@ -728,62 +564,6 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
-}
-
-// unmarshal is goccy's UnmarshalWithOptions, with a panic turned into an
-// error: goccy v1.19.2 panics on a tag it does not know on a list field
-// ("boxes: !", goccy/go-yaml issue 735), and a build must report it, not crash.
-func unmarshal(data []byte, v any, opts ...yaml.DecodeOption) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("the YAML cannot be read (%v): look for a stray ! or & before a value", r)
-		}
-	}()
-	return yaml.UnmarshalWithOptions(data, v, opts...)
-}
-
-// yamlError extracts the line (within the YAML) and a plain message.
-func yamlError(err error) (int, string) {
-	var te *yaml.TypeError
-	if errors.As(err, &te) && te.Token != nil && te.Token.Position != nil {
-		name, example := kindHint(te.DstType)
-		return te.Token.Position.Line, fmt.Sprintf("%q should be %s: write it like %s", te.Token.Value, name, example)
-	}
-	var ye yaml.Error
-	if errors.As(err, &ye) {
-		line := 0
-		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-			line = tk.Position.Line
-		}
-		return line, ye.GetMessage()
-	}
-	msg := err.Error()
-	if m := regexp.MustCompile(`^\[(\d+):\d+\]\s*(.*)`).FindStringSubmatch(msg); m != nil {
-		var line int
-		fmt.Sscan(m[1], &line)
-		first, _, _ := strings.Cut(m[2], "\n")
-		return line, first
-	}
-	first, _, _ := strings.Cut(msg, "\n")
-	return 0, first
-}
-
-// kindHint says in plain words what a field of type t holds, and how to
-// write one.
-func kindHint(t reflect.Type) (name, example string) {
-	switch t.Kind() {
-	case reflect.Int, reflect.Int64, reflect.Int32:
-		return "a whole number", "3"
-	case reflect.Bool:
-		return "true or false", "true"
-	case reflect.String:
-		return "text", "\"some text\""
-	case reflect.Slice:
-		return "a list", "[first, second] or one \"- item\" per line"
-	case reflect.Struct, reflect.Map:
-		return "a group of fields", "indented \"name: value\" lines"
-	}
-	return t.String(), "\"some text\""
 }
 
 // takeTitle sets the title from a leading "# Heading" when front matter has

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -46,7 +47,23 @@ func TestFrontMatterProblems(t *testing.T) {
 		{"plain unknown field", "---\ntitle: A\nsumary: B\n---\n", `content/p.md:3: warning: unknown field "sumary" (did you mean "summary"?)`},
 		{"typed unknown field", "---\ntype: procedure\nchaptr: \"1\"\n---\n", `content/p.md:3: error: unknown field "chaptr" (did you mean "chapter"?) on a procedure page`},
 		{"missing required", "---\ntype: report\nperiod_start: 2023-04-01\n---\n", `content/p.md:2: error: a report page needs the field "period_end"`},
-		{"bare tag", "---\nboxes: !\n---\n", "content/p.md:1: error: the YAML cannot be read"}, // goccy panics on it
+		{"bare tag", "---\ntype: briefing\nboxes: !\n---\n", ""}, // a panic in the YAML library once
+		{"bad indent", "---\ntitle: A\nindicators:\n  child_development:\n    - a\n   - b\n---\n", "content/p.md:6: error: did not find expected key: check the indentation"},
+		{"colon in value", "---\ntitle: A\nsummary: Note: this\n---\n", `content/p.md:3: error: mapping values are not allowed in this context: check the indentation, and put a value that holds ": " in quotes`},
+		{"tab", "---\ntitle: A\n\tsummary: B\n---\n", "content/p.md:3: error: found a tab character that violates indentation: indent with spaces, not tabs"},
+		{"unclosed quote", "---\ntitle: A\nsummary: \"B\nowner: C\n---\n", "content/p.md:3: error: found unexpected end of stream: a quote, [ or { that opens on this line is not closed"},
+		{"duplicate key", "---\ntitle: A\nsummary: B\ntitle: C\n---\n", `content/p.md:4: error: field "title" is given twice (first on line 2): keep one`},
+		{"list for a group", "---\ntype: threshold\nlevel: 1\nlabel: x\nroute: m\nindicators:\n  - a\n---\n", `content/p.md:7: error: field "indicators": a list should be a group of fields: write it like indented "name: value" lines`},
+		{"text for a list", "---\naudience: public\n---\n", `content/p.md:2: error: field "audience": "public" should be a list: write it like [first, second] or one "- item" per line`},
+		{"no space after colon", "---\ntitle:A\n---\n", `content/p.md:2: error: "title:A" should be a group of fields: write it like name: value, with a space after the colon`},
+		{"nested bad date", "---\nchanges:\n  - date: 2024-02-31\n    note: x\n---\n", `content/p.md:3: error: field "date": "2024-02-31" is not a date`},
+		{"list for a date", "---\nnext_review: [2024-01-01]\n---\n", `content/p.md:2: error: field "next_review": a list should be a date: write it like 2024-06-30`},
+		{"fraction for a whole number", "---\nweight: 1.5\n---\n", `content/p.md:2: error: field "weight": "1.5" should be a whole number: write it like 3`},
+		{"tag", "---\ntitle: !!binary aGVsbG8=\n---\n", `content/p.md:2: error: field "title": the tag !!binary is not supported: remove it`},
+		{"merge key", "---\nbase: &b {title: A}\n<<: *b\n---\n", "content/p.md:3: error: merge keys (<<) are not supported: write the fields out"},
+		{"unknown anchor", "---\ntitle: A\nsummary: *s\n---\n", "content/p.md:3: error: unknown anchor 's' referenced"},
+		{"aliases", "---\ntitle: &t Same\nsummary: *t\n---\n", ""},
+		{"questions in a flow list", "---\ntype: briefing\nboxes: []\nquestions: [What would you do?, Who else?]\n---\n", ""},
 		{"alias bomb", "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ntitle: A\n---\n", "content/p.md:2: warning: unknown field \"a\""},
 	}
 	for _, c := range cases {
@@ -62,6 +79,79 @@ func TestFrontMatterProblems(t *testing.T) {
 				t.Fatalf("want a problem starting %q, got %q", c.want, got)
 			}
 		})
+	}
+}
+
+func TestDataFileProblems(t *testing.T) {
+	cases := []struct {
+		name, file, data string
+		want             string // one diagnostic, or "" for none
+	}{
+		{"config", "handbook.yaml", "---\ntitle: Site\neditions:\n  - name: v1\n    effective_from: 2024-01-01\n---\n", ""},
+		{"config unknown field", "handbook.yaml", "title: Site\nbase_ur: /x\n", `handbook.yaml:2: error: unknown field "base_ur" (did you mean "base_url"?)`},
+		{"config nested unknown field", "handbook.yaml", "editions:\n  - name: v1\n    labl: x\n", `handbook.yaml:3: error: unknown field "labl" (did you mean "label"?)`},
+		{"config wrong kind", "handbook.yaml", "markdown:\n  unsafe_html: sometimes\n", `handbook.yaml:2: error: field "unsafe_html": "sometimes" should be true or false: write it like true`},
+		{"config bad date", "handbook.yaml", "editions:\n  - name: v1\n    effective_from: soon\n", `handbook.yaml:3: error: field "effective_from": "soon" is not a date`},
+		{"config duplicate key", "handbook.yaml", "title: A\ntitle: B\n", `handbook.yaml:2: error: field "title" is given twice (first on line 1): keep one`},
+		{"config syntax error", "handbook.yaml", "title: A\n bad: x\n", "handbook.yaml:2: error: mapping values are not allowed in this context"},
+		{"config second document", "handbook.yaml", "title: A\n---\ntitle: B\n", "handbook.yaml:2: error: a second YAML document starts here"},
+		{"config not fields", "handbook.yaml", "- a\n", `handbook.yaml:1: error: a list should be a group of fields`},
+		{"glossary unknown field", "data/glossary.yaml", "- term: A\n  definiton: x\n", `data/glossary.yaml:2: error: unknown field "definiton" (did you mean "definition"?)`},
+		{"glossary not a list", "data/glossary.yaml", "term: A\n", `data/glossary.yaml:1: error: a group of fields should be a list`},
+		{"contacts bad date", "data/contacts.yaml", "- id: mash\n  last_verified: 2024-02-30\n", `data/contacts.yaml:2: error: field "last_verified": "2024-02-30" is not a date`},
+		{"contacts empty", "data/contacts.yaml", "# none yet\n", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, got := load(map[string]string{c.file: c.data})
+			if c.want == "" {
+				if len(got) != 0 {
+					t.Fatalf("want no problems, got %q", got)
+				}
+				return
+			}
+			if len(got) == 0 || !strings.HasPrefix(got[0], c.want) {
+				t.Fatalf("want a problem starting %q, got %q", c.want, got)
+			}
+		})
+	}
+}
+
+// TestItemLines checks that each glossary term and contact knows its line,
+// however the list is written.
+func TestItemLines(t *testing.T) {
+	in, diags := load(map[string]string{
+		"data/glossary.yaml": "# terms\n- term: A\n  definition: x\n\n-   term: B\n- &c\n  term: C\n- *c\n",
+		"data/contacts.yaml": "  - id: a\n  - {id: b}\n",
+	})
+	if len(diags) != 0 {
+		t.Fatal(diags)
+	}
+	var got []int
+	for _, g := range in.Glossary {
+		got = append(got, g.Line)
+	}
+	for _, c := range in.Contacts {
+		got = append(got, c.Line)
+	}
+	if want := []int{2, 5, 6, 8, 1, 2}; !slices.Equal(got, want) {
+		t.Errorf("lines %v, want %v", got, want)
+	}
+}
+
+// TestRecoverProblem checks that a panic inside the YAML library becomes a
+// problem with a line, not a crash.
+func TestRecoverProblem(t *testing.T) {
+	err := func() (err error) {
+		defer recoverProblem(&err)
+		panic("boom")
+	}()
+	if err == nil || !strings.Contains(err.Error(), "the YAML cannot be read (boom)") {
+		t.Fatalf("got %v", err)
+	}
+	// No shorter start of the text fails the same way: the last line.
+	if p := syntaxProblem([]byte("a: 1\nb: 2\n"), err); p.line != 2 {
+		t.Errorf("line %d, want 2", p.line)
 	}
 }
 
