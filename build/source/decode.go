@@ -118,7 +118,7 @@ func (d *decoder) decode(dec decodeFunc, v reflect.Value, n *yaml.Node) error {
 	if n.Style&yaml.TaggedStyle != 0 && (n.Tag != "!!str" || n.Kind != yaml.ScalarNode) {
 		return d.errorf(n, "the tag %s is not supported: remove it (put text in quotes to keep it as written)", n.Tag)
 	}
-	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+	if isNull(n) {
 		return nil
 	}
 	return dec(d, v, n)

@@ -66,6 +66,12 @@ func TestFrontMatterProblems(t *testing.T) {
 		{"questions in a flow list", "---\ntype: briefing\nboxes: []\nquestions: [What would you do?, Who else?]\n---\n", ""},
 		{"alias bomb", "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ntitle: A\n---\n", "content/p.md:2: warning: unknown field \"a\""},
 	}
+	// Aliases of aliases that would make 200×200×200 table cells from a few
+	// kilobytes.
+	aliases := func(anchor string) string { return strings.Repeat(", *"+anchor, 199) }
+	cases = append(cases, struct{ name, file, want string }{"alias bomb in a field",
+		"---\ntype: report\nperiod_start: 2023-04-01\nperiod_end: 2024-03-31\ntables: [&t {rows: [&r [" + strings.Repeat("x, ", 199) + "x]" + aliases("r") + "]}" + aliases("t") + "]\n---\n",
+		"content/p.md:5: error: field \"rows\": the aliases (*name) make more values than the file holds"})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, got := load(map[string]string{"content/p.md": c.file})
