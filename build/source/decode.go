@@ -193,18 +193,26 @@ func decodeInt(d *decoder, v reflect.Value, n *yaml.Node) error {
 	return nil
 }
 
-// decodeBool takes true or false, unquoted, in lower, title or upper case.
+// decodeBool takes true or false, unquoted (see yamlBool).
 func decodeBool(d *decoder, v reflect.Value, n *yaml.Node) error {
 	if n.Kind == yaml.ScalarNode && n.Style == 0 {
-		switch n.Value {
-		case "true", "True", "TRUE":
-			v.SetBool(true)
-			return nil
-		case "false", "False", "FALSE":
+		if b, ok := yamlBool(n.Value); ok {
+			v.SetBool(b)
 			return nil
 		}
 	}
 	return d.kindError(n, v.Type())
+}
+
+// yamlBool reads s as true or false, in lower, title or upper case.
+func yamlBool(s string) (value, ok bool) {
+	switch s {
+	case "true", "True", "TRUE":
+		return true, true
+	case "false", "False", "FALSE":
+		return false, true
+	}
+	return false, false
 }
 
 // sliceDecoder decodes a sequence; an empty one gives an empty slice, not
@@ -323,11 +331,10 @@ func addFields(fields map[string]field, t reflect.Type, at []int) {
 // as its value, so 6.40 gives "6.4", 0x1F "31" and True "true"; anything
 // else is kept as written.
 func plainText(s string) string {
+	if b, ok := yamlBool(s); ok {
+		return strconv.FormatBool(b)
+	}
 	switch s {
-	case "true", "True", "TRUE":
-		return "true"
-	case "false", "False", "FALSE":
-		return "false"
 	case ".inf", ".Inf", ".INF":
 		return "+Inf"
 	case "-.inf", "-.Inf", "-.INF":
