@@ -189,7 +189,7 @@ func (a *textAnalyzer) analyzeParts(name string, parts []string, opts index.Fiel
 		a.spans = tokenize(a.spans[:0], text, a.tok)
 		for _, sp := range a.spans {
 			pos++
-			t := a.term(text[sp[0]:sp[1]])
+			t := a.term(text[sp[0]:sp[1]], spanHash(text, sp[0], sp[1]))
 			if t.stop {
 				continue
 			}
@@ -236,10 +236,11 @@ func (a *textAnalyzer) analyzeParts(name string, parts []string, opts index.Fiel
 	return f
 }
 
-// term returns what the filters make of the word w, running them on the
-// first occurrence only, and adds w to the typo dictionary.
-func (a *textAnalyzer) term(w string) *termInfo {
-	slot := a.raw.find(w)
+// term returns what the filters make of the word w, whose wordHash is h,
+// running them on the first occurrence only, and adds w to the typo
+// dictionary.
+func (a *textAnalyzer) term(w string, h uint64) *termInfo {
+	slot := a.raw.find(w, h)
 	if slot.t != nil {
 		return slot.t
 	}
@@ -279,12 +280,12 @@ type wordSlot struct {
 	t    *termInfo // nil: an empty slot
 }
 
-// find returns the slot of w: its own, or the empty slot for it.
-func (wt *wordTable) find(w string) *wordSlot {
+// find returns the slot of w, whose wordHash is h: its own, or the empty
+// slot for it.
+func (wt *wordTable) find(w string, h uint64) *wordSlot {
 	if wt.slots == nil {
 		wt.slots = make([]wordSlot, 1<<12)
 	}
-	h := wordHash(w)
 	mask := uint64(len(wt.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		s := &wt.slots[i]
@@ -323,50 +324,108 @@ func (wt *wordTable) reset() {
 	wt.n = 0
 }
 
-// wordHash is FNV-1a, with the length mixed in: words are short.
+// wordHash hashes w eight bytes at a time, little-endian, the last ones
+// padded with zeros.
 func wordHash(w string) uint64 {
-	h := uint64(14695981039346656037) ^ uint64(len(w))
-	for i := 0; i < len(w); i++ {
-		h = (h ^ uint64(w[i])) * 1099511628211
+	h := uint64(len(w)) * hashMul
+	for ; len(w) > 8; w = w[8:] {
+		h = hashStep(h, load64(w))
 	}
+	var v uint64
+	for i := 0; i < len(w); i++ {
+		v |= uint64(w[i]) << (8 * i)
+	}
+	return hashEnd(h, v)
+}
+
+// spanHash is wordHash(text[start:end]). A word of up to eight bytes is
+// read with one load when eight bytes of text start where it does: the
+// loop over its bytes mispredicted where it ended, a word at a time.
+func spanHash(text string, start, end int) uint64 {
+	n := end - start
+	if n > 8 || len(text)-start < 8 {
+		return wordHash(text[start:end])
+	}
+	return hashEnd(uint64(n)*hashMul, load64(text[start:])&(^uint64(0)>>(64-8*n)))
+}
+
+const hashMul = 0x9e3779b97f4a7c15
+
+func hashStep(h, v uint64) uint64 {
+	h = (h ^ v) * hashMul
 	return h ^ h>>29
 }
 
+func hashEnd(h, v uint64) uint64 {
+	h = (h ^ v) * hashMul
+	h ^= h >> 32
+	return h * hashMul
+}
+
+// load64 reads the first eight bytes of s, little-endian.
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
 // tokenize appends to spans the start and end of each token of text, as
-// tok (a unicode.UnicodeTokenizer) finds them. Text between ASCII white space
-// is split by asciiWords when it is ASCII, else by tok: the segmenter
-// always breaks on both sides of ASCII white space (UAX #29 WB3a, WB3b,
-// WB14: white space is Other, CR, LF or Newline), except that a
-// non-ASCII Extend or Format character goes with the space before it, and
-// then forms a segment of its own here: neither makes a token.
+// tok (a unicode.UnicodeTokenizer) finds them, in one pass over ASCII
+// text. The segmenter always breaks on both sides of ASCII white space
+// (UAX #29 WB3a, WB3b, WB14: white space is Other, CR, LF or Newline),
+// except that a non-ASCII Extend or Format character goes with the space
+// before it, and then forms a segment of its own here: neither makes a
+// token. So the words of a run of ASCII between white space are found
+// here (see wordClass), and a run with any other character is given to
+// tok whole.
 func tokenize(spans [][2]int, text string, tok analysis.Tokenizer) [][2]int {
-	i := 0
-	for i < len(text) {
-		if asciiSpace[text[i]] {
+	run, mark := 0, len(spans) // where the run being read starts, and its first span
+	for i := 0; i < len(text); {
+		c := wordClass[text[i]]
+		switch {
+		case c == wbSpace:
 			i++
+			run, mark = i, len(spans)
 			continue
-		}
-		start, ascii := i, true
-		for i < len(text) && !asciiSpace[text[i]] {
-			if text[i] >= utf8.RuneSelf {
-				ascii = false
+		case c == wbNonASCII:
+			spans = spans[:mark]
+			end := i
+			for end < len(text) && wordClass[text[end]] != wbSpace {
+				end++
 			}
-			i++
-		}
-		if ascii {
-			spans = asciiWords(spans, text, start, i)
+			for _, t := range tok.Tokenize([]byte(text[run:end])) {
+				spans = append(spans, [2]int{run + t.Start, run + t.End})
+			}
+			i = end
+			continue
+		case c < wbLetter || c > wbExtendNumLet:
+			i++ // a segment of its own
 			continue
 		}
-		for _, t := range tok.Tokenize([]byte(text[start:i])) {
-			spans = append(spans, [2]int{start + t.Start, start + t.End})
+		start := i
+		for i++; i < len(text); i++ {
+			next := wordClass[text[i]]
+			if next >= wbLetter && next <= wbExtendNumLet {
+				c = next
+				continue
+			}
+			if i+1 < len(text) && wordClass[text[i+1]] == c && joins(c, next) {
+				i++
+				continue
+			}
+			break
 		}
+		spans = append(spans, [2]int{start, i})
 	}
 	return spans
 }
 
-var asciiSpace = [256]bool{' ': true, '\t': true, '\n': true, '\v': true, '\f': true, '\r': true}
-
-// Word break classes of ASCII characters (Unicode 8.0, the segmenter's).
+// Word break classes of ASCII characters (Unicode 8.0, the segmenter's),
+// white space and the bytes of other characters. A word is a run of
+// letters, digits and underscores (WB5, WB8-10, WB13a-b), which may also
+// hold a ':', '.' or apostrophe between two letters (WB6-7) and a ',',
+// ';', '.' or apostrophe between two digits (WB11-12). Every other ASCII
+// character is a segment of its own that makes no token.
 const (
 	wbOther = iota
 	wbLetter
@@ -375,9 +434,11 @@ const (
 	wbMidLetter    // :
 	wbMidNum       // , ;
 	wbMidNumLet    // . and, as Single_Quote, '
+	wbSpace        // ASCII white space
+	wbNonASCII     // a byte of a character that is not ASCII
 )
 
-var wbClass = func() (c [128]uint8) {
+var wordClass = func() (c [256]uint8) {
 	for b := 'a'; b <= 'z'; b++ {
 		c[b], c[b-'a'+'A'] = wbLetter, wbLetter
 	}
@@ -388,39 +449,14 @@ var wbClass = func() (c [128]uint8) {
 	c[':'] = wbMidLetter
 	c[','], c[';'] = wbMidNum, wbMidNum
 	c['.'], c['\''] = wbMidNumLet, wbMidNumLet
+	for _, b := range " \t\n\v\f\r" {
+		c[b] = wbSpace
+	}
+	for b := utf8.RuneSelf; b < 256; b++ {
+		c[b] = wbNonASCII
+	}
 	return c
 }()
-
-// asciiWords appends to spans the start and end of each word of
-// text[i:end], ASCII without white space. A word is a run of letters, digits and underscores (WB5, WB8-10,
-// WB13a-b), which may also hold a ':', '.' or apostrophe between two
-// letters (WB6-7) and a ',', ';', '.' or apostrophe between two digits
-// (WB11-12).
-// Every other character is a segment of its own that makes no token.
-func asciiWords(spans [][2]int, text string, i, end int) [][2]int {
-	for i < end {
-		c := wbClass[text[i]]
-		if c < wbLetter || c > wbExtendNumLet {
-			i++
-			continue
-		}
-		start := i
-		for i++; i < end; i++ {
-			next := wbClass[text[i]]
-			if next >= wbLetter && next <= wbExtendNumLet {
-				c = next
-				continue
-			}
-			if i+1 < end && wbClass[text[i+1]] == c && joins(c, next) {
-				i++
-				continue
-			}
-			break
-		}
-		spans = append(spans, [2]int{start, i})
-	}
-	return spans
-}
 
 // joins reports whether mid joins two characters of class c.
 func joins(c, mid uint8) bool {
