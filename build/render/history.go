@@ -160,7 +160,7 @@ func (t *Theme) historyFiles(s *site.Site, p *site.Page, h *PageHistory, x *Extr
 		return nil
 	}
 	hp := t.syntheticPage(s, p, historyURL(p), "History of "+p.Title, p.ID)
-	v, err := t.pageView(s, hp, x)
+	v, err := t.pageView(s, hp, "history", x)
 	if err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ func (t *Theme) historyFiles(s *site.Site, p *site.Page, h *PageHistory, x *Extr
 			continue
 		}
 		cp := t.syntheticPage(s, hp, changeURL(p, u), "Change of "+u.Date.Format("2 January 2006")+" to "+p.Title, "")
-		v, err := t.pageView(s, cp, x)
+		v, err := t.pageView(s, cp, "change", x)
 		if err != nil {
 			return err
 		}

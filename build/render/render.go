@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"text/template/parse"
 	"time"
 
 	"github.com/rscp/handbook/build/markdown"
@@ -23,7 +24,7 @@ import (
 
 // Theme is a parsed theme: one template set per layout, and its static files.
 type Theme struct {
-	layouts map[string]*template.Template
+	layouts map[string]*layout
 	static  []output.File // files under static/, at their output paths
 	// AssetDir is where the static files go: "assets/<hash>/", so that a
 	// changed file gets a new URL and browsers can cache them for a year.
@@ -43,7 +44,7 @@ var requiredLayouts = []string{"page", "home", "section", "404", "search"}
 // LoadTheme parses the templates in fsys (a theme folder holding
 // templates/ and static/). Templates are parsed once per build.
 func LoadTheme(fsys fs.FS) (*Theme, error) {
-	t := &Theme{layouts: map[string]*template.Template{}, parts: map[sharedKey]*sharedEntry{}, snippets: map[snippetKey]template.HTML{}}
+	t := &Theme{layouts: map[string]*layout{}, parts: map[sharedKey]*sharedEntry{}, snippets: map[snippetKey]template.HTML{}}
 	if err := t.loadStatic(fsys); err != nil {
 		return nil, err
 	}
@@ -62,8 +63,8 @@ func LoadTheme(fsys fs.FS) (*Theme, error) {
 		return nil, err
 	}
 	for _, name := range layouts {
-		layout := strings.TrimSuffix(path.Base(name), ".html")
-		if layout == "baseof" {
+		layoutName := strings.TrimSuffix(path.Base(name), ".html")
+		if layoutName == "baseof" {
 			continue
 		}
 		tmpl, err := base.Clone()
@@ -73,7 +74,7 @@ func LoadTheme(fsys fs.FS) (*Theme, error) {
 		if err := parseFile(tmpl, fsys, name); err != nil {
 			return nil, err
 		}
-		t.layouts[layout] = tmpl
+		t.layouts[layoutName] = &layout{tmpl: tmpl, reads: namesUsed(tmpl)}
 	}
 	for _, l := range requiredLayouts {
 		if t.layouts[l] == nil {
@@ -81,6 +82,90 @@ func LoadTheme(fsys fs.FS) (*Theme, error) {
 		}
 	}
 	return t, nil
+}
+
+// layout is the template set of one layout and the names its templates
+// use. The View fields that take work to make are made only for the
+// layouts that read them: a theme's own templates may read few of them.
+type layout struct {
+	tmpl  *template.Template
+	reads map[string]bool
+}
+
+// layout returns the layout called name, or the page layout.
+func (t *Theme) layout(name string) *layout {
+	if l := t.layouts[name]; l != nil {
+		return l
+	}
+	return t.layouts["page"]
+}
+
+// namesUsed returns every field, method and variable name that the
+// templates of set reached from "base" use: "Dates" for {{.Dates.Updated}},
+// {{$.Dates}} or {{$v.Dates}}. A template reads the View only through
+// such names. Templates nothing reaches (the default theme's partials
+// under a theme's own layout) do not count.
+func namesUsed(set *template.Template) map[string]bool {
+	names := map[string]bool{}
+	seen := map[string]bool{}
+	var walk func(parse.Node)
+	visit := func(name string) {
+		if tmpl := set.Lookup(name); tmpl != nil && tmpl.Tree != nil && !seen[name] {
+			seen[name] = true
+			walk(tmpl.Tree.Root)
+		}
+	}
+	branch := func(b *parse.BranchNode) {
+		walk(b.Pipe)
+		walk(b.List)
+		walk(b.ElseList)
+	}
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					walk(c)
+				}
+			}
+		case *parse.PipeNode:
+			if n != nil {
+				for _, c := range n.Cmds {
+					walk(c)
+				}
+			}
+		case *parse.CommandNode:
+			for _, a := range n.Args {
+				walk(a)
+			}
+		case *parse.ActionNode:
+			walk(n.Pipe)
+		case *parse.TemplateNode:
+			walk(n.Pipe)
+			visit(n.Name)
+		case *parse.IfNode:
+			branch(&n.BranchNode)
+		case *parse.RangeNode:
+			branch(&n.BranchNode)
+		case *parse.WithNode:
+			branch(&n.BranchNode)
+		case *parse.FieldNode:
+			for _, id := range n.Ident {
+				names[id] = true
+			}
+		case *parse.ChainNode:
+			walk(n.Node)
+			for _, f := range n.Field {
+				names[f] = true
+			}
+		case *parse.VariableNode:
+			for _, id := range n.Ident[1:] {
+				names[id] = true
+			}
+		}
+	}
+	visit("base")
+	return names
 }
 
 // parseFile parses one template file, naming the file in any error.
@@ -248,12 +333,13 @@ func (t *Theme) otherFiles(s *site.Site, x *Extras) ([]output.File, error) {
 // renderPage renders p and its history pages, handing each file to emit;
 // a file's Data is only valid until emit returns.
 func (t *Theme) renderPage(s *site.Site, p *site.Page, x *Extras, emit func(output.File) error) error {
-	v, err := t.pageView(s, p, x)
+	name := layoutFor(p)
+	v, err := t.pageView(s, p, name, x)
 	if err != nil {
 		return err
 	}
 	var emitErr error
-	err = t.executeTo(layoutFor(p), v, func(data []byte) error {
+	err = t.executeTo(name, v, func(data []byte) error {
 		emitErr = emit(output.File{Path: outPath(p.URL), Data: data})
 		return emitErr
 	})
@@ -287,10 +373,7 @@ func (t *Theme) execute(layout string, v any) ([]byte, error) {
 // hands it to use, which must not keep it: the pages streamed to disk are
 // not copied.
 func (t *Theme) executeTo(layout string, v any, use func([]byte) error) error {
-	tmpl := t.layouts[layout]
-	if tmpl == nil {
-		tmpl = t.layouts["page"]
-	}
+	tmpl := t.layout(layout).tmpl
 	if v, ok := v.(*View); ok {
 		v.tmpl = tmpl // for the parts it shares with other pages
 		v.derive()
@@ -334,7 +417,7 @@ func (t *Theme) siteFiles(s *site.Site, x *Extras) ([]output.File, error) {
 	if !x.current() {
 		if x.Compare != nil {
 			cp := t.syntheticPage(s, s.Home, "/compare/", comparisonTitle(x.Compare), "")
-			v, err := t.pageView(s, cp, x)
+			v, err := t.pageView(s, cp, "compare", x)
 			if err != nil {
 				return nil, err
 			}
@@ -348,7 +431,7 @@ func (t *Theme) siteFiles(s *site.Site, x *Extras) ([]output.File, error) {
 		return files, nil
 	}
 	notFound := &site.Page{URL: "/404.html", Meta: site.Meta{Title: "Page not found", ID: "not-found"}, Body: s.Markdown.Parse(nil, 0)}
-	v, err := t.pageView(s, notFound, x)
+	v, err := t.pageView(s, notFound, "404", x)
 	if err != nil {
 		return nil, err
 	}

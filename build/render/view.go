@@ -16,7 +16,9 @@ import (
 
 // View is what a page template sees. Values the templates of every page
 // read are fields, not methods: text/template finds a method and calls it
-// by reflection, which costs several times a field's lookup.
+// by reflection, which costs several times a field's lookup. The fields
+// that take work to make (Boxes, TOCTree, Title, HistoryURL, Dates) are
+// only filled for a layout whose templates name them (see namesUsed).
 type View struct {
 	Site        *site.Site
 	Page        *site.Page
@@ -55,6 +57,7 @@ type View struct {
 
 	theme *Theme
 	tmpl  *template.Template // the layout's template set being executed
+	reads map[string]bool    // the names the layout's templates use
 }
 
 // Amendments are the major changes of the site by month, newest first.
@@ -125,8 +128,9 @@ func (v *View) AmendmentsURL() string {
 	return v.theme.siteData(s).amendments
 }
 
-func (t *Theme) pageView(s *site.Site, p *site.Page, x *Extras) (*View, error) {
-	v, err := newView(s, p, t)
+// pageView is the View of p, rendered with the layout called name.
+func (t *Theme) pageView(s *site.Site, p *site.Page, name string, x *Extras) (*View, error) {
+	v, err := newView(s, p, t, t.layout(name).reads)
 	if err != nil {
 		return nil, err
 	}
@@ -186,8 +190,8 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, x *Extras) (*View, error) {
 	return v, nil
 }
 
-func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
-	v := &View{Site: s, Page: p, Asset: t.asset(s), theme: t}
+func newView(s *site.Site, p *site.Page, t *Theme, reads map[string]bool) (*View, error) {
+	v := &View{Site: s, Page: p, Asset: t.asset(s), theme: t, reads: reads}
 	if d := t.siteData(s); d.emptyOK && p.Body == d.empty {
 		v.Content = template.HTML(d.emptyHTML) // a generated page
 	} else {
@@ -198,6 +202,9 @@ func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
 		v.Content = template.HTML(content)
 	}
 	for _, b := range p.BoxBodies {
+		if !reads["Boxes"] {
+			break
+		}
 		box, err := renderMarkdown(s.Markdown, b)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.File, err)
@@ -209,7 +216,9 @@ func newView(s *site.Site, p *site.Page, t *Theme) (*View, error) {
 			v.TOC = append(v.TOC, h)
 		}
 	}
-	v.TOCTree = tocTree(v.TOC)
+	if reads["TOCTree"] {
+		v.TOCTree = tocTree(v.TOC)
+	}
 	v.Breadcrumbs = p.Ancestors()
 	if len(v.Breadcrumbs) > 1 {
 		v.Section = v.Breadcrumbs[1]
@@ -288,22 +297,28 @@ func (d *PageDates) set(published, updated, effectiveFrom, lastReviewed, nextRev
 // them all (history pages set their Subject and History late).
 func (v *View) derive() {
 	p := v.Page
-	if p.IsHome() || p.Title == v.Site.Config.Title {
+	switch {
+	case !v.reads["Title"]:
+	case p.IsHome() || p.Title == v.Site.Config.Title:
 		v.Title = v.Site.Config.Title
-	} else {
+	default:
 		v.Title = p.Title + " – " + v.Site.Config.Title
 	}
 	v.NoIndex = p.Draft() || p.Withdrawn() || p.URL == "/404.html"
-	about := p
-	if v.Subject != nil {
-		about = v.Subject
+	if v.reads["HistoryURL"] {
+		about := p
+		if v.Subject != nil {
+			about = v.Subject
+		}
+		v.HistoryURL = v.Site.Link(historyURL(about))
 	}
-	v.HistoryURL = v.Site.Link(historyURL(about))
-	var published, updated time.Time
-	if h := v.History; h != nil {
-		published, updated = h.Published, h.Updated
+	if v.reads["Dates"] {
+		var published, updated time.Time
+		if h := v.History; h != nil {
+			published, updated = h.Published, h.Updated
+		}
+		v.Dates.set(published, updated, p.EffectiveFrom.Time, p.LastReviewed.Time, p.NextReview.Time)
 	}
-	v.Dates.set(published, updated, p.EffectiveFrom.Time, p.LastReviewed.Time, p.NextReview.Time)
 }
 
 // PageTypeLabel names the type of a page for readers.
