@@ -17,8 +17,9 @@ import (
 // View is what a page template sees. Values the templates of every page
 // read are fields, not methods: text/template finds a method and calls it
 // by reflection, which costs several times a field's lookup. The fields
-// that take work to make (Boxes, TOCTree, Title, HistoryURL, Dates) are
-// only filled for a layout whose templates name them (see namesUsed).
+// that take work to make (Boxes, TOCTree, Title, HistoryURL, Dates,
+// SubjectDates, Updates, Changes) are only filled for a layout whose
+// templates name them (see namesUsed).
 type View struct {
 	Site        *site.Site
 	Page        *site.Page
@@ -51,6 +52,11 @@ type View struct {
 	HistoryURL string
 	// Dates are the page's dates, ready to show.
 	Dates PageDates
+	// SubjectDates are the front matter dates of the Subject (EffectiveFrom,
+	// LastReviewed, NextReview), on a history or change page.
+	SubjectDates PageDates
+	// Updates are History.Updates and Changes History.All, ready to show.
+	Updates, Changes []ChangeRow
 	// NoIndex is set on pages search engines should leave out: drafts,
 	// withdrawn pages and the 404 page.
 	NoIndex bool
@@ -70,11 +76,41 @@ func (v *View) Amendments() []Month {
 
 // ChangeURL links the diff of one change of the page being described.
 func (v *View) ChangeURL(u Update) string {
-	p := v.Page
+	return v.Site.Link(changeURL(v.about(), u))
+}
+
+// about is the page being described: the subject of a history or change
+// page, else the page.
+func (v *View) about() *site.Page {
 	if v.Subject != nil {
-		p = v.Subject
+		return v.Subject
 	}
-	return v.Site.Link(changeURL(p, u))
+	return v.Page
+}
+
+// ChangeRow is one change of a page, ready to show.
+type ChangeRow struct {
+	Date                        DateText
+	Note, Subject, Author, Hash string
+	Major, Added                bool
+	// ChangeURL links the page that shows the change's diff; "" when
+	// its diff is not known.
+	ChangeURL string
+}
+
+// changeRows returns updates ready to show.
+func (v *View) changeRows(updates []Update) []ChangeRow {
+	if len(updates) == 0 {
+		return nil
+	}
+	rows := make([]ChangeRow, len(updates))
+	for i, u := range updates {
+		rows[i] = ChangeRow{Date: dateText(u.Date), Note: u.Note, Subject: u.Subject, Author: u.Author, Hash: u.Hash, Major: u.Major(), Added: u.Added}
+		if len(u.Diff) > 0 {
+			rows[i].ChangeURL = v.ChangeURL(u)
+		}
+	}
+	return rows
 }
 
 // ChangeBlocks is the diff of the change shown, by paragraph.
@@ -281,13 +317,22 @@ type DateText struct {
 	Text string // "5 June 2024", for readers
 }
 
+// dateText formats t as the isoDate and date template funcs do.
+func dateText(t time.Time) DateText {
+	d := DateText{ISO: t.Format("2006-01-02")}
+	if !t.IsZero() {
+		d.Text = t.Format("2 January 2006")
+	}
+	return d
+}
+
 // set formats the dates that are not zero and leaves the others nil.
 func (d *PageDates) set(published, updated, effectiveFrom, lastReviewed, nextReview time.Time) {
 	fields := [...]**DateText{&d.Published, &d.Updated, &d.EffectiveFrom, &d.LastReviewed, &d.NextReview}
 	for i, t := range [...]time.Time{published, updated, effectiveFrom, lastReviewed, nextReview} {
 		*fields[i] = nil
 		if !t.IsZero() {
-			d.texts[i] = DateText{ISO: t.Format("2006-01-02"), Text: t.Format("2 January 2006")}
+			d.texts[i] = dateText(t)
 			*fields[i] = &d.texts[i]
 		}
 	}
@@ -306,18 +351,23 @@ func (v *View) derive() {
 	}
 	v.NoIndex = p.Draft() || p.Withdrawn() || p.URL == "/404.html"
 	if v.reads["HistoryURL"] {
-		about := p
-		if v.Subject != nil {
-			about = v.Subject
+		v.HistoryURL = v.Site.Link(historyURL(v.about()))
+	}
+	var published, updated time.Time
+	if h := v.History; h != nil {
+		published, updated = h.Published, h.Updated
+		if v.reads["Updates"] {
+			v.Updates = v.changeRows(h.Updates)
 		}
-		v.HistoryURL = v.Site.Link(historyURL(about))
+		if v.reads["Changes"] {
+			v.Changes = v.changeRows(h.All)
+		}
 	}
 	if v.reads["Dates"] {
-		var published, updated time.Time
-		if h := v.History; h != nil {
-			published, updated = h.Published, h.Updated
-		}
 		v.Dates.set(published, updated, p.EffectiveFrom.Time, p.LastReviewed.Time, p.NextReview.Time)
+	}
+	if sp := v.Subject; sp != nil && v.reads["SubjectDates"] {
+		v.SubjectDates.set(time.Time{}, time.Time{}, sp.EffectiveFrom.Time, sp.LastReviewed.Time, sp.NextReview.Time)
 	}
 }
 
