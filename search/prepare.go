@@ -80,32 +80,46 @@ const bodyVectors = index.FieldIndexingOptions(0)
 // makes one per goroutine.
 type preparer struct {
 	an       *textAnalyzer
-	buf      bytes.Buffer // a page's block before compression
-	snap     []byte       // a page's block compressed
-	keywords map[string]*preField
+	buf      bytes.Buffer         // a page's block before compression
+	snap     []byte               // a page's block compressed
+	keywords map[string]*preField // name, NUL, values joined by NUL → their field
+	key      []byte               // a key of keywords, as it is made
+	auds     []string             // a page's audiences
 	seen     map[string]bool
 	heads    strings.Builder
 }
 
-func keywordField(name, value string) *preField {
-	tf := &index.TokenFreq{Term: []byte(value)}
-	tf.SetFrequency(1)
-	return &preField{name: name, opts: optsKeyword, length: 1, plain: uint64(len(value)),
-		freqs: index.TokenFrequencies{value: tf}}
+// keywordField is the keyword field name with values: what zap makes of a
+// field per value, whose frequencies it merges into the first one's.
+func keywordField(name string, values []string) *preField {
+	f := &preField{name: name, opts: optsKeyword, length: len(values), freqs: make(index.TokenFrequencies, len(values))}
+	for _, v := range values {
+		f.plain += uint64(len(v))
+		tf := f.freqs[v]
+		if tf == nil {
+			tf = &index.TokenFreq{Term: []byte(v)}
+			f.freqs[v] = tf
+		}
+		tf.SetFrequency(tf.Frequency() + 1)
+	}
+	return f
 }
 
-// keyword returns the keyword field name = value, one for every record
-// that has it. Only for fields a record has at most once: zap merges a
-// second field of the same name into the first one's frequencies.
-func (p *preparer) keyword(name, value string) *preField {
-	k := name + "\x00" + value
-	f := p.keywords[k]
+// keyword returns the keyword field name with values, one for every
+// record that has it. A record has at most one field of a name: zap would
+// merge a second one into the first one's frequencies.
+func (p *preparer) keyword(name string, values ...string) *preField {
+	p.key = append(p.key[:0], name...)
+	for _, v := range values {
+		p.key = append(append(p.key, 0), v...)
+	}
+	f := p.keywords[string(p.key)]
 	if f == nil {
 		if p.keywords == nil {
 			p.keywords = map[string]*preField{}
 		}
-		f = keywordField(name, value)
-		p.keywords[k] = f
+		f = keywordField(name, values)
+		p.keywords[string(p.key)] = f
 	}
 	return f
 }
@@ -169,7 +183,7 @@ func (p *preparer) page(d Doc) (*preDoc, []byte) {
 		}
 	}
 	heads := p.heads.String()
-	fs := make([]index.Field, 0, 8+len(d.Audience))
+	fs := make([]index.Field, 0, 9)
 	fs = append(fs, pageIDField(d.URL),
 		p.an.analyze(fTitle, d.Title, optsShort),
 		p.an.analyze(fSummary, d.Summary, optsShort),
@@ -186,10 +200,14 @@ func (p *preparer) page(d Doc) (*preDoc, []byte) {
 	if d.Version != "" {
 		fs = append(fs, p.keyword(fVersion, d.Version))
 	}
+	p.auds = p.auds[:0]
 	for _, a := range d.Audience {
 		if a != "" {
-			fs = append(fs, keywordField(fAudience, a))
+			p.auds = append(p.auds, a)
 		}
+	}
+	if len(p.auds) > 0 {
+		fs = append(fs, p.keyword(fAudience, p.auds...))
 	}
 
 	p.buf.Reset()
