@@ -37,10 +37,22 @@ type Chrome struct {
 type Trail struct {
 	Site        *site.Site
 	Breadcrumbs []*site.Page
+
+	theme *Theme
+	tmpl  *template.Template
 }
 
-// NavLink is what the "sidenav-link" template sees: one link of a side
-// navigation, rendered once per page for every page that lists it.
+// Links is the "breadcrumb-link" template of each page of the trail,
+// each rendered once for all the trails it is in: the pages below a
+// section share its link, and a history page, whose trail no other page
+// has, renders only the link to its own page.
+func (tr Trail) Links() (template.HTML, error) {
+	return tr.theme.links(tr.tmpl, tr.Site, "breadcrumb-link", tr.Breadcrumbs)
+}
+
+// NavLink is what the "sidenav-link", "related-link" and
+// "breadcrumb-link" templates see: one link to a page, rendered once per
+// page linked for every page that lists it.
 type NavLink struct {
 	Site    *site.Site
 	Page    *site.Page // the page linked
@@ -161,7 +173,7 @@ func (v *View) BreadcrumbNav() (template.HTML, error) {
 	if h, ok, err := v.theme.cachedHTML(k); ok {
 		return h, err
 	}
-	return v.theme.sharedHTML(k, Trail{Site: v.Site, Breadcrumbs: v.Breadcrumbs})
+	return v.theme.sharedHTML(k, Trail{Site: v.Site, Breadcrumbs: v.Breadcrumbs, theme: v.theme, tmpl: v.tmpl})
 }
 
 // SideNav is the side navigation of the page: its section's pages (or,
@@ -211,17 +223,22 @@ func (v *View) SideNav() (*SideNav, error) {
 // RelatedLinks is the "related-link" template of each of the page's
 // related pages, each rendered once for every page that lists it.
 func (v *View) RelatedLinks() (template.HTML, error) {
-	related := v.Page.RelatedPages
-	if len(related) == 0 {
+	return v.theme.links(v.tmpl, v.Site, "related-link", v.Page.RelatedPages)
+}
+
+// links is template name of tmpl executed with the NavLink of each of
+// pages, once per page linked, one after the other.
+func (t *Theme) links(tmpl *template.Template, s *site.Site, name string, pages []*site.Page) (template.HTML, error) {
+	if len(pages) == 0 {
 		return "", nil
 	}
-	links := make([]template.HTML, len(related))
+	links := make([]template.HTML, len(pages))
 	n := 0
-	for i, p := range related {
-		k := sharedKey{tmpl: v.tmpl, site: v.Site, name: "related-link", page: p}
-		h, ok, err := v.theme.cachedHTML(k)
+	for i, p := range pages {
+		k := sharedKey{tmpl: tmpl, site: s, name: name, page: p}
+		h, ok, err := t.cachedHTML(k)
 		if !ok {
-			h, err = v.theme.sharedHTML(k, NavLink{Site: v.Site, Page: p})
+			h, err = t.sharedHTML(k, NavLink{Site: s, Page: p})
 		}
 		if err != nil {
 			return "", err
