@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"text/template/parse"
 	"time"
 
 	"github.com/rscp/handbook/build/markdown"
@@ -74,7 +73,7 @@ func LoadTheme(fsys fs.FS) (*Theme, error) {
 		if err := parseFile(tmpl, fsys, name); err != nil {
 			return nil, err
 		}
-		t.layouts[layoutName] = &layout{tmpl: tmpl, reads: namesUsed(tmpl)}
+		t.layouts[layoutName] = newLayout(tmpl, base, name)
 	}
 	for _, l := range requiredLayouts {
 		if t.layouts[l] == nil {
@@ -82,90 +81,6 @@ func LoadTheme(fsys fs.FS) (*Theme, error) {
 		}
 	}
 	return t, nil
-}
-
-// layout is the template set of one layout and the names its templates
-// use. The View fields that take work to make are made only for the
-// layouts that read them: a theme's own templates may read few of them.
-type layout struct {
-	tmpl  *template.Template
-	reads map[string]bool
-}
-
-// layout returns the layout called name, or the page layout.
-func (t *Theme) layout(name string) *layout {
-	if l := t.layouts[name]; l != nil {
-		return l
-	}
-	return t.layouts["page"]
-}
-
-// namesUsed returns every field, method and variable name that the
-// templates of set reached from "base" use: "Dates" for {{.Dates.Updated}},
-// {{$.Dates}} or {{$v.Dates}}. A template reads the View only through
-// such names. Templates nothing reaches (the default theme's partials
-// under a theme's own layout) do not count.
-func namesUsed(set *template.Template) map[string]bool {
-	names := map[string]bool{}
-	seen := map[string]bool{}
-	var walk func(parse.Node)
-	visit := func(name string) {
-		if tmpl := set.Lookup(name); tmpl != nil && tmpl.Tree != nil && !seen[name] {
-			seen[name] = true
-			walk(tmpl.Tree.Root)
-		}
-	}
-	branch := func(b *parse.BranchNode) {
-		walk(b.Pipe)
-		walk(b.List)
-		walk(b.ElseList)
-	}
-	walk = func(n parse.Node) {
-		switch n := n.(type) {
-		case *parse.ListNode:
-			if n != nil {
-				for _, c := range n.Nodes {
-					walk(c)
-				}
-			}
-		case *parse.PipeNode:
-			if n != nil {
-				for _, c := range n.Cmds {
-					walk(c)
-				}
-			}
-		case *parse.CommandNode:
-			for _, a := range n.Args {
-				walk(a)
-			}
-		case *parse.ActionNode:
-			walk(n.Pipe)
-		case *parse.TemplateNode:
-			walk(n.Pipe)
-			visit(n.Name)
-		case *parse.IfNode:
-			branch(&n.BranchNode)
-		case *parse.RangeNode:
-			branch(&n.BranchNode)
-		case *parse.WithNode:
-			branch(&n.BranchNode)
-		case *parse.FieldNode:
-			for _, id := range n.Ident {
-				names[id] = true
-			}
-		case *parse.ChainNode:
-			walk(n.Node)
-			for _, f := range n.Field {
-				names[f] = true
-			}
-		case *parse.VariableNode:
-			for _, id := range n.Ident[1:] {
-				names[id] = true
-			}
-		}
-	}
-	visit("base")
-	return names
 }
 
 // parseFile parses one template file, naming the file in any error.
@@ -373,15 +288,15 @@ func (t *Theme) execute(layout string, v any) ([]byte, error) {
 // hands it to use, which must not keep it: the pages streamed to disk are
 // not copied.
 func (t *Theme) executeTo(layout string, v any, use func([]byte) error) error {
-	tmpl := t.layout(layout).tmpl
+	l := t.layout(layout)
 	if v, ok := v.(*View); ok {
-		v.tmpl = tmpl // for the parts it shares with other pages
+		v.layout = l // for the parts it shares with other pages
 		v.derive()
 	}
 	buf := buffers.Get().(*bytes.Buffer)
 	defer buffers.Put(buf)
 	buf.Reset()
-	if err := tmpl.ExecuteTemplate(buf, "base", v); err != nil {
+	if err := l.tmpl.ExecuteTemplate(buf, "base", v); err != nil {
 		return err
 	}
 	return use(buf.Bytes())

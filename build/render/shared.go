@@ -39,7 +39,7 @@ type Trail struct {
 	Breadcrumbs []*site.Page
 
 	theme *Theme
-	tmpl  *template.Template
+	set   *template.Template // the set "breadcrumbs" is executed from
 }
 
 // Links is the "breadcrumb-link" template of each page of the trail,
@@ -47,7 +47,7 @@ type Trail struct {
 // section share its link, and a history page, whose trail no other page
 // has, renders only the link to its own page.
 func (tr Trail) Links() (template.HTML, error) {
-	return tr.theme.links(tr.tmpl, tr.Site, "breadcrumb-link", tr.Breadcrumbs)
+	return tr.theme.links(tr.set, tr.Site, "breadcrumb-link", tr.Breadcrumbs)
 }
 
 // NavLink is what the "sidenav-link", "related-link" and
@@ -59,9 +59,9 @@ type NavLink struct {
 	Current bool       // the page being read
 }
 
-// sharedKey names a shared part: a template of a layout's template set
-// (a layout file may redefine any template) for a site, and what else it
-// depends on.
+// sharedKey names a shared part: a template of a template set (a layout
+// file may redefine any template: see layout.part) for a site, and what
+// else it depends on.
 type sharedKey struct {
 	tmpl *template.Template
 	site *site.Site
@@ -156,7 +156,7 @@ func executeHTML(tmpl *template.Template, name string, data any) (template.HTML,
 // all the pages of the site in the same section.
 func (v *View) Shared(name string) (template.HTML, error) {
 	on := v.OnSection()
-	k := sharedKey{tmpl: v.tmpl, site: v.Site, name: name, page: v.Section, flag: on}
+	k := sharedKey{tmpl: v.layout.part(name), site: v.Site, name: name, page: v.Section, flag: on}
 	if h, ok, err := v.theme.cachedHTML(k); ok {
 		return h, err
 	}
@@ -169,11 +169,12 @@ func (v *View) OnSection() bool { return v.Section != nil && v.Section.URL == v.
 // BreadcrumbNav is the "breadcrumbs" template rendered with the page's
 // Trail, once for all the pages with the same parent.
 func (v *View) BreadcrumbNav() (template.HTML, error) {
-	k := sharedKey{tmpl: v.tmpl, site: v.Site, name: "breadcrumbs", page: v.Page.Parent}
+	set := v.layout.part("breadcrumbs")
+	k := sharedKey{tmpl: set, site: v.Site, name: "breadcrumbs", page: v.Page.Parent}
 	if h, ok, err := v.theme.cachedHTML(k); ok {
 		return h, err
 	}
-	return v.theme.sharedHTML(k, Trail{Site: v.Site, Breadcrumbs: v.Breadcrumbs, theme: v.theme, tmpl: v.tmpl})
+	return v.theme.sharedHTML(k, Trail{Site: v.Site, Breadcrumbs: v.Breadcrumbs, theme: v.theme, set: set})
 }
 
 // SideNav is the side navigation of the page: its section's pages (or,
@@ -190,7 +191,7 @@ func (v *View) SideNav() (*SideNav, error) {
 	}
 	nav := sideNav(section, p)
 	// Every page of the section, not current: rendered once per section.
-	k := sharedKey{tmpl: v.tmpl, site: v.Site, name: "sidenav-link", page: section}
+	k := sharedKey{tmpl: v.layout.part("sidenav-link"), site: v.Site, name: "sidenav-link", page: section}
 	all, ok, err := v.theme.lookup(k)
 	if !ok {
 		all, err = v.theme.sharedLinks(k, section, v.Site)
@@ -207,7 +208,7 @@ func (v *View) SideNav() (*SideNav, error) {
 	b.Grow(n + len(` aria-current="page"`))
 	for i, k := range nav.Pages {
 		if k.URL == p.URL {
-			h, err := executeHTML(v.tmpl, "sidenav-link", NavLink{Site: v.Site, Page: k, Current: true})
+			h, err := executeHTML(v.layout.part("sidenav-link"), "sidenav-link", NavLink{Site: v.Site, Page: k, Current: true})
 			if err != nil {
 				return nil, err
 			}
@@ -223,19 +224,19 @@ func (v *View) SideNav() (*SideNav, error) {
 // RelatedLinks is the "related-link" template of each of the page's
 // related pages, each rendered once for every page that lists it.
 func (v *View) RelatedLinks() (template.HTML, error) {
-	return v.theme.links(v.tmpl, v.Site, "related-link", v.Page.RelatedPages)
+	return v.theme.links(v.layout.part("related-link"), v.Site, "related-link", v.Page.RelatedPages)
 }
 
-// links is template name of tmpl executed with the NavLink of each of
+// links is template name of set executed with the NavLink of each of
 // pages, once per page linked, one after the other.
-func (t *Theme) links(tmpl *template.Template, s *site.Site, name string, pages []*site.Page) (template.HTML, error) {
+func (t *Theme) links(set *template.Template, s *site.Site, name string, pages []*site.Page) (template.HTML, error) {
 	if len(pages) == 0 {
 		return "", nil
 	}
 	links := make([]template.HTML, len(pages))
 	n := 0
 	for i, p := range pages {
-		k := sharedKey{tmpl: tmpl, site: s, name: name, page: p}
+		k := sharedKey{tmpl: set, site: s, name: name, page: p}
 		h, ok, err := t.cachedHTML(k)
 		if !ok {
 			h, err = t.sharedHTML(k, NavLink{Site: s, Page: p})

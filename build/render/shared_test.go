@@ -1,6 +1,7 @@
 package render
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -91,4 +92,31 @@ func TestSharedPartNeedsPage(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "Page") {
 		t.Fatalf("err = %v, want an error naming the field Page", err)
 	}
+}
+
+// A layout file that redefines a template a shared part uses gets its own
+// part; the other layouts share theirs.
+func TestSharedPartRedefinedByLayout(t *testing.T) {
+	section, err := fsReadDefault("templates/section.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := renderWith(t, map[string]string{
+		"templates/section.html": section + `{{define "footer"}}<footer>Section layout</footer>{{end}}{{define "breadcrumb-link"}}<li>crumb {{.Page.Meta.Title}}</li>{{end}}`,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, a := page(t, files, "s/index.html"), page(t, files, "s/a/index.html")
+	if !strings.Contains(s, "<footer>Section layout</footer>") || !strings.Contains(s, "<li>crumb Test partnership</li>") {
+		t.Error("the section layout's own footer or breadcrumb link is not used on the section page")
+	}
+	if strings.Contains(a, "Section layout") || strings.Contains(a, "<li>crumb") {
+		t.Error("a page of another layout uses the section layout's footer or breadcrumb link")
+	}
+}
+
+func fsReadDefault(name string) (string, error) {
+	b, err := fs.ReadFile(themes.Default(), name)
+	return string(b), err
 }

@@ -61,9 +61,8 @@ type View struct {
 	// withdrawn pages and the 404 page.
 	NoIndex bool
 
-	theme *Theme
-	tmpl  *template.Template // the layout's template set being executed
-	reads map[string]bool    // the names the layout's templates use
+	theme  *Theme
+	layout *layout // the layout being executed
 }
 
 // Amendments are the major changes of the site by month, newest first.
@@ -166,7 +165,7 @@ func (v *View) AmendmentsURL() string {
 
 // pageView is the View of p, rendered with the layout called name.
 func (t *Theme) pageView(s *site.Site, p *site.Page, name string, x *Extras) (*View, error) {
-	v, err := newView(s, p, t, t.layout(name).reads)
+	v, err := newView(s, p, t, t.layout(name))
 	if err != nil {
 		return nil, err
 	}
@@ -226,8 +225,9 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, name string, x *Extras) (*V
 	return v, nil
 }
 
-func newView(s *site.Site, p *site.Page, t *Theme, reads map[string]bool) (*View, error) {
-	v := &View{Site: s, Page: p, Asset: t.asset(s), theme: t, reads: reads}
+func newView(s *site.Site, p *site.Page, t *Theme, l *layout) (*View, error) {
+	v := &View{Site: s, Page: p, Asset: t.asset(s), theme: t, layout: l}
+	reads := l.reads
 	if d := t.siteData(s); d.emptyOK && p.Body == d.empty {
 		v.Content = template.HTML(d.emptyHTML) // a generated page
 	} else {
@@ -341,32 +341,32 @@ func (d *PageDates) set(published, updated, effectiveFrom, lastReviewed, nextRev
 // derive sets the fields made from the others, once the pipeline has set
 // them all (history pages set their Subject and History late).
 func (v *View) derive() {
-	p := v.Page
+	p, reads := v.Page, v.layout.reads
 	switch {
-	case !v.reads["Title"]:
+	case !reads["Title"]:
 	case p.IsHome() || p.Title == v.Site.Config.Title:
 		v.Title = v.Site.Config.Title
 	default:
 		v.Title = p.Title + " – " + v.Site.Config.Title
 	}
 	v.NoIndex = p.Draft() || p.Withdrawn() || p.URL == "/404.html"
-	if v.reads["HistoryURL"] {
+	if reads["HistoryURL"] {
 		v.HistoryURL = v.Site.Link(historyURL(v.about()))
 	}
 	var published, updated time.Time
 	if h := v.History; h != nil {
 		published, updated = h.Published, h.Updated
-		if v.reads["Updates"] {
+		if reads["Updates"] {
 			v.Updates = v.changeRows(h.Updates)
 		}
-		if v.reads["Changes"] {
+		if reads["Changes"] {
 			v.Changes = v.changeRows(h.All)
 		}
 	}
-	if v.reads["Dates"] {
+	if reads["Dates"] {
 		v.Dates.set(published, updated, p.EffectiveFrom.Time, p.LastReviewed.Time, p.NextReview.Time)
 	}
-	if sp := v.Subject; sp != nil && v.reads["SubjectDates"] {
+	if sp := v.Subject; sp != nil && reads["SubjectDates"] {
 		v.SubjectDates.set(time.Time{}, time.Time{}, sp.EffectiveFrom.Time, sp.LastReviewed.Time, sp.NextReview.Time)
 	}
 }
