@@ -189,7 +189,12 @@ func (a *textAnalyzer) analyzeParts(name string, parts []string, opts index.Fiel
 		a.spans = tokenize(a.spans[:0], text, a.tok)
 		for _, sp := range a.spans {
 			pos++
-			t := a.term(text[sp[0]:sp[1]], spanHash(text, sp[0], sp[1]))
+			w := text[sp[0]:sp[1]]
+			slot := a.raw.find(w, spanHash(text, sp[0], sp[1]))
+			t := slot.t
+			if t == nil {
+				t = a.newTerm(w, slot)
+			}
 			if t.stop {
 				continue
 			}
@@ -236,14 +241,10 @@ func (a *textAnalyzer) analyzeParts(name string, parts []string, opts index.Fiel
 	return f
 }
 
-// term returns what the filters make of the word w, whose wordHash is h,
-// running them on the first occurrence only, and adds w to the typo
-// dictionary.
-func (a *textAnalyzer) term(w string, h uint64) *termInfo {
-	slot := a.raw.find(w, h)
-	if slot.t != nil {
-		return slot.t
-	}
+// newTerm returns what the filters make of the word w, which has no term
+// yet (slot is its empty slot in raw), and adds w to the typo dictionary.
+// The filters run on a word's first occurrence only.
+func (a *textAnalyzer) newTerm(w string, slot *wordSlot) *termInfo {
 	w = strings.Clone(w) // not to keep the whole text
 	toks := analysis.TokenStream{&analysis.Token{Term: []byte(w), End: len(w), Position: 1}}
 	for _, f := range a.filters {
@@ -409,7 +410,7 @@ func tokenize(spans [][2]int, text string, tok analysis.Tokenizer) [][2]int {
 				c = next
 				continue
 			}
-			if i+1 < len(text) && wordClass[text[i+1]] == c && joins(c, next) {
+			if joins(c, next) && i+1 < len(text) && wordClass[text[i+1]] == c {
 				i++
 				continue
 			}
