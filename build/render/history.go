@@ -315,39 +315,57 @@ func (x xmlWriter) link(indent, rel, typ, href string) {
 
 // DiffBlock is one paragraph of a diff, ready for a template.
 type DiffBlock struct {
-	Segments []history.Segment
+	Segments []DiffSegment
 	Changed  bool
+}
+
+// DiffSegment is a run of a paragraph's text that was kept, added or
+// removed. Inserted and Deleted say what Op says (isInsert, isDelete) as
+// fields, which a template reads without calling a function.
+type DiffSegment struct {
+	Op                history.Op
+	Text              string
+	Inserted, Deleted bool
+}
+
+// changed reports whether a paragraph of a diff has added or removed text.
+func changed(segs []history.Segment) bool {
+	for _, sg := range segs {
+		if sg.Op != history.Equal {
+			return true
+		}
+	}
+	return false
+}
+
+// diffBlock is the block of one paragraph of a diff.
+func diffBlock(segs []history.Segment) DiffBlock {
+	b := DiffBlock{Segments: make([]DiffSegment, len(segs)), Changed: changed(segs)}
+	for i, sg := range segs {
+		b.Segments[i] = DiffSegment{Op: sg.Op, Text: sg.Text, Inserted: sg.Op == history.Insert, Deleted: sg.Op == history.Delete}
+	}
+	return b
 }
 
 // diffBlocks turns a paragraph diff into blocks for a template, leaving
 // out long runs of unchanged paragraphs so that a reader sees the changes
 // with enough context to find them on the page. context is the number of
-// unchanged paragraphs kept either side of a change; a left-out run is an
-// empty block.
+// unchanged paragraphs kept either side of a change (all of them when it
+// is negative); a left-out run is an empty block.
 func diffBlocks(paras [][]history.Segment, context int) []DiffBlock {
-	blocks := make([]DiffBlock, len(paras))
+	keep := make([]bool, len(paras))
 	for i, segs := range paras {
-		blocks[i].Segments = segs
-		for _, sg := range segs {
-			if sg.Op != history.Equal {
-				blocks[i].Changed = true
-			}
-		}
-	}
-	if context < 0 {
-		return blocks
-	}
-	keep := make([]bool, len(blocks))
-	for i, b := range blocks {
-		if b.Changed {
-			for j := max(0, i-context); j <= min(len(blocks)-1, i+context); j++ {
+		if context < 0 {
+			keep[i] = true
+		} else if changed(segs) {
+			for j := max(0, i-context); j <= min(len(paras)-1, i+context); j++ {
 				keep[j] = true
 			}
 		}
 	}
 	var out []DiffBlock
 	gap := false
-	for i, b := range blocks {
+	for i, segs := range paras {
 		if !keep[i] {
 			gap = true
 			continue
@@ -356,7 +374,7 @@ func diffBlocks(paras [][]history.Segment, context int) []DiffBlock {
 			out = append(out, DiffBlock{})
 		}
 		gap = false
-		out = append(out, b)
+		out = append(out, diffBlock(segs))
 	}
 	if gap && len(out) > 0 {
 		out = append(out, DiffBlock{})
