@@ -54,3 +54,22 @@ func BenchmarkRenderHistory(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRenderColdTheme is BenchmarkRenderHistory with the theme
+// loaded afresh for each render, as a build loads it: the parts pages
+// share (header, footer, breadcrumbs, side navigation and related links)
+// are rendered again each time instead of coming from the theme's cache
+// of the previous iteration.
+func BenchmarkRenderColdTheme(b *testing.B) {
+	s := model(b, load(b, os.DirFS(benchSite(b))))
+	x := &render.Extras{History: fakeHistories(s)}
+	b.ReportAllocs()
+	defer reportCPU(b)()
+	for b.Loop() {
+		t := theme(b)
+		err := t.RenderTo(s, x, func(f output.File) error { return nil })
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
