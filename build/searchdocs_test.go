@@ -1,6 +1,8 @@
 package build
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -22,24 +24,8 @@ import (
 // the code it replaced), on the default site and on generated pages of
 // every type.
 func TestSearchDocsAsBefore(t *testing.T) {
-	sites := map[string]string{"default": ".."}
-	if !testing.Short() {
-		dir := filepath.Join(t.TempDir(), "site")
-		if err := corpus.Generate(dir, 300); err != nil {
-			t.Fatal(err)
-		}
-		sites["generated"] = dir
-	}
-	for name, dir := range sites {
+	for name, s := range testSites(t) {
 		t.Run(name, func(t *testing.T) {
-			in, diags := source.Load(os.DirFS(dir))
-			if err := diags.Err(); err != nil {
-				t.Fatal(err)
-			}
-			s, diags := site.New(in, site.Options{})
-			if err := diags.Err(); err != nil {
-				t.Fatal(err)
-			}
 			got, want := SearchDocs(s), refSearchDocs(s)
 			if len(got) != len(want) {
 				t.Fatalf("%d docs, want %d", len(got), len(want))
@@ -50,6 +36,91 @@ func TestSearchDocsAsBefore(t *testing.T) {
 				}
 			}
 			t.Logf("%d docs compared", len(want))
+		})
+	}
+}
+
+// testSites are the default site and, unless -short, 300 generated pages
+// of every type (two units of the search index).
+func testSites(t *testing.T) map[string]*site.Site {
+	t.Helper()
+	dirs := map[string]string{"default": ".."}
+	if !testing.Short() {
+		dir := filepath.Join(t.TempDir(), "site")
+		if err := corpus.Generate(dir, 300); err != nil {
+			t.Fatal(err)
+		}
+		dirs["generated"] = dir
+	}
+	sites := map[string]*site.Site{}
+	for name, dir := range dirs {
+		in, diags := source.Load(os.DirFS(dir))
+		if err := diags.Err(); err != nil {
+			t.Fatal(err)
+		}
+		s, diags := site.New(in, site.Options{})
+		if err := diags.Err(); err != nil {
+			t.Fatal(err)
+		}
+		sites[name] = s
+	}
+	return sites
+}
+
+// TestSearchIndexFiles checks that the index handbook build makes, lending
+// each document to the index while it is analysed (searchIndexFiles), is
+// the one search.Build makes of SearchDocs: the same side files, segments
+// of the same size, the same answers.
+func TestSearchIndexFiles(t *testing.T) {
+	queries := []string{"escalation", "CSE", "level 3", "missing from education", "escalaton", `"core group"`,
+		"neglect -domestic", "early help assessment", "significant harm", "strategy meeting", "MASH phone number"}
+	for name, s := range testSites(t) {
+		t.Run(name, func(t *testing.T) {
+			files, err := searchIndexFiles(s, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := filepath.Join(t.TempDir(), "got")
+			for _, f := range files {
+				p := filepath.Join(got, filepath.FromSlash(strings.TrimPrefix(f.Path, SearchIndexDir+"/")))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := filepath.Join(t.TempDir(), "want")
+			if err := search.Build(want, SearchDocs(s), Synonyms(s)); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range files {
+				name := strings.TrimPrefix(f.Path, SearchIndexDir+"/")
+				data, err := os.ReadFile(filepath.Join(want, filepath.FromSlash(name)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if strings.HasPrefix(name, "store/") && len(data) != len(f.Data) || !strings.HasPrefix(name, "store/") && !bytes.Equal(data, f.Data) {
+					t.Errorf("%s differs from search.Build's", name)
+				}
+			}
+			gotIx, err := search.Open(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer gotIx.Close()
+			wantIx, err := search.Open(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer wantIx.Close()
+			for _, q := range queries {
+				g, err1 := gotIx.Search(context.Background(), search.Query{Text: q, Limit: 20})
+				w, err2 := wantIx.Search(context.Background(), search.Query{Text: q, Limit: 20})
+				if err1 != nil || err2 != nil || !reflect.DeepEqual(g, w) {
+					t.Errorf("%q: %v %v\n got %+v\nwant %+v", q, err1, err2, g, w)
+				}
+			}
 		})
 	}
 }

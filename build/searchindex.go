@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unsafe"
 
 	"github.com/yuin/goldmark/ast"
 
@@ -35,15 +36,17 @@ func searchIndexFiles(s *site.Site, done func(*site.Page)) ([]output.File, error
 			urls = append(urls, s.Link(p.URL))
 		}
 	}
-	scratch := sync.Pool{New: func() any { return new(docMaker) }}
-	files, err := search.BuildFiles(urls, func(i int) (search.Doc, bool) {
+	scratch := sync.Pool{New: func() any { return &docMaker{lend: true} }}
+	files, err := search.BuildFiles(urls, func(i int, index func(search.Doc)) {
 		m := scratch.Get().(*docMaker)
 		defer scratch.Put(m)
 		d, ok := m.doc(s, pages[i])
 		if done != nil {
 			done(pages[i])
 		}
-		return d, ok
+		if ok {
+			index(d)
+		}
 	}, Synonyms(s))
 	if err != nil {
 		return nil, err
@@ -91,6 +94,12 @@ func searchable(p *site.Page) bool {
 // docMaker makes search documents, reusing its buffers from one page to
 // the next. Not safe for concurrent use.
 type docMaker struct {
+	// lend: a document's body (and its sections' texts) is the body
+	// buffer itself, valid until the next document is made, instead of a
+	// copy. search.BuildFiles keeps nothing of a document once it is
+	// analysed; SearchDocs keeps them all.
+	lend bool
+
 	plain []byte    // the body's top-level blocks as plain text, untrimmed
 	parts [][2]int  // each block's span in plain
 	body  []byte    // the document's body as it is made
@@ -188,7 +197,11 @@ func (m *docMaker) doc(s *site.Site, p *site.Page) (search.Doc, bool) {
 		sp := m.parts[h.head]
 		add(bytes.TrimSpace(m.plain[sp[0]:sp[1]]), bytes.TrimSpace(m.sec))
 	}
-	d.Body = string(m.body)
+	if m.lend {
+		d.Body = unsafe.String(unsafe.SliceData(m.body), len(m.body))
+	} else {
+		d.Body = string(m.body)
+	}
 	if len(structured)+len(m.heads) > 0 {
 		d.Headings = make([]search.Heading, 0, len(structured)+len(m.heads))
 	}

@@ -120,7 +120,7 @@ func BenchmarkPrepare(b *testing.B) {
 			if i%unitPages == 0 {
 				p.an.release()
 			}
-			p.page(d)
+			p.page(d, d.URL)
 		}
 	}
 }

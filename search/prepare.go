@@ -98,7 +98,7 @@ func keywordField(name string, values []string) *preField {
 		tf := f.freqs[v]
 		if tf == nil {
 			tf = &index.TokenFreq{Term: []byte(v)}
-			f.freqs[v] = tf
+			f.freqs[strings.Clone(v)] = tf // a Doc's strings are lent
 		}
 		tf.SetFrequency(tf.Frequency() + 1)
 	}
@@ -149,10 +149,11 @@ func pageIDField(id string) *preField {
 // page analyses one page into one record (title, summary, the headings of
 // its sections, body) and its text block (uvarint length, snappy block),
 // which also records where each section is, so a result can link to the
-// section that matches best.
-func (p *preparer) page(d Doc) (*preDoc, []byte) {
+// section that matches best. url is d.URL, as a string that lasts: the
+// record keeps it, and nothing else of d.
+func (p *preparer) page(d Doc, url string) (*preDoc, []byte) {
 	// Sections with an anchor, in order, and where their text is in the body.
-	b := &block{url: d.URL, title: d.Title, typ: d.Type, summary: d.Summary, body: d.Body}
+	b := &block{url: url, title: d.Title, typ: d.Type, summary: d.Summary, body: d.Body}
 	if p.seen == nil {
 		p.seen = map[string]bool{}
 	}
@@ -184,7 +185,7 @@ func (p *preparer) page(d Doc) (*preDoc, []byte) {
 	}
 	heads := p.heads.String()
 	fs := make([]index.Field, 0, 9)
-	fs = append(fs, pageIDField(d.URL),
+	fs = append(fs, pageIDField(url),
 		p.an.analyze(fTitle, d.Title, optsShort),
 		p.an.analyze(fSummary, d.Summary, optsShort),
 		p.an.analyze(fHeading, heads, optsShort),
@@ -217,7 +218,7 @@ func (p *preparer) page(d Doc) (*preDoc, []byte) {
 	blk := make([]byte, 0, binary.MaxVarintLen64+len(p.snap))
 	blk = binary.AppendUvarint(blk, uint64(len(p.snap)))
 	blk = append(blk, p.snap...)
-	rec := &preDoc{id: d.URL, fields: fs, plain: uint64(len(d.Title) + len(d.Summary) + len(heads) + plain)}
+	rec := &preDoc{id: url, fields: fs, plain: uint64(len(d.Title) + len(d.Summary) + len(heads) + plain)}
 	return rec, blk
 }
 
@@ -277,34 +278,27 @@ var zapPlugin = &zapv17.ZapPlugin{}
 
 // unit analyses the pages order names (indices of urls, in URL order) and
 // writes their records, in order, as the segment at path. Each Doc is made
-// here and dropped once analysed; only the analysed records (which zap
-// needs all at once) and the compressed text stay until the segment is
-// written. merged says that the segment will be merged with others: see
-// padFields.
-func (p *preparer) unit(urls []string, order []int, doc func(int) (Doc, bool), merged bool, path string) *unit {
+// here (see BuildFiles) and analysed at once; only the analysed records
+// (which zap needs all at once) and the compressed text stay until the
+// segment is written. merged says that the segment will be merged with
+// others: see padFields.
+func (p *preparer) unit(urls []string, order []int, doc func(int, func(Doc)), merged bool, path string) *unit {
 	u := &unit{seg: path}
-	docs := make([]index.Document, 0, len(order))
 	p.an.release() // the last unit's records are written
-	size := 0      // of the unit's blocks so far
+	pa := &pageAdder{p: p, u: u, recs: make([]index.Document, 0, len(order))}
+	add := pa.add
 	for _, i := range order {
-		d, ok := doc(i)
-		if !ok {
-			continue
-		}
-		if d.URL != urls[i] {
-			u.err = fmt.Errorf("page %q is made with URL %q", urls[i], d.URL)
+		pa.url, pa.added = urls[i], false
+		doc(i, add)
+		if pa.err != nil {
+			u.err = pa.err
 			return u
 		}
-		u.ids = append(u.ids, idEntry{id: d.URL, off: size})
-		rec, blk := p.page(d)
-		docs = append(docs, rec)
-		u.blocks = append(u.blocks, blk)
-		size += len(blk)
 	}
-	if merged && len(docs) > 0 {
-		padFields(docs[0].(*preDoc))
+	if merged && len(pa.recs) > 0 {
+		padFields(pa.recs[0].(*preDoc))
 	}
-	seg, _, err := zapPlugin.New(docs)
+	seg, _, err := zapPlugin.New(pa.recs)
 	if err != nil {
 		u.err = err
 		return u
@@ -336,6 +330,38 @@ func padFields(rec *preDoc) {
 			rec.fields = append(rec.fields, &preField{name: name, opts: optsKeyword, freqs: index.TokenFrequencies{}})
 		}
 	}
+}
+
+// pageAdder adds the page whose Doc it is given to a unit. The Doc is only
+// lent: its record and text block are made at once, and what they keep of
+// it is copied or comes from urls.
+type pageAdder struct {
+	p     *preparer
+	u     *unit
+	url   string // of the page being made: urls[i]
+	added bool   // whether it is
+	recs  []index.Document
+	size  int // of the unit's blocks so far
+	err   error
+}
+
+func (pa *pageAdder) add(d Doc) {
+	switch {
+	case pa.err != nil:
+		return
+	case pa.added:
+		pa.err = fmt.Errorf("page %q is indexed twice", pa.url)
+		return
+	case d.URL != pa.url:
+		pa.err = fmt.Errorf("page %q is made with URL %q", pa.url, d.URL)
+		return
+	}
+	pa.added = true
+	pa.u.ids = append(pa.u.ids, idEntry{id: pa.url, off: pa.size})
+	rec, blk := pa.p.page(d, pa.url)
+	pa.recs = append(pa.recs, rec)
+	pa.u.blocks = append(pa.u.blocks, blk)
+	pa.size += len(blk)
 }
 
 // writeIndex merges the units' segments, in order, into one, and makes dir

@@ -38,7 +38,7 @@ func TestMergedSegmentAsOne(t *testing.T) {
 	p := &preparer{an: newTextAnalyzer(newMapping().AnalyzerNamed(analyzerText))}
 	var recs []index.Document
 	for _, d := range docs {
-		rec, _ := p.page(d)
+		rec, _ := p.page(d, d.URL)
 		recs = append(recs, rec)
 	}
 	one, _, err := zapPlugin.New(recs)

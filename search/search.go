@@ -170,7 +170,7 @@ func Build(dir string, docs []Doc, syns []Synonym) (err error) {
 		return fmt.Errorf("search: build: %w", err)
 	}
 	out := dirOutput(dir)
-	if err := build(dir, urls, func(i int) (Doc, bool) { return docs[i], true }, syns, out); err != nil {
+	if err := build(dir, urls, func(i int, index func(Doc)) { index(docs[i]) }, syns, out); err != nil {
 		return fmt.Errorf("search: build: %w", err)
 	}
 	return nil
@@ -185,12 +185,14 @@ type File struct {
 
 // BuildFiles builds the same index as Build and returns its files, in name
 // order, instead of leaving them in a folder. The pages are made on
-// demand: urls[i] is the URL of page i, and doc(i) makes its Doc (whose URL
-// must be urls[i]) or reports false to leave the page out. doc is called
-// once per page, from several goroutines at once, and each Doc is dropped
-// as soon as its page is analysed, so the text of every page is never in
-// memory at once. Scratch files go in a temporary folder that is removed.
-func BuildFiles(urls []string, doc func(i int) (Doc, bool), syns []Synonym) ([]File, error) {
+// demand: urls[i] is the URL of page i, and doc(i, index) makes its Doc
+// (whose URL must be urls[i]) and calls index with it, or does not, to
+// leave the page out. doc is called once per page, from several goroutines
+// at once. A Doc is only lent to index: nothing of it is kept once index
+// returns, so doc may make its strings in memory it then reuses. The text
+// of every page is never in memory at once. Scratch files go in a
+// temporary folder that is removed.
+func BuildFiles(urls []string, doc func(i int, index func(Doc)), syns []Synonym) ([]File, error) {
 	if err := checkURLs(urls); err != nil {
 		return nil, err
 	}
@@ -283,7 +285,7 @@ func dirOutput(dir string) output {
 
 // build indexes the pages doc makes (see BuildFiles) into dir, which
 // prepareDir has checked, and hands the side files to out. urls are valid.
-func build(dir string, urls []string, doc func(i int) (Doc, bool), syns []Synonym, out output) error {
+func build(dir string, urls []string, doc func(i int, index func(Doc)), syns []Synonym, out output) error {
 	tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(dir)), ".hb-search-build-")
 	if err != nil {
 		return err

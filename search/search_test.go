@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 )
 
 var tempDirs []string
@@ -601,7 +602,11 @@ func TestBuildFiles(t *testing.T) {
 		for i, d := range docs {
 			urls[i] = d.URL
 		}
-		files, err := BuildFiles(urls, func(i int) (Doc, bool) { return docs[i], !leaveOut || i != skip }, testSynonyms())
+		files, err := BuildFiles(urls, func(i int, index func(Doc)) {
+			if !leaveOut || i != skip {
+				lendDoc(docs[i], index)
+			}
+		}, testSynonyms())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -616,6 +621,9 @@ func TestBuildFiles(t *testing.T) {
 				if len(data) != len(f.Data) {
 					t.Errorf("%s: %d bytes, Build wrote %d", f.Name, len(f.Data), len(data))
 				}
+				if strings.HasSuffix(f.Name, ".zap") && dumpZap(t, data) != dumpZap(t, f.Data) {
+					t.Errorf("%s holds other records or terms than Build's", f.Name)
+				}
 			} else if !bytes.Equal(data, f.Data) {
 				t.Errorf("%s differs from Build's", f.Name)
 			}
@@ -625,10 +633,62 @@ func TestBuildFiles(t *testing.T) {
 			t.Errorf("files %v (Build wrote %d bytes)", names, n)
 		}
 	}
-	if _, err := BuildFiles([]string{"/a/", "/a/"}, func(int) (Doc, bool) { return Doc{}, false }, nil); err == nil {
+	if _, err := BuildFiles([]string{"/a/", "/a/"}, func(int, func(Doc)) {}, nil); err == nil {
 		t.Error("duplicate URLs: no error")
 	}
-	if _, err := BuildFiles([]string{"/a/"}, func(int) (Doc, bool) { return Doc{URL: "/b/"}, true }, nil); err == nil {
+	if _, err := BuildFiles([]string{"/a/"}, func(_ int, index func(Doc)) { index(Doc{URL: "/b/"}) }, nil); err == nil {
 		t.Error("doc with another URL: no error")
+	}
+	twice := func(_ int, index func(Doc)) { index(Doc{URL: "/a/"}); index(Doc{URL: "/a/"}) }
+	if _, err := BuildFiles([]string{"/a/"}, twice, nil); err == nil {
+		t.Error("a page indexed twice: no error")
+	}
+}
+
+// dumpZap is dumpSegment of the zap segment data.
+func dumpZap(t *testing.T, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "segment.zap")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	seg, err := zapPlugin.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seg.Close()
+	return dumpSegment(t, seg)
+}
+
+// lendDoc calls index with d's strings in one buffer, which it overwrites
+// once index returns: if BuildFiles kept any of them, its files would not
+// be Build's.
+func lendDoc(d Doc, index func(Doc)) {
+	size := len(d.URL) + len(d.Title) + len(d.Summary) + len(d.Type) + len(d.Section) + len(d.Version) + len(d.Body)
+	for _, a := range d.Audience {
+		size += len(a)
+	}
+	for _, h := range d.Headings {
+		size += len(h.Anchor) + len(h.Text) + len(h.Body)
+	}
+	buf := make([]byte, 0, size)
+	lend := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		buf = append(buf, s...)
+		return unsafe.String(&buf[len(buf)-len(s)], len(s))
+	}
+	l := Doc{URL: lend(d.URL), Title: lend(d.Title), Summary: lend(d.Summary), Type: lend(d.Type), Level: d.Level,
+		Section: lend(d.Section), Version: lend(d.Version), Body: lend(d.Body)}
+	for _, a := range d.Audience {
+		l.Audience = append(l.Audience, lend(a))
+	}
+	for _, h := range d.Headings {
+		l.Headings = append(l.Headings, Heading{Anchor: lend(h.Anchor), Text: lend(h.Text), Body: lend(h.Body)})
+	}
+	index(l)
+	for i := range buf {
+		buf[i] = '#'
 	}
 }
