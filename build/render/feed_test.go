@@ -117,28 +117,34 @@ func TestAtomFeedMatchesEncoder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	odd := "Tom & Jerry's <\"quoted\">\ttab\r\nnew line \x01 \xff \uFFFD \uFFFE – é"
-	a := &site.Page{URL: "/a/", Meta: site.Meta{Title: "Page " + odd, ID: "a"}}
-	b := &site.Page{URL: "/b/?x=1&y=2", Meta: site.Meta{Title: "B", ID: "b"}}
 	day := time.Date(2024, 6, 1, 12, 0, 0, 0, time.FixedZone("BST", 3600))
-	entries := []Amendment{
-		{Date: day, Note: "Note " + odd, Hash: "0123456789abcdef", Pages: []*site.Page{a, b}},
-		{Date: day.AddDate(0, -1, 0), Note: "", Pages: []*site.Page{b}},
-	}
-	for _, c := range []struct {
-		lang, title, base string
-		entries           []Amendment
-		updated           time.Time
-	}{
-		{"en-GB", "Handbook", "https://example.org/", entries, time.Time{}},
-		{"", odd, "", nil, time.Time{}},
-		{"x\"y", "T", "https://example.org/sub/", entries[1:], day.AddDate(1, 0, 0)},
+	// Each odd character on its own, as text with nothing else to escape
+	// is written as it is.
+	for _, odd := range []string{
+		"plain – é 😀", "Tom & Jerry", "Tom's", `"quoted"`, "<b>", "a > b", "tab\there", "new\nline", "cr\rhere",
+		"bell\x01", "bad \xff byte", "replacement \uFFFD", "not a char \uFFFE \uFFFF",
 	} {
-		s := feedSite(t, c.lang, c.title, c.base)
-		want := encodedFeed(t, th, s, "/a/updates.xml", "/a/", "Updates to "+c.title, "urn:"+odd, c.updated, c.entries)
-		got := th.atomFeed(s, "/a/updates.xml", "/a/", "Updates to "+c.title, "urn:"+odd, c.updated, c.entries)
-		if !bytes.Equal(got, want) {
-			t.Errorf("feed differs from encoding/xml's:\n got: %s\nwant: %s", got, want)
+		a := &site.Page{URL: "/a/", Meta: site.Meta{Title: "Page " + odd, ID: "a"}}
+		b := &site.Page{URL: "/b/?x=1&y=2", Meta: site.Meta{Title: "B", ID: "b"}}
+		entries := []Amendment{
+			{Date: day, Note: "Note " + odd, Hash: "0123456789abcdef", Pages: []*site.Page{a, b}},
+			{Date: day.AddDate(0, -1, 0), Note: "", Pages: []*site.Page{b}},
+		}
+		for _, c := range []struct {
+			lang, title, base string
+			entries           []Amendment
+			updated           time.Time
+		}{
+			{"en-GB", "Handbook", "https://example.org/", entries, time.Time{}},
+			{"", odd, "", nil, time.Time{}},
+			{"x\"y", "T", "https://example.org/sub/", entries[1:], day.AddDate(1, 0, 0)},
+		} {
+			s := feedSite(t, c.lang, c.title, c.base)
+			want := encodedFeed(t, th, s, "/a/updates.xml", "/a/", "Updates to "+c.title, "urn:"+odd, c.updated, c.entries)
+			got := th.atomFeed(s, "/a/updates.xml", "/a/", "Updates to "+c.title, "urn:"+odd, c.updated, c.entries)
+			if !bytes.Equal(got, want) {
+				t.Errorf("feed differs from encoding/xml's:\n got: %s\nwant: %s", got, want)
+			}
 		}
 	}
 }

@@ -286,7 +286,16 @@ type xmlWriter struct{ b *bytes.Buffer }
 
 // text writes s escaped for XML text or an attribute value.
 func (x xmlWriter) text(s string) {
-	_ = xml.EscapeText(x.b, []byte(s)) // a bytes.Buffer does not fail
+	for _, r := range s {
+		// What EscapeText changes: markup characters, control characters
+		// (tab and line ends included), invalid UTF-8 (decoded as U+FFFD)
+		// and U+FFFE, U+FFFF. Most text has none: no copy to a []byte.
+		if r < 0x20 || r == '"' || r == '\'' || r == '&' || r == '<' || r == '>' || r >= 0xFFFD && r <= 0xFFFF {
+			_ = xml.EscapeText(x.b, []byte(s)) // a bytes.Buffer does not fail
+			return
+		}
+	}
+	x.b.WriteString(s)
 }
 
 // element writes <name>text</name> on a line of its own.
