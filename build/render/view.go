@@ -318,12 +318,18 @@ type DateText struct {
 }
 
 // dateText formats t as the isoDate and date template funcs do.
-func dateText(t time.Time) DateText {
-	d := DateText{ISO: t.Format("2006-01-02")}
-	if !t.IsZero() {
-		d.Text = t.Format("2 January 2006")
+func dateText(t time.Time) DateText { return DateText{ISO: isoDate(t), Text: readerDate(t)} }
+
+// isoDate formats t as YYYY-MM-DD (the isoDate template func).
+func isoDate(t time.Time) string { return t.Format("2006-01-02") }
+
+// readerDate formats t for readers, "5 June 2024", and the zero time as
+// "" (the date template func).
+func readerDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
 	}
-	return d
+	return t.Format("2 January 2006")
 }
 
 // set formats the dates that are not zero and leaves the others nil.
@@ -421,15 +427,10 @@ func baseFuncs(t *Theme) template.FuncMap {
 			return out
 		},
 		"glossaryLetters": glossaryLetters,
-		"date": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.Format("2 January 2006")
-		},
-		"isoDate":  func(t time.Time) string { return t.Format("2006-01-02") },
-		"isInsert": func(op history.Op) bool { return op == history.Insert },
-		"isDelete": func(op history.Op) bool { return op == history.Delete },
+		"date":            readerDate,
+		"isoDate":         isoDate,
+		"isInsert":        func(op history.Op) bool { return op == history.Insert },
+		"isDelete":        func(op history.Op) bool { return op == history.Delete },
 	}
 }
 
