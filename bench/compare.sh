@@ -19,8 +19,12 @@
 #   OUT=DIR         where the built sites go (default: $WORK/out); use a
 #                   tmpfs such as /dev/shm to leave the disk out of it
 #
-# Every run is a clean build: the output folder is removed before each run,
-# outside the timing, as on a CI server. Times come from GNU time:
+# Every run is a clean build into a folder of its own that does not exist
+# yet, as on a CI server; the folders are removed at the end (OUT needs room
+# for all of them). Removing a site just before the next run would time the
+# file system instead of the tool: for minutes after thousands of files are
+# deleted, ext4 skips their inodes one by one when it allocates new ones.
+# Times come from GNU time:
 # wall time, user+system CPU time and peak resident memory, with medians.
 set -euo pipefail
 
@@ -34,6 +38,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/handbook-compare.XXXXXX")}
 OUT=${OUT:-$WORK/out}
 mkdir -p "$WORK" "$OUT"
+OUT=$(mktemp -d "$OUT/runs.XXXXXX") # this run's outputs, removed at the end
 
 TIME=/usr/bin/time
 if ! "$TIME" -v true >/dev/null 2>&1; then
@@ -67,11 +72,15 @@ gen() { # gen N [gencorpus flags] → $WORK/cN (or $WORK/cN-trivial with -trivia
 	echo "$dir"
 }
 
-# run NAME CMD... : one clean timed run; appends "wall cpu rss" to $WORK/NAME.times
+# run NAME OUT CMD... : one clean timed run into the new folder OUT; appends
+# "wall cpu rss" to $WORK/NAME.times
 run() {
 	local name=$1 out=$2
 	shift 2
-	rm -rf "$out"
+	if [ -e "$out" ]; then
+		echo "compare.sh: $out exists; each run needs a new folder" >&2
+		exit 1
+	fi
 	sync
 	local log=$WORK/$name.log
 	if ! "$TIME" -v "$@" >"$log.out" 2>"$log"; then
@@ -104,9 +113,9 @@ C=$(gen "$PAGES")
 echo "== corpus: $PAGES pages, $(du -sh "$C/handbook/content" | cut -f1) of Markdown in $C"
 [ "$TRIVIAL" = 1 ] && T=$(gen "$PAGES" -trivial-theme -no-hugo) && echo "== the same pages with Hugo's trivial layout: $T"
 # One untimed run of each to warm the page cache.
-"$WORK/handbook" build -s "$C/handbook" -o "$OUT/hb" >/dev/null 2>&1 || true
-[ "$TRIVIAL" = 1 ] && { "$WORK/handbook" build -s "$T/handbook" -o "$OUT/hb-trivial" >/dev/null 2>&1 || true; }
-[ -n "$HUGO" ] && "$HUGO" -s "$C/hugo" -d "$OUT/hugo" --quiet >/dev/null 2>&1 || true
+"$WORK/handbook" build -s "$C/handbook" -o "$OUT/hb-warm" >/dev/null 2>&1 || true
+[ "$TRIVIAL" = 1 ] && { "$WORK/handbook" build -s "$T/handbook" -o "$OUT/hb-trivial-warm" >/dev/null 2>&1 || true; }
+[ -n "$HUGO" ] && "$HUGO" -s "$C/hugo" -d "$OUT/hugo-warm" --quiet >/dev/null 2>&1 || true
 
 # check NAME: stop when a timed handbook build reported an error.
 check() {
@@ -116,12 +125,12 @@ check() {
 
 rm -f "$WORK"/*.times
 for i in $(seq "$RUNS"); do
-	run handbook-$PAGES "$OUT/hb" "$WORK/handbook" build -s "$C/handbook" -o "$OUT/hb"
+	run handbook-$PAGES "$OUT/hb-$i" "$WORK/handbook" build -s "$C/handbook" -o "$OUT/hb-$i"
 	if [ "$TRIVIAL" = 1 ]; then
-		run handbook-trivial-$PAGES "$OUT/hb-trivial" "$WORK/handbook" build -s "$T/handbook" -o "$OUT/hb-trivial"
+		run handbook-trivial-$PAGES "$OUT/hb-trivial-$i" "$WORK/handbook" build -s "$T/handbook" -o "$OUT/hb-trivial-$i"
 	fi
 	if [ -n "$HUGO" ]; then
-		run hugo-$PAGES "$OUT/hugo" "$HUGO" -s "$C/hugo" -d "$OUT/hugo" --quiet
+		run hugo-$PAGES "$OUT/hugo-$i" "$HUGO" -s "$C/hugo" -d "$OUT/hugo-$i" --quiet
 	fi
 done
 grep -E "^built" "$WORK/handbook-$PAGES.log.out" | tail -1 || true
@@ -151,7 +160,7 @@ if [ "$SCALE" != 0 ]; then
 	echo "== scaling: $SCALE pages, $(du -sh "$S/handbook/content" | cut -f1) of Markdown"
 	"$WORK/handbook" build -s "$S/handbook" -o "$OUT/hb-scale" >/dev/null 2>&1 || true
 	for i in $(seq "$SCALE_RUNS"); do
-		run handbook-$SCALE "$OUT/hb-scale" "$WORK/handbook" build -s "$S/handbook" -o "$OUT/hb-scale"
+		run handbook-$SCALE "$OUT/hb-scale-$i" "$WORK/handbook" build -s "$S/handbook" -o "$OUT/hb-scale-$i"
 	done
 	report handbook-$SCALE "handbook, $SCALE pages"
 	echo "scaling: $SCALE pages take $(ratio "$(median "$WORK/handbook-$SCALE.times" 1)" "$(median "$WORK/handbook-$PAGES.times" 1)") x the wall time of $PAGES" \
