@@ -74,17 +74,24 @@ func TestFrontMatterProblems(t *testing.T) {
 		"content/p.md:5: error: field \"rows\": the aliases (*name) make more values than the file holds"})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, got := load(map[string]string{"content/p.md": c.file})
-			if c.want == "" {
-				if len(got) != 0 {
-					t.Fatalf("want no problems, got %q", got)
-				}
-				return
-			}
-			if len(got) == 0 || !strings.HasPrefix(got[0], c.want) {
-				t.Fatalf("want a problem starting %q, got %q", c.want, got)
-			}
+			wantProblem(t, map[string]string{"content/p.md": c.file}, c.want)
 		})
+	}
+}
+
+// wantProblem loads files and checks that the first diagnostic starts with
+// want, or that there is none when want is "".
+func wantProblem(t *testing.T, files map[string]string, want string) {
+	t.Helper()
+	_, got := load(files)
+	if want == "" {
+		if len(got) != 0 {
+			t.Fatalf("want no problems, got %q", got)
+		}
+		return
+	}
+	if len(got) == 0 || !strings.HasPrefix(got[0], want) {
+		t.Fatalf("want a problem starting %q, got %q", want, got)
 	}
 }
 
@@ -109,16 +116,7 @@ func TestDataFileProblems(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, got := load(map[string]string{c.file: c.data})
-			if c.want == "" {
-				if len(got) != 0 {
-					t.Fatalf("want no problems, got %q", got)
-				}
-				return
-			}
-			if len(got) == 0 || !strings.HasPrefix(got[0], c.want) {
-				t.Fatalf("want a problem starting %q, got %q", c.want, got)
-			}
+			wantProblem(t, map[string]string{c.file: c.data}, c.want)
 		})
 	}
 }
