@@ -17,6 +17,7 @@ import (
 	"github.com/rscp/handbook/build/render"
 	"github.com/rscp/handbook/build/site"
 	"github.com/rscp/handbook/build/source"
+	"github.com/rscp/handbook/internal/cpuclock"
 	"github.com/rscp/handbook/internal/par"
 	"github.com/rscp/handbook/search"
 	"github.com/rscp/handbook/themes"
@@ -90,7 +91,7 @@ func theme(b *testing.B) *render.Theme {
 func BenchmarkParse(b *testing.B) {
 	fsys := os.DirFS(benchSite(b))
 	b.ReportAllocs()
-	defer reportCPU(b)()
+	defer cpuclock.Report(b)()
 	for b.Loop() {
 		load(b, fsys)
 	}
@@ -112,10 +113,10 @@ func BenchmarkModel(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		in := load(b, fsys) // the model changes the pages: start afresh
-		start := cpuTime()
+		start := cpuclock.Used()
 		b.StartTimer()
 		model(b, in)
-		cpu += cpuTime() - start
+		cpu += cpuclock.Used() - start
 	}
 	b.ReportMetric(float64(cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 }
@@ -125,7 +126,7 @@ func BenchmarkRender(b *testing.B) {
 	s := model(b, load(b, os.DirFS(benchSite(b))))
 	t := theme(b)
 	b.ReportAllocs()
-	defer reportCPU(b)()
+	defer cpuclock.Report(b)()
 	for b.Loop() {
 		if _, err := renderSite(t, s); err != nil {
 			b.Fatal(err)
@@ -143,7 +144,7 @@ func BenchmarkWrite(b *testing.B) {
 	}
 	out := filepath.Join(b.TempDir(), "public")
 	b.ReportAllocs()
-	defer reportCPU(b)()
+	defer cpuclock.Report(b)()
 	for b.Loop() {
 		if err := output.WriteDir(out, files); err != nil {
 			b.Fatal(err)
@@ -161,7 +162,7 @@ func BenchmarkSearchIndex(b *testing.B) {
 	}
 	tmp := b.TempDir()
 	b.ReportAllocs()
-	defer reportCPU(b)()
+	defer cpuclock.Report(b)()
 	i := 0
 	for b.Loop() {
 		i++
@@ -178,7 +179,7 @@ func BenchmarkHistory(b *testing.B) {
 		b.Skip("git is not installed")
 	}
 	b.ReportAllocs()
-	defer reportCPU(b)()
+	defer cpuclock.Report(b)()
 	for b.Loop() {
 		if _, err := history.Load(dir); err != nil {
 			b.Fatal(err)
@@ -191,22 +192,10 @@ func BenchmarkBuild(b *testing.B) {
 	dir := benchSite(b)
 	out := filepath.Join(b.TempDir(), "public")
 	b.ReportAllocs()
-	defer reportCPU(b)()
+	defer cpuclock.Report(b)()
 	for b.Loop() {
 		if _, err := build.BuildTo(context.Background(), build.Options{SiteDir: dir}, out); err != nil {
 			b.Fatal(err)
-		}
-	}
-}
-
-// reportCPU reports the CPU time per operation next to the wall time: on a
-// busy machine it is the steadier figure. Call it with defer at the start of
-// a benchmark, after any set-up.
-func reportCPU(b *testing.B) func() {
-	start := cpuTime()
-	return func() {
-		if b.N > 0 {
-			b.ReportMetric(float64(cpuTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/rscp/handbook/build/output"
 	"github.com/rscp/handbook/build/render"
 	"github.com/rscp/handbook/build/site"
+	"github.com/rscp/handbook/internal/cpuclock"
 )
 
 // renderSite renders s as the build does, without history or editions.
@@ -42,7 +43,7 @@ func BenchmarkRenderHistory(b *testing.B) {
 	t := theme(b)
 	x := &render.Extras{History: fakeHistories(s)}
 	b.ReportAllocs()
-	defer reportCPU(b)()
+	defer cpuclock.Report(b)()
 	for b.Loop() {
 		n := 0
 		err := t.RenderTo(s, x, func(f output.File) error {
@@ -64,7 +65,7 @@ func BenchmarkRenderColdTheme(b *testing.B) {
 	s := model(b, load(b, os.DirFS(benchSite(b))))
 	x := &render.Extras{History: fakeHistories(s)}
 	b.ReportAllocs()
-	defer reportCPU(b)()
+	defer cpuclock.Report(b)()
 	for b.Loop() {
 		t := theme(b)
 		err := t.RenderTo(s, x, func(f output.File) error { return nil })

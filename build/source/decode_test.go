@@ -7,12 +7,12 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/rscp/handbook/bench/corpus"
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/site"
+	"github.com/rscp/handbook/internal/cpuclock"
 )
 
 // siteFronts is the front matter of the default site and of a generated one.
@@ -183,10 +183,7 @@ func BenchmarkFrontMatter(b *testing.B) {
 		}
 	}
 	b.ReportAllocs()
-	start := cpuTime()
-	defer func() {
-		b.ReportMetric(float64(cpuTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
-	}()
+	defer cpuclock.Report(b)()
 	for b.Loop() {
 		for _, front := range fronts {
 			var diags diag.List

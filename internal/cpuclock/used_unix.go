@@ -1,14 +1,14 @@
 //go:build unix
 
-package bench
+package cpuclock
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the user and system CPU time the process has used.
-func cpuTime() time.Duration {
+// Used is the user and system CPU time the process has used.
+func Used() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
