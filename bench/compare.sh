@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# compare.sh times "handbook build" and "hugo" on the same generated pages.
+# compare.sh times "handbook build" and "hugo" on the same generated pages,
+# each with two layouts: handbook's default theme and Hugo's trivial one.
 #
 #   bench/compare.sh                 # 2,000 pages, 5 runs each, then 20,000 pages
 #   PAGES=500 RUNS=3 SCALE=0 bench/compare.sh
@@ -14,6 +15,9 @@
 #   TRIVIAL=1       also time handbook with the Hugo site's trivial layout
 #                   (gencorpus -trivial-theme): both tools render the same
 #                   HTML, so the two engines are compared (0: skip it)
+#   GOVUK=1         also time Hugo with a port of handbook's default theme
+#                   (gencorpus -hugo-govuk): the same page chrome as
+#                   handbook's own pages (0: skip it)
 #   WORK=DIR        where the corpora, binaries and outputs go
 #                   (default: a new folder under $TMPDIR or /tmp)
 #   OUT=DIR         where the built sites go (default: $WORK/out); use a
@@ -34,6 +38,7 @@ SCALE=${SCALE:-20000}
 SCALE_RUNS=${SCALE_RUNS:-3}
 GIT=${GIT:-1}
 TRIVIAL=${TRIVIAL:-1}
+GOVUK=${GOVUK:-1}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/handbook-compare.XXXXXX")}
 OUT=${OUT:-$WORK/out}
@@ -104,7 +109,7 @@ median() {
 
 report() { # report NAME LABEL
 	local f=$WORK/$1.times
-	printf "%-36s %8s s %8s s %9.0f MB   (%s runs)\n" "$2" "$(median "$f" 1)" "$(median "$f" 2)" "$(echo "$(median "$f" 3) / 1024" | bc -l)" "$(wc -l <"$f")"
+	printf "%-40s %8s s %8s s %9.0f MB   (%s runs)\n" "$2" "$(median "$f" 1)" "$(median "$f" 2)" "$(echo "$(median "$f" 3) / 1024" | bc -l)" "$(wc -l <"$f")"
 }
 
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
@@ -112,10 +117,16 @@ ratio() { echo "scale=2; $1 / $2" | bc -l; }
 C=$(gen "$PAGES")
 echo "== corpus: $PAGES pages, $(du -sh "$C/handbook/content" | cut -f1) of Markdown in $C"
 [ "$TRIVIAL" = 1 ] && T=$(gen "$PAGES" -trivial-theme -no-hugo) && echo "== the same pages with Hugo's trivial layout: $T"
+[ -n "$HUGO" ] || GOVUK=0
+if [ "$GOVUK" = 1 ] && [ ! -d "$C/hugo-govuk" ]; then
+	"$WORK/gencorpus" -n "$PAGES" -o "$C" -no-handbook -no-hugo -hugo-govuk >/dev/null
+fi
+[ "$GOVUK" = 1 ] && echo "== the same pages for Hugo with a port of handbook's default theme: $C/hugo-govuk"
 # One untimed run of each to warm the page cache.
 "$WORK/handbook" build -s "$C/handbook" -o "$OUT/hb-warm" >/dev/null 2>&1 || true
 [ "$TRIVIAL" = 1 ] && { "$WORK/handbook" build -s "$T/handbook" -o "$OUT/hb-trivial-warm" >/dev/null 2>&1 || true; }
 [ -n "$HUGO" ] && "$HUGO" -s "$C/hugo" -d "$OUT/hugo-warm" --quiet >/dev/null 2>&1 || true
+[ "$GOVUK" = 1 ] && { "$HUGO" -s "$C/hugo-govuk" -d "$OUT/hugo-govuk-warm" --quiet >/dev/null 2>&1 || true; }
 
 # check NAME: stop when a timed handbook build reported an error.
 check() {
@@ -132,26 +143,33 @@ for i in $(seq "$RUNS"); do
 	if [ -n "$HUGO" ]; then
 		run hugo-$PAGES "$OUT/hugo-$i" "$HUGO" -s "$C/hugo" -d "$OUT/hugo-$i" --quiet
 	fi
+	if [ "$GOVUK" = 1 ]; then
+		run hugo-govuk-$PAGES "$OUT/hugo-govuk-$i" "$HUGO" -s "$C/hugo-govuk" -d "$OUT/hugo-govuk-$i" --quiet
+	fi
 done
 grep -E "^built" "$WORK/handbook-$PAGES.log.out" | tail -1 || true
 check handbook-$PAGES
 [ "$TRIVIAL" = 1 ] && check handbook-trivial-$PAGES
 
-# ratios NAME LABEL: the ratios of NAME's medians to Hugo's.
+# ratios NAME BASE LABEL: the ratios of NAME's medians to BASE's.
 ratios() {
-	echo "ratio $2/hugo: wall $(ratio "$(median "$WORK/$1.times" 1)" "$(median "$WORK/hugo-$PAGES.times" 1)")," \
-		"cpu $(ratio "$(median "$WORK/$1.times" 2)" "$(median "$WORK/hugo-$PAGES.times" 2)")," \
-		"peak RSS $(ratio "$(median "$WORK/$1.times" 3)" "$(median "$WORK/hugo-$PAGES.times" 3)")"
+	echo "ratio $3: wall $(ratio "$(median "$WORK/$1.times" 1)" "$(median "$WORK/$2.times" 1)")," \
+		"cpu $(ratio "$(median "$WORK/$1.times" 2)" "$(median "$WORK/$2.times" 2)")," \
+		"peak RSS $(ratio "$(median "$WORK/$1.times" 3)" "$(median "$WORK/$2.times" 3)")"
 }
 
 echo
-printf "%-36s %10s %10s %12s\n" "" "wall" "user+sys" "peak RSS"
-report handbook-$PAGES "handbook, $PAGES pages"
-[ "$TRIVIAL" = 1 ] && report handbook-trivial-$PAGES "handbook, Hugo's layout, $PAGES pages"
+printf "%-40s %10s %10s %12s\n" "" "wall" "user+sys" "peak RSS"
+report handbook-$PAGES "handbook, default theme"
+[ "$GOVUK" = 1 ] && report hugo-govuk-$PAGES "hugo, port of the default theme"
+[ "$TRIVIAL" = 1 ] && report handbook-trivial-$PAGES "handbook, Hugo's trivial layout"
+[ -n "$HUGO" ] && report hugo-$PAGES "hugo, trivial layout"
 if [ -n "$HUGO" ]; then
-	report hugo-$PAGES "hugo, $PAGES pages"
-	ratios handbook-$PAGES "handbook"
-	[ "$TRIVIAL" = 1 ] && ratios handbook-trivial-$PAGES "handbook with Hugo's layout"
+	echo "same layout on both sides:"
+	[ "$GOVUK" = 1 ] && ratios handbook-$PAGES hugo-govuk-$PAGES "handbook/hugo, default theme"
+	[ "$TRIVIAL" = 1 ] && ratios handbook-trivial-$PAGES hugo-$PAGES "handbook/hugo, trivial layout"
+	echo "handbook's default theme against Hugo's trivial layout:"
+	ratios handbook-$PAGES hugo-$PAGES "handbook default theme/hugo trivial layout"
 fi
 
 if [ "$SCALE" != 0 ]; then

@@ -10,7 +10,9 @@
 package corpus
 
 import (
+	"embed"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path"
@@ -51,6 +53,17 @@ func Write(dir string, opts Options) error {
 func WriteHugo(dir string, opts Options) error {
 	c := New(opts)
 	return writeFiles(dir, c.HugoFiles())
+}
+
+// WriteHugoGOVUK writes the same pages as a Hugo site with a port of
+// handbook's default theme (HugoGOVUKFiles) into dir.
+func WriteHugoGOVUK(dir string, opts Options) error {
+	c := New(opts)
+	files, err := c.HugoGOVUKFiles()
+	if err != nil {
+		return err
+	}
+	return writeFiles(dir, files)
 }
 
 func writeFiles(dir string, files []File) error {
@@ -303,6 +316,43 @@ func (c *Corpus) HugoFiles() []File {
 		{Path: "layouts/_default/single.html", Data: []byte(hugoSingle)},
 		{Path: "layouts/_default/list.html", Data: []byte(hugoList)},
 		{Path: "layouts/index.html", Data: []byte(hugoList)},
+	}
+	return append(files, c.hugoContent()...)
+}
+
+// hugoGOVUK is a port of handbook's default theme to Hugo templates: the
+// same GOV.UK page chrome (header, breadcrumbs, side navigation, related
+// pages, contents list, pagination, footer) and the same sections made from
+// front matter (procedure stages, briefing boxes, threshold indicators,
+// report tables, contact cards), written the way a Hugo theme would be:
+// layouts chosen by type, partialCached for what pages share, lookups by id
+// made once. Hugo renders the Markdown bodies as in the trivial layout.
+//
+//go:embed all:hugo-govuk
+var hugoGOVUK embed.FS
+
+// HugoGOVUKFiles returns the same pages as a Hugo site with the port of
+// handbook's default theme, so that both tools can be timed making pages
+// with the same chrome.
+func (c *Corpus) HugoGOVUKFiles() ([]File, error) {
+	files := []File{{Path: "hugo.toml", Data: []byte(hugoConfig + hugoTOCConfig)}}
+	err := fs.WalkDir(hugoGOVUK, "hugo-govuk", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := hugoGOVUK.ReadFile(name)
+		files = append(files, File{Path: strings.TrimPrefix(name, "hugo-govuk/"), Data: data})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return append(files, c.hugoContent()...), nil
+}
+
+// hugoContent is the data and Markdown files of both Hugo sites.
+func (c *Corpus) hugoContent() []File {
+	files := []File{
 		{Path: "data/glossary.yaml", Data: c.glossaryYAML()},
 		{Path: "data/contacts.yaml", Data: c.contactsYAML()},
 	}
@@ -322,6 +372,15 @@ unsafe = false
 
 [markup.goldmark.parser.attribute]
 title = true
+`
+
+// hugoTOCConfig makes .TableOfContents list h2 and h3, as the default
+// theme's "On this page" does.
+const hugoTOCConfig = `
+[markup.tableOfContents]
+startLevel = 2
+endLevel = 3
+ordered = true
 `
 
 const hugoBaseof = `<!DOCTYPE html>

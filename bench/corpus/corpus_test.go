@@ -65,4 +65,18 @@ func TestShape(t *testing.T) {
 			t.Errorf("the Hugo site has no %s", p)
 		}
 	}
+	govuk, err := c.HugoGOVUKFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ported := map[string]bool{}
+	for _, f := range govuk {
+		ported[f.Path] = true
+	}
+	// _default/ would be left out of the embedded files without "all:".
+	for _, p := range []string{"hugo.toml", "layouts/_default/baseof.html", "layouts/_default/single.html", "layouts/procedure/single.html", "layouts/partials/aside.html", "content/_index.md"} {
+		if !ported[p] {
+			t.Errorf("the Hugo site with the port of the default theme has no %s", p)
+		}
+	}
 }

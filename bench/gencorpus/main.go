@@ -7,7 +7,9 @@
 // /tmp/corpus/hugo (build it with "hugo -s"). The same -n and -seed always
 // give the same files. With -trivial-theme the handbook site prints the
 // same HTML as the Hugo site's layout, to compare the two tools doing the
-// same rendering.
+// same rendering. With -hugo-govuk it also writes /tmp/corpus/hugo-govuk:
+// the Hugo site with a port of handbook's default theme, the other way
+// round.
 package main
 
 import (
@@ -23,20 +25,24 @@ func main() {
 	n := flag.Int("n", 2000, "number of Markdown pages, section pages included")
 	out := flag.String("o", "", "output folder (required); gets handbook/ and hugo/ inside")
 	seed := flag.Uint64("seed", corpus.DefaultSeed, "random seed")
-	noHugo := flag.Bool("no-hugo", false, "do not write the Hugo site")
+	noHandbook := flag.Bool("no-handbook", false, "do not write the handbook site")
+	noHugo := flag.Bool("no-hugo", false, "do not write the Hugo site with the trivial layout")
 	commit := flag.Bool("git", false, "commit the handbook site to a new git repository, so the build reads its history")
 	trivial := flag.Bool("trivial-theme", false, "give the handbook site the Hugo site's trivial layout (themes/trivial) instead of the default theme")
+	govuk := flag.Bool("hugo-govuk", false, "also write hugo-govuk/: the Hugo site with a port of handbook's default theme")
 	flag.Parse()
 	if *out == "" || flag.NArg() > 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
 	opts := corpus.Options{Pages: *n, Seed: *seed, TrivialTheme: *trivial}
-	if err := corpus.Write(filepath.Join(*out, "handbook"), opts); err != nil {
-		fmt.Fprintln(os.Stderr, "gencorpus:", err)
-		os.Exit(1)
+	if !*noHandbook {
+		if err := corpus.Write(filepath.Join(*out, "handbook"), opts); err != nil {
+			fmt.Fprintln(os.Stderr, "gencorpus:", err)
+			os.Exit(1)
+		}
 	}
-	if *commit {
+	if *commit && !*noHandbook {
 		if err := corpus.Commit(filepath.Join(*out, "handbook")); err != nil {
 			fmt.Fprintln(os.Stderr, "gencorpus:", err)
 			os.Exit(1)
@@ -44,6 +50,12 @@ func main() {
 	}
 	if !*noHugo {
 		if err := corpus.WriteHugo(filepath.Join(*out, "hugo"), opts); err != nil {
+			fmt.Fprintln(os.Stderr, "gencorpus:", err)
+			os.Exit(1)
+		}
+	}
+	if *govuk {
+		if err := corpus.WriteHugoGOVUK(filepath.Join(*out, "hugo-govuk"), opts); err != nil {
 			fmt.Fprintln(os.Stderr, "gencorpus:", err)
 			os.Exit(1)
 		}
