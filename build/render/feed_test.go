@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/rscp/handbook/build/site"
-	"github.com/rscp/handbook/build/source"
 	"github.com/rscp/handbook/themes"
 )
 
@@ -97,17 +96,10 @@ func encodedFeed(t *testing.T, th *Theme, s *site.Site, self, alt, title, id str
 // feedSite is a site of one page with the configuration a feed shows.
 func feedSite(t *testing.T, lang, title, base string) *site.Site {
 	t.Helper()
-	in, diags := source.Load(fstest.MapFS{
+	s := testSite(t, fstest.MapFS{
 		"handbook.yaml": {Data: []byte(fmt.Sprintf("title: %q\nlanguage: %q\nbase_url: %q\n", title, lang, base))},
 		"content/a.md":  {Data: []byte("---\ntitle: A\n---\n")},
 	})
-	if err := diags.Err(); err != nil {
-		t.Fatal(err)
-	}
-	s, diags := site.New(in, site.Options{})
-	if err := diags.Err(); err != nil {
-		t.Fatal(err)
-	}
 	s.Config.Language = lang // the model's default when empty
 	return s
 }

@@ -7,8 +7,6 @@ import (
 	"testing/fstest"
 
 	"github.com/rscp/handbook/build/output"
-	"github.com/rscp/handbook/build/site"
-	"github.com/rscp/handbook/build/source"
 	"github.com/rscp/handbook/themes"
 )
 
@@ -16,20 +14,13 @@ import (
 // template overrides.
 func renderWith(t *testing.T, overrides map[string]string) ([]output.File, error) {
 	t.Helper()
-	in, diags := source.Load(fstest.MapFS{
+	s := testSite(t, fstest.MapFS{
 		"handbook.yaml":        {Data: []byte("title: Test partnership\n")},
 		"content/s/_index.md":  {Data: []byte("---\ntitle: Section\n---\n")},
 		"content/s/a.md":       {Data: []byte("---\ntitle: Page A\n---\nA.\n")},
 		"content/s/b.md":       {Data: []byte("---\ntitle: Page B\n---\nB.\n")},
 		"content/elsewhere.md": {Data: []byte("---\ntitle: Elsewhere\n---\nE.\n")},
 	})
-	if err := diags.Err(); err != nil {
-		t.Fatal(err)
-	}
-	s, diags := site.New(in, site.Options{})
-	if err := diags.Err(); err != nil {
-		t.Fatal(err)
-	}
 	upper := fstest.MapFS{}
 	for name, text := range overrides {
 		upper[name] = &fstest.MapFile{Data: []byte(text)}

@@ -11,7 +11,6 @@ import (
 	"github.com/rscp/handbook/build/history"
 	"github.com/rscp/handbook/build/output"
 	"github.com/rscp/handbook/build/site"
-	"github.com/rscp/handbook/build/source"
 	"github.com/rscp/handbook/themes"
 )
 
@@ -19,7 +18,7 @@ import (
 // gets the same files as Render, including history and change pages,
 // feeds, cached contact cards and inline Markdown.
 func TestRenderToMatchesRender(t *testing.T) {
-	in, diags := source.Load(fstest.MapFS{
+	s := testSite(t, fstest.MapFS{
 		"handbook.yaml":         {Data: []byte("title: Test partnership\nbase_url: https://example.org/\n")},
 		"data/contacts.yaml":    {Data: []byte("- id: mash\n  service: MASH\n  phone: \"0100 000 000\"\n")},
 		"content/s/_index.md":   {Data: []byte("---\ntitle: Section\n---\n")},
@@ -27,13 +26,6 @@ func TestRenderToMatchesRender(t *testing.T) {
 		"content/s/b.md":        {Data: []byte("---\ntitle: Page B\ntype: procedure\ncontacts: [mash]\nstages:\n  - who: Anyone\n    action: Call the **MASH**.\n---\nB.\n")},
 		"content/amendments.md": {Data: []byte("---\ntitle: Amendments\nlayout: amendments\n---\n")},
 	})
-	if err := diags.Err(); err != nil {
-		t.Fatal(err)
-	}
-	s, diags := site.New(in, site.Options{})
-	if err := diags.Err(); err != nil {
-		t.Fatal(err)
-	}
 	theme, err := LoadTheme(themes.Default())
 	if err != nil {
 		t.Fatal(err)
