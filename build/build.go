@@ -35,6 +35,10 @@ type Options struct {
 	// NoSearch leaves out the search index (the dev server builds it apart,
 	// so that a one-page edit reloads at once).
 	NoSearch bool
+	// Force lets BuildTo replace a non-empty output folder that is not an
+	// earlier build. The site folder, a folder holding it, its sources and
+	// files are refused even so.
+	Force bool
 
 	sink *output.Writer // BuildTo: files are written as they are made
 }
@@ -254,8 +258,14 @@ var ErrInterrupted = errors.New("build interrupted")
 // unchanged; the partly written folder beside it is removed by the next
 // build. Once the new site is being swapped in, that finishes first.
 func BuildTo(ctx context.Context, opts Options, dir string) (*Result, error) {
+	if opts.SiteDir == "" {
+		opts.SiteDir = "."
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkOutput(opts.SiteDir, dir, opts.Force); err != nil {
 		return nil, err
 	}
 	w, err := output.Create(abs)

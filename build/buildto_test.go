@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/rscp/handbook/build"
+	"github.com/rscp/handbook/build/output"
 )
 
 // BuildTo writes, as it renders, exactly the files Build returns.
@@ -30,7 +31,7 @@ func TestBuildToWritesWhatBuildMakes(t *testing.T) {
 	}
 	on := 0
 	_ = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+		if err == nil && !d.IsDir() && d.Name() != output.Marker {
 			on++
 		}
 		return nil
@@ -70,6 +71,9 @@ func TestBuildToInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(out, "old.html"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, output.Marker), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

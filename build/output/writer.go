@@ -123,6 +123,9 @@ func (w *Writer) Commit() error {
 		return fmt.Errorf("the site at %s was already finished", w.dir)
 	}
 	defer w.unlock()
+	if err == nil {
+		err = writeFile(filepath.Join(w.tmp, Marker), []byte(markerText), 0o644)
+	}
 	if err != nil {
 		os.RemoveAll(w.tmp)
 		return err

@@ -21,7 +21,7 @@ type Main struct {
 const usage = `handbook builds a safeguarding partnership's handbook as a static website.
 
 Usage:
-  handbook build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL]
+  handbook build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [--force]
   handbook serve [-s SITE_DIR] [--addr 127.0.0.1:1313]   preview the site as you edit it
   handbook check [-s SITE_DIR] [--format text|json]       find mistakes before publishing
   handbook new TYPE TITLE [-s SITE_DIR]                   start a new page (TYPE: arrangement,
@@ -69,6 +69,7 @@ func (m *Main) build(ctx context.Context, args []string) int {
 	outDir := fs.String("o", "public", "output folder; replaced only when the build succeeds")
 	baseURL := fs.String("base-url", "", "the site's public URL, e.g. https://procedures.example.org/ (overrides handbook.yaml)")
 	drafts := fs.Bool("drafts", false, "include draft pages")
+	force := fs.Bool("force", false, "replace the output folder even when it is not an earlier handbook build (everything in it is deleted)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -81,7 +82,7 @@ func (m *Main) build(ctx context.Context, args []string) int {
 	// that replaces it only when all is done. Ctrl+C stops the build at
 	// once and leaves the output as it was; one that comes while the new
 	// site is being swapped in waits for the swap.
-	res, err := build.BuildTo(ctx, build.Options{SiteDir: *siteDir, BaseURL: *baseURL, Drafts: *drafts}, *outDir)
+	res, err := build.BuildTo(ctx, build.Options{SiteDir: *siteDir, BaseURL: *baseURL, Drafts: *drafts, Force: *force}, *outDir)
 	if errors.Is(err, build.ErrInterrupted) {
 		fmt.Fprintf(m.Stderr, "build interrupted: %s was not changed\n", *outDir)
 		return 1

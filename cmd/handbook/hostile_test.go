@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rscp/handbook/build/output"
 )
 
 // Limits every hostile input must stay within.
@@ -116,6 +118,7 @@ func TestHostileInputs(t *testing.T) {
 			}
 			out := filepath.Join(dir, "public")
 			writeFile(t, filepath.Join(out, "previous.html"), []byte("the last good site"))
+			writeFile(t, filepath.Join(out, output.Marker), nil)
 
 			r := runBounded(t, bin, "build", "-s", site, "-o", out)
 			if r.code != c.want {
