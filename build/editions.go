@@ -49,6 +49,10 @@ func buildEditions(fsys fs.FS, in *site.Input, cur *site.Site, themeFS fs.FS, h 
 	current := &edition{info: &render.EditionInfo{Name: first.Name, Label: labelOf(first), From: first.EffectiveFrom, Current: true, Site: cur}}
 	eds = append(eds, current)
 	seen := map[string]bool{first.Name: true}
+	// newest is the latest date of the editions in force listed so far:
+	// editions are listed newest first, so an edition in force with a
+	// later date is newer than one listed before it.
+	newest := first.EffectiveFrom
 	for _, e := range cfg[1:] {
 		line := editionLine(fsys, e.Name)
 		switch {
@@ -69,12 +73,20 @@ func buildEditions(fsys fs.FS, in *site.Input, cur *site.Site, themeFS fs.FS, h 
 			}
 		}
 		ed := &edition{info: &render.EditionInfo{Name: e.Name, Label: labelOf(e), From: e.EffectiveFrom, Upcoming: render.Upcoming(e.EffectiveFrom, now)}}
-		if !ed.info.Upcoming && e.EffectiveFrom.Set() && first.EffectiveFrom.Set() && e.EffectiveFrom.After(first.EffectiveFrom.Time) {
-			// Newer than the current edition and in force: the site should
-			// have made it current. Until it does, it stays marked as the
+		if !ed.info.Upcoming && e.EffectiveFrom.Set() && newest.Set() && e.EffectiveFrom.After(newest.Time) {
+			// In force, and newer than an edition listed before it (the
+			// current one, or one already archived): it came into force
+			// after the build that showed it as upcoming. The site should
+			// have made it current; until it does, it stays marked as the
 			// next edition, saying that it is in force.
 			ed.info.Upcoming, ed.info.Overdue = true, true
-			diags.Warnf("handbook.yaml", line, "edition %q came into force on %s: make it the current edition (its content in content/, listed first) so that the site shows it as current", e.Name, e.EffectiveFrom)
+			msg := fmt.Sprintf("edition %q came into force on %s: make it the current edition (its content in content/, listed first) so that the site shows it as current", e.Name, e.EffectiveFrom)
+			if !first.EffectiveFrom.Set() {
+				msg += fmt.Sprintf("; give the current edition (%s) an effective_from date too, so that the order of the editions is never in doubt", first.Name)
+			}
+			diags.Warnf("handbook.yaml", line, "%s", msg)
+		} else if !ed.info.Upcoming && e.EffectiveFrom.After(newest.Time) {
+			newest = e.EffectiveFrom
 		}
 		var pages []*site.Page
 		var d *diag.List
@@ -120,6 +132,14 @@ func buildEditions(fsys fs.FS, in *site.Input, cur *site.Site, themeFS fs.FS, h 
 		ed.info.Site = es
 		eds = append(eds, ed)
 	}
+	if !first.EffectiveFrom.Set() {
+		for _, ed := range eds[1:] {
+			if ed.info.Upcoming && !ed.info.Overdue {
+				diags.Warnf("handbook.yaml", editionLine(fsys, first.Name), "the current edition (%s) has no effective_from, and the %s edition comes into force on %s: give the current edition the date it came into force, so that once %s is in force the build can tell it is newer and not an archived edition", first.Name, ed.info.Name, ed.info.From, ed.info.Name)
+				break
+			}
+		}
+	}
 	// An archived edition was in force until the next newer one (listed
 	// before it) that is not upcoming.
 	var newer *render.EditionInfo
@@ -129,7 +149,9 @@ func buildEditions(fsys fs.FS, in *site.Input, cur *site.Site, themeFS fs.FS, h 
 		}
 		if newer != nil && !ed.info.Current {
 			ed.info.Next = newer
-			ed.info.Until = newer.From
+			if !ed.info.From.Set() || !newer.From.Before(ed.info.From.Time) {
+				ed.info.Until = newer.From
+			}
 		}
 		newer = ed.info
 	}

@@ -105,7 +105,9 @@ func TestSlug(t *testing.T) {
 	for in, want := range map[string]string{
 		"Stage 2: senior managers": "stage-2-senior-managers",
 		"  What -- to do  ":        "what-to-do",
-		"Café & ‘quotes’":          "caf-quotes",
+		"Café & ‘quotes’":          "cafe-quotes",
+		"Équipe médicale & CAMHS":  "equipe-medicale-camhs",
+		"Straße Œuvre Ørsted":      "strasse-oeuvre-orsted",
 		"":                         "",
 	} {
 		if got := Slug(in); got != want {

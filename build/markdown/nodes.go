@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Node kinds added by the project.
@@ -255,10 +257,39 @@ func appendSlug[T string | []byte](b []byte, value T) []byte {
 			b = append(b, byte(r))
 		case r == ' ' || r == '-' || r == '_' || r == '\t' || r == '/' || r == '.':
 			dash = true
+		case r >= utf8.RuneSelf:
+			if latin := asciiOf(r); latin != "" {
+				if dash && len(b) > start {
+					b = append(b, '-')
+				}
+				dash = false
+				b = append(b, latin...)
+			}
 		}
 	}
 	return b
 }
+
+// asciiOf spells a lower-case letter with an accent or ligature in plain
+// letters, so that "Équipe" gives "equipe" rather than losing the letter:
+// the accents are split off (NFD) and dropped. "" when r has no such
+// spelling.
+func asciiOf(r rune) string {
+	if s, ok := ligatures[r]; ok {
+		return s
+	}
+	var out []byte
+	for _, c := range norm.NFD.String(string(r)) {
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			out = append(out, byte(c))
+		}
+	}
+	return string(out)
+}
+
+// ligatures are the letters that do not decompose into a plain letter and
+// an accent.
+var ligatures = map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th", 'ı': "i"}
 
 // taken reports whether id is reserved or already given.
 func (s *ids) taken(id []byte) bool {

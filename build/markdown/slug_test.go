@@ -8,8 +8,8 @@ import (
 	"github.com/yuin/goldmark/ast"
 )
 
-// slugBefore is Slug as it was written before it stopped making a
-// lower-case copy of the text: the new one must agree with it.
+// slugBefore is Slug written with a lower-case copy of the text, as it
+// was before it lower-cased rune by rune: the two must agree.
 func slugBefore(value string) string {
 	var b strings.Builder
 	dash := false
@@ -23,6 +23,12 @@ func slugBefore(value string) string {
 			b.WriteRune(r)
 		case r == ' ' || r == '-' || r == '_' || r == '\t' || r == '/' || r == '.':
 			dash = true
+		case asciiOf(r) != "":
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteString(asciiOf(r))
 		}
 	}
 	return b.String()

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -199,9 +200,13 @@ func scaffold(kind, title, id string, today time.Time, in *site.Input) []byte {
 			}
 			return p.Threshold.Level, true
 		})
-		w("weight: %d", n*10)
-		w("level: %d", n)
-		w("label: %s", q(title))
+		level, label := thresholdTitle(title)
+		if level == 0 {
+			level = n
+		}
+		w("weight: %d", level*10)
+		w("level: %d", level)
+		w("label: %s", q(label))
 		w("response: %s", q("TODO: what happens at this level, and who leads it"))
 		w("legal_basis: %s", q("TODO: e.g. Children Act 1989 s17"))
 		if route := defaultRoute(in.Contacts); route != "" {
@@ -308,4 +313,27 @@ func financialYearStart(t time.Time) time.Time {
 		y--
 	}
 	return time.Date(y, time.April, 1, 0, 0, 0, 0, time.UTC)
+}
+
+// levelTitle matches a threshold title that names its level, such as
+// "Level 4: Acute" or "Level 4 - Acute".
+var levelTitle = regexp.MustCompile(`(?i)^level\s+(\d+)\s*(?:[:–—-]\s*(.*))?$`)
+
+// thresholdTitle splits a title that names its level into the level and
+// the label readers see beside it ("Level 4: Acute" gives 4 and "Acute"),
+// so that the label does not repeat the level. Otherwise it returns 0 and
+// the whole title.
+func thresholdTitle(title string) (level int, label string) {
+	m := levelTitle.FindStringSubmatch(title)
+	if m == nil {
+		return 0, title
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil || n <= 0 {
+		return 0, title
+	}
+	if label = strings.TrimSpace(m[2]); label == "" {
+		label = title
+	}
+	return n, label
 }
