@@ -199,6 +199,9 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 // reportMissingHistory gives the one warning a build without git history
 // gets: why, and what readers will not see.
 func reportMissingHistory(h *gitHistory, skipped []string, diags *diag.List) {
+	if h.log != nil && h.log.Skipped > 0 {
+		diags.Warnf("", 0, "%d records of the git log could not be read and are left out of page history (the first: %s)", h.log.Skipped, h.log.FirstSkipped)
+	}
 	if h.missing == "" || h.log == nil {
 		// No folder was given (an in-memory build): nothing was expected.
 		if len(skipped) > 0 {

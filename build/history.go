@@ -71,11 +71,16 @@ func pageHistories(s *site.Site, h *gitHistory, cache *Cache, diags *diag.List) 
 		t, ok := texts[id]
 		return t, ok
 	}
+	warned := map[*history.Commit]bool{}
 	for _, p := range s.Pages {
 		ph := &render.PageHistory{}
 		log := h.log.File(p.File)
 		single := onlyAdded(log)
 		for _, ch := range log {
+			if ch.Problem != "" && !warned[ch.Commit] {
+				warned[ch.Commit] = true
+				diags.Warnf(p.File, 0, "commit %s: %s", ch.Short(), ch.Problem)
+			}
 			u := render.Update{Date: ch.Date, Note: ch.Note, Subject: ch.Subject, Author: ch.Author, Hash: ch.Hash, Seq: ch.Seq, Added: ch.Status == 'A'}
 			before, okB := text(ch.OldBlob)
 			after, okA := text(ch.NewBlob)

@@ -21,18 +21,20 @@ import (
 	"time"
 )
 
-// NoteTrailer is the commit message trailer that marks a major change.
-// Its text is what readers see.
-const NoteTrailer = "Change-Note"
-
 // Commit is one commit that changed the site.
 type Commit struct {
-	Hash    string
-	Date    time.Time // committer date: when the change entered the history
-	Author  string    // author name (never the email)
-	Subject string
-	Note    string // the Change-Note trailer; set only for a major change
+	Hash string
+	// Date is when the change takes effect: the message's Change-Date,
+	// else the author date (kept through rebases and cherry-picks, unlike
+	// the committer date).
+	Date    time.Time
+	Author  string // author name, through the repository's .mailmap (never the email)
+	Subject string // control characters removed
+	Note    string // the Change-Note; set only for a major change
 	Seq     int    // position in the log: 0 is the newest commit
+	// Problem says what was wrong with the message (a Change-Date that is
+	// not a date); "" when nothing was.
+	Problem string
 }
 
 // Short is the abbreviated hash shown to readers and used in URLs.
@@ -70,6 +72,10 @@ type Log struct {
 	repo    bool   // dir is inside a work tree and git runs: Tree and Blobs may work
 	files   map[string][]Change
 	commits int
+	// Skipped counts the records of git's output that did not read as a
+	// commit; FirstSkipped says what was wrong with the first.
+	Skipped      int
+	FirstSkipped string
 }
 
 // Commits is the number of commits read.
@@ -131,26 +137,87 @@ func Load(dir string) (*Log, error) {
 	if _, err := l.git(nil, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"); err != nil {
 		return l, &UnavailableError{"the repository has no commits yet"}
 	}
-	out, err = l.git(nil, "log", "-z", "--raw", "--no-abbrev", "-M", "--topo-order", "--no-color",
-		"--format="+logFormat, "HEAD", "--", ".")
-	if err != nil {
-		return l, &UnavailableError{"git log failed: " + err.Error()}
-	}
-	if err := l.parse(out); err != nil {
-		return l, &UnavailableError{"cannot read git log: " + err.Error()}
+	if err := l.readLog("HEAD"); err != nil {
+		return l, &UnavailableError{err.Error()}
 	}
 	return l, nil
 }
 
-// logFormat starts each commit with RS and separates fields with US; the
-// Change-Note trailers, unfolded, are separated by GS.
-const logFormat = "%x1e%H%x1f%cI%x1f%an%x1f%s%x1f%(trailers:key=" + NoteTrailer + ",valueonly,unfold,separator=%x1d)%x1f"
+// logFormat writes each commit's fields NUL-terminated. Commit text can
+// hold any byte but NUL, so no subject, name or message can end a field
+// early or start a record: the fields are read by position. With -z, git
+// ends the format with one more NUL, then writes the commit's raw
+// changes as NUL-terminated fields too.
+const logFormat = "%H%x00%aI%x00%aN%x00%s%x00%B%x00"
+
+// readLog runs one "git log" of revs and reads its output as it comes.
+func (l *Log) readLog(revs string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	cmd := l.command(ctx, l.dir, "log", "-z", "--raw", "--no-abbrev", "-M", "--topo-order", "--no-color",
+		"--format="+logFormat, revs, "--", ".")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return fmt.Errorf("git log: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("git log: %w", err)
+	}
+	parseErr := l.parse(bufio.NewReaderSize(stdout, 64<<10))
+	_, _ = io.Copy(io.Discard, stdout) // let git finish when parsing stopped early
+	if err := cmd.Wait(); err != nil {
+		return fmt.Errorf("git log failed: %s", firstLine(stderr.String(), err))
+	}
+	if parseErr != nil {
+		return fmt.Errorf("cannot read git log: %w", parseErr)
+	}
+	return nil
+}
 
 // ended marks a path whose file was added by a commit already read: an
 // older change at the same path belongs to another (earlier) file.
 const ended = "\x00"
 
-func (l *Log) parse(out []byte) error {
+// fields reads the NUL-terminated fields of git's output one at a time,
+// with one field of look-ahead.
+type fields struct {
+	r    *bufio.Reader
+	next []byte
+	have bool
+	err  error
+}
+
+// peek returns the next field without taking it; ok is false at the end.
+func (f *fields) peek() ([]byte, bool) {
+	if !f.have && f.err == nil {
+		b, err := f.r.ReadBytes(0)
+		if len(b) > 0 && b[len(b)-1] == 0 {
+			b = b[:len(b)-1]
+		}
+		if err != nil {
+			f.err = err
+			if len(b) == 0 {
+				return nil, false
+			}
+		}
+		f.next, f.have = b, true
+	}
+	return f.next, f.have
+}
+
+// take returns the next field and moves past it.
+func (f *fields) take() ([]byte, bool) {
+	b, ok := f.peek()
+	f.have = false
+	return b, ok
+}
+
+// parse reads git log's output. A record that does not read as a commit
+// (which git does not write) is skipped up to the next commit, and
+// counted in l.Skipped: one bad record never costs the rest.
+func (l *Log) parse(r *bufio.Reader) error {
 	// alias maps a path, as it was at the point of the history being read,
 	// to the key of the file: the file's path at HEAD (or, for a file that
 	// no longer exists, its last path).
@@ -167,41 +234,38 @@ func (l *Log) parse(out []byte) error {
 		}
 		return k
 	}
-	for _, rec := range bytes.Split(out, []byte{0x1e}) {
-		if len(rec) == 0 {
-			continue
+	f := &fields{r: r}
+	for {
+		c, ok := l.readCommit(f)
+		if !ok {
+			break
 		}
-		fields := bytes.SplitN(rec, []byte{0x1f}, 6)
-		if len(fields) < 6 {
-			return fmt.Errorf("unexpected record %.60q", rec)
-		}
-		date, err := time.Parse(time.RFC3339, string(fields[1]))
-		if err != nil {
-			return fmt.Errorf("commit %s: bad date %q", fields[0], fields[1])
-		}
-		c := &Commit{
-			Hash:    string(fields[0]),
-			Date:    date,
-			Author:  string(fields[2]),
-			Subject: string(fields[3]),
-			Note:    joinNotes(string(fields[4])),
-			Seq:     l.commits,
-		}
-		l.commits++
-		raw := bytes.TrimLeft(fields[5], "\x00\n")
-		for len(raw) > 0 {
-			var meta, p1, p2 []byte
-			meta, raw = cut(raw)
+		for {
+			meta, ok := f.peek()
+			if !ok {
+				break
+			}
+			meta = bytes.TrimLeft(meta, "\n")
 			if len(meta) == 0 {
+				f.take() // the NUL that ends the format, or a blank line
 				continue
 			}
+			if meta[0] != ':' {
+				break // the next commit
+			}
+			f.take()
 			ch, ok := parseRaw(meta)
 			if !ok {
-				return fmt.Errorf("commit %s: unexpected change %.60q", c.Short(), meta)
+				l.skip(fmt.Sprintf("commit %s: unexpected change %.60q", c.Short(), meta))
+				continue
 			}
-			p1, raw = cut(raw)
+			p1, _ := f.take()
+			var p2 []byte
 			if ch.Status == 'R' || ch.Status == 'C' {
-				p2, raw = cut(raw)
+				p2, _ = f.take()
+			}
+			if c == nil {
+				continue // the changes of a record that was skipped
 			}
 			ch.Commit = c
 			oldPath, newPath, inOld, inNew := string(p1), string(p2), true, true
@@ -210,20 +274,17 @@ func (l *Log) parse(out []byte) error {
 			}
 			oldPath, inOld = l.rel(oldPath)
 			newPath, inNew = l.rel(newPath)
+			if !inNew {
+				continue
+			}
 			switch ch.Status {
 			case 'C':
 				// A copy starts a new file; the original is untouched.
-				if !inNew {
-					continue
-				}
 				ch.Status, ch.OldBlob, ch.Path = 'A', "", newPath
 				k := key(newPath, c.Hash)
 				l.files[k] = append(l.files[k], ch)
 				alias[newPath] = ended
 			case 'R':
-				if !inNew {
-					continue
-				}
 				ch.Path = newPath
 				k := key(newPath, c.Hash)
 				if inOld {
@@ -235,9 +296,6 @@ func (l *Log) parse(out []byte) error {
 				l.files[k] = append(l.files[k], ch)
 				alias[newPath] = ended
 			default:
-				if !inNew {
-					continue
-				}
 				ch.Path = newPath
 				k := key(newPath, c.Hash)
 				l.files[k] = append(l.files[k], ch)
@@ -247,7 +305,74 @@ func (l *Log) parse(out []byte) error {
 			}
 		}
 	}
+	if f.err != nil && f.err != io.EOF {
+		return f.err
+	}
 	return nil
+}
+
+// readCommit reads one commit's fields. It returns nil and true for a
+// record that is not a commit, having skipped to the next one, and false
+// at the end of the output.
+func (l *Log) readCommit(f *fields) (*Commit, bool) {
+	hash, ok := f.take()
+	if !ok {
+		return nil, false
+	}
+	if !isHash(hash) {
+		l.skip(fmt.Sprintf("unexpected field %.60q where a commit should start", hash))
+		// Resynchronise: the next commit starts with a hash; changes
+		// seen before it belong to no commit and are passed over.
+		for {
+			b, ok := f.peek()
+			if !ok {
+				return nil, false
+			}
+			if b = bytes.TrimLeft(b, "\n"); isHash(b) || len(b) > 0 && b[0] == ':' {
+				return nil, true
+			}
+			f.take()
+		}
+	}
+	var v [4][]byte // author date, author, subject, message
+	for i := range v {
+		if v[i], ok = f.take(); !ok {
+			l.skip(fmt.Sprintf("commit %.10s: the log ends inside it", hash))
+			return nil, false
+		}
+	}
+	date, err := time.Parse(time.RFC3339, string(v[0]))
+	if err != nil {
+		l.skip(fmt.Sprintf("commit %.10s: unexpected date %.40q", hash, v[0]))
+		return nil, true
+	}
+	msg := ReadMessage(string(v[3]))
+	c := &Commit{
+		Hash:    string(hash),
+		Date:    date,
+		Author:  Clean(string(v[1])),
+		Subject: Clean(string(v[2])),
+		Note:    msg.Note,
+		Seq:     l.commits,
+	}
+	if !msg.Date.IsZero() {
+		c.Date = msg.Date
+	}
+	c.Problem = msg.Problem
+	l.commits++
+	return c, true
+}
+
+// skip notes a record of the log that could not be read.
+func (l *Log) skip(why string) {
+	if l.Skipped == 0 {
+		l.FirstSkipped = why
+	}
+	l.Skipped++
+}
+
+func isHash(b []byte) bool {
+	return (len(b) == 40 || len(b) == 64) && isHex(string(b))
 }
 
 // rel turns a path from the top of the repository into one relative to the
@@ -288,17 +413,6 @@ func parseRaw(meta []byte) (Change, bool) {
 
 func isZero(id string) bool { return strings.Trim(id, "0") == "" }
 
-// joinNotes joins several Change-Note trailers of one commit.
-func joinNotes(s string) string {
-	var parts []string
-	for _, p := range strings.Split(s, "\x1d") {
-		if p = strings.TrimSpace(p); p != "" {
-			parts = append(parts, p)
-		}
-	}
-	return strings.Join(parts, " ")
-}
-
 // git runs git in the site folder and returns its standard output. The
 // error holds the first line git wrote to standard error.
 func (l *Log) git(stdin []byte, args ...string) ([]byte, error) {
@@ -308,8 +422,7 @@ func (l *Log) git(stdin []byte, args ...string) ([]byte, error) {
 func (l *Log) gitIn(dir string, stdin []byte, args ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "git", append([]string{"-c", "core.quotepath=off", "-c", "log.showSignature=false"}, args...)...)
-	cmd.Dir = dir
+	cmd := l.command(ctx, dir, args...)
 	if stdin != nil {
 		cmd.Stdin = bytes.NewReader(stdin)
 	}
@@ -317,15 +430,27 @@ func (l *Log) gitIn(dir string, stdin []byte, args ...string) ([]byte, error) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		msg, _, _ = strings.Cut(msg, "\n")
-		msg = strings.TrimPrefix(msg, "fatal: ")
-		if msg == "" {
-			msg = err.Error()
-		}
-		return out, errors.New(msg)
+		return out, errors.New(firstLine(stderr.String(), err))
 	}
 	return out, nil
+}
+
+// command is git with args, run in dir, with settings that keep its
+// output the same on every machine.
+func (l *Log) command(ctx context.Context, dir string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "git", append([]string{"-c", "core.quotepath=off", "-c", "log.showSignature=false"}, args...)...)
+	cmd.Dir = dir
+	return cmd
+}
+
+// firstLine is the first line git wrote to standard error, or err.
+func firstLine(stderr string, err error) string {
+	msg, _, _ := strings.Cut(strings.TrimSpace(stderr), "\n")
+	msg = strings.TrimPrefix(msg, "fatal: ")
+	if msg == "" {
+		msg = err.Error()
+	}
+	return msg
 }
 
 // Blobs reads the blobs with the given ids through one "git cat-file

@@ -101,6 +101,38 @@ func (r *Repo) Commit(date time.Time, message string) string {
 	return strings.TrimSpace(r.Git("rev-parse", "HEAD"))
 }
 
+// Sig is who made a commit and when: the author and the dates git keeps
+// apart (a rebase or squash keeps the author date and sets a new
+// committer date). A zero CommitDate is the AuthorDate.
+type Sig struct {
+	Author, Email          string
+	AuthorDate, CommitDate time.Time
+}
+
+// CommitAs stages everything and commits it with message, made by s.
+func (r *Repo) CommitAs(s Sig, message string) string {
+	r.t.Helper()
+	r.Git("add", "-A")
+	if s.CommitDate.IsZero() {
+		s.CommitDate = s.AuthorDate
+	}
+	cmd := exec.Command("git", "commit", "-q", "--allow-empty", "--cleanup=verbatim", "-F", "-")
+	cmd.Dir = r.Dir
+	cmd.Env = append(env(time.Time{}),
+		"GIT_AUTHOR_DATE="+s.AuthorDate.Format(time.RFC3339), "GIT_COMMITTER_DATE="+s.CommitDate.Format(time.RFC3339))
+	if s.Author != "" {
+		cmd.Env = append(cmd.Env, "GIT_AUTHOR_NAME="+s.Author)
+	}
+	if s.Email != "" {
+		cmd.Env = append(cmd.Env, "GIT_AUTHOR_EMAIL="+s.Email)
+	}
+	cmd.Stdin = strings.NewReader(message)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		r.t.Fatalf("git commit: %v\n%s", err, out)
+	}
+	return strings.TrimSpace(r.Git("rev-parse", "HEAD"))
+}
+
 // CommitFiles writes files and commits them.
 func (r *Repo) CommitFiles(date time.Time, message string, files map[string]string) string {
 	r.t.Helper()
