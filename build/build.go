@@ -18,7 +18,6 @@ import (
 	"github.com/rscp/handbook/build/render"
 	"github.com/rscp/handbook/build/site"
 	"github.com/rscp/handbook/build/source"
-	"github.com/rscp/handbook/themes"
 )
 
 // Options say what to build.
@@ -67,7 +66,10 @@ func Build(opts Options) (*Result, error) {
 	if st, err := os.Stat(opts.SiteDir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("site folder %s: not found", opts.SiteDir)
 	}
-	fsys := os.DirFS(opts.SiteDir)
+	fsys, err := source.Open(opts.SiteDir)
+	if err != nil {
+		return nil, fmt.Errorf("site folder %s: %v", opts.SiteDir, err)
+	}
 	return BuildFS(fsys, opts)
 }
 
@@ -86,11 +88,10 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	}
 	in.Assets = append(in.Assets, assetsOf(fsys, "content")...)
 
-	themeFS := themes.Default()
-	if sub, err := fs.Sub(fsys, "themes/"+in.Config.Theme); err == nil {
-		if _, err := fs.Stat(sub, "."); err == nil {
-			themeFS = themes.Overlay(sub, themeFS)
-		}
+	themeFS, err := siteTheme(fsys, in.Config.Theme)
+	if err != nil {
+		res.Diags.Errorf("handbook.yaml", configLine(fsys, "theme"), "%v", err)
+		return res, res.Diags.Err()
 	}
 	theme, err := render.LoadTheme(themeFS)
 	if err != nil {

@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -92,8 +93,17 @@ func buildEditions(fsys fs.FS, in *site.Input, cur *site.Site, themeFS fs.FS, h 
 		var d *diag.List
 		if e.Dir != "" {
 			dir := path.Clean(strings.Trim(e.Dir, "/"))
-			if st, err := fs.Stat(fsys, dir); err != nil || !st.IsDir() || !fs.ValidPath(dir) {
-				diags.Errorf("handbook.yaml", line, "edition %q: the folder %s does not exist", e.Name, e.Dir)
+			if !fs.ValidPath(dir) || dir == "." {
+				diags.Errorf("handbook.yaml", line, "edition %q: dir %s must be a folder inside the site folder, like editions/%s", e.Name, e.Dir, e.Name)
+				continue
+			}
+			if st, err := fs.Stat(fsys, dir); err != nil || !st.IsDir() {
+				var out *source.OutsideError
+				if errors.As(err, &out) {
+					diags.Errorf("handbook.yaml", line, "edition %q: %v", e.Name, err)
+				} else {
+					diags.Errorf("handbook.yaml", line, "edition %q: the folder %s does not exist", e.Name, e.Dir)
+				}
 				continue
 			}
 			ed.content, ed.dir = fsys, dir
@@ -233,6 +243,21 @@ func atRef(d *diag.List, ref string) *diag.List {
 		out.Add(x)
 	}
 	return &out
+}
+
+// configLine finds the line of handbook.yaml that sets a top-level field,
+// or 0.
+func configLine(fsys fs.FS, field string) int {
+	b, err := fs.ReadFile(fsys, "handbook.yaml")
+	if err != nil {
+		return 0
+	}
+	for i, l := range bytes.Split(b, []byte("\n")) {
+		if bytes.HasPrefix(l, []byte(field+":")) {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // editionLine finds the line of handbook.yaml that names an edition.

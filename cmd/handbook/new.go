@@ -88,7 +88,12 @@ func (m *Main) newPage(_ context.Context, args []string) int {
 		return 1
 	}
 	id := k.idPrefix + slug
-	in, _ := source.Load(os.DirFS(*siteDir))
+	fsys, err := source.Open(*siteDir)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "handbook new: site folder %s: %v\n", *siteDir, err)
+		return 1
+	}
+	in, _ := source.Load(fsys)
 	for _, p := range in.Pages {
 		pid := p.ID
 		if pid == "" {
