@@ -81,7 +81,7 @@ func pageHistories(s *site.Site, h *gitHistory, cache *Cache, diags *diag.List) 
 				warned[ch.Commit] = true
 				diags.Warnf(p.File, 0, "commit %s: %s", ch.Short(), ch.Problem)
 			}
-			u := render.Update{Date: ch.Date, Note: ch.Note, Subject: ch.Subject, Author: ch.Author, Hash: ch.Hash, Seq: ch.Seq, Added: ch.Status == 'A'}
+			u := render.Update{Date: ch.Date, Note: ch.Note, Subject: ch.Subject, Author: author(s.Config.History, ch.Author), Hash: ch.Hash, Seq: ch.Seq, Added: ch.Status == 'A'}
 			before, okB := text(ch.OldBlob)
 			after, okA := text(ch.NewBlob)
 			switch {
@@ -184,4 +184,16 @@ func countCommits(us []render.Update) int {
 		}
 	}
 	return n
+}
+
+// author is the name shown for a change made by name, as the site's
+// history settings say.
+func author(c site.HistoryConfig, name string) string {
+	switch c.Authors {
+	case site.AuthorsNames:
+		return name
+	case site.AuthorsNone:
+		return ""
+	}
+	return c.Team
 }

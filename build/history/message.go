@@ -76,17 +76,28 @@ func continues(line string) bool {
 	return true
 }
 
-// Clean makes commit text safe to show: invalid UTF-8 and control
-// characters (tabs and line ends included) become spaces, bidirectional
-// overrides are dropped, and runs of spaces become one.
+// Clean makes commit text safe to show: invalid UTF-8, control
+// characters (tabs and line ends included) and terminal escapes
+// (ESC [ … letter) become spaces, bidirectional overrides and zero-width
+// spaces are dropped, and runs of spaces become one.
 func Clean(s string) string {
 	if !needsCleaning(s) {
 		return strings.TrimSpace(s)
 	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
 	space := false
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
 		switch {
+		case r == 0x1b && i < len(s) && s[i] == '[':
+			// ESC [ parameters, then a final byte from @ to ~.
+			for i++; i < len(s) && (s[i] < 0x40 || s[i] > 0x7e); i++ {
+			}
+			i++
+			space = b.Len() > 0
+			continue
 		case unicode.IsControl(r) || unicode.IsSpace(r):
 			space = b.Len() > 0
 			continue

@@ -55,7 +55,7 @@ func TestLoadCommitTextCannotBreakTheLog(t *testing.T) {
 	if s := got[1].Subject; !strings.HasPrefix(s, "Fix wording") || got[1].Author != "Ann Other Editor" {
 		t.Errorf("subject/author = %q/%q", s, got[1].Author)
 	}
-	if s := got[0].Subject; s != "Tidy [31mred [0m" {
+	if s := got[0].Subject; s != "Tidy red" {
 		t.Errorf("subject = %q", s)
 	}
 }

@@ -311,6 +311,39 @@ type Config struct {
 	QuickExit   QuickExitConfig `yaml:"quick_exit"`
 	Editions    []Edition       `yaml:"editions"`
 	Footer      []FooterLink    `yaml:"footer"`
+	History     HistoryConfig   `yaml:"history"`
+}
+
+// HistoryConfig says what page history publishes.
+type HistoryConfig struct {
+	// Authors is how the author of each change is shown.
+	Authors AuthorDisplay `yaml:"authors"`
+	// Team is the name shown for every change when Authors is "team";
+	// the site's title when empty.
+	Team string `yaml:"team"`
+}
+
+// AuthorDisplay is how page history shows who made a change: "team" (one
+// name for every change, the default: a public site need not name its
+// staff), "names" (each author's name, as git's .mailmap gives it) or
+// "none".
+type AuthorDisplay string
+
+// The ways of showing authors.
+const (
+	AuthorsTeam  AuthorDisplay = "team"
+	AuthorsNames AuthorDisplay = "names"
+	AuthorsNone  AuthorDisplay = "none"
+)
+
+// UnmarshalText accepts one of the three settings.
+func (a *AuthorDisplay) UnmarshalText(b []byte) error {
+	switch v := AuthorDisplay(strings.ToLower(strings.TrimSpace(string(b)))); v {
+	case AuthorsTeam, AuthorsNames, AuthorsNone:
+		*a = v
+		return nil
+	}
+	return fmt.Errorf("history: authors must be team, names or none, not %q", b)
 }
 
 // FooterLink is an extra link in the footer.
@@ -335,6 +368,12 @@ func (c *Config) Defaults() {
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "/"
+	}
+	if c.History.Authors == "" {
+		c.History.Authors = AuthorsTeam
+	}
+	if c.History.Team == "" {
+		c.History.Team = c.Title
 	}
 	if !strings.HasSuffix(c.BaseURL, "/") {
 		c.BaseURL += "/"
