@@ -38,6 +38,9 @@ type Options struct {
 	// earlier build. The site folder, a folder holding it, its sources and
 	// files are refused even so.
 	Force bool
+	// IndexDir is where BuildTo writes the search index; "" means
+	// IndexDir(dir), beside the site. It is never inside the site.
+	IndexDir string
 
 	sink *output.Writer // BuildTo: files are written as they are made
 }
@@ -46,6 +49,10 @@ type Options struct {
 type Result struct {
 	Site  *site.Site
 	Files []output.File
+	// Index is the server's search index, its paths relative to its own
+	// folder. It is not part of the site: BuildTo writes it beside the
+	// site (IndexDir), never into the folder that is published.
+	Index []output.File
 	Diags *diag.List
 	// Editions are the published editions, the current one first; empty
 	// when handbook.yaml declares none. Each has its own Site.
@@ -180,7 +187,7 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 		res.Diags.Errorf("", 0, "search index: %v", indexErr)
 		return res, res.Diags.Err()
 	}
-	rest = append(rest, index...)
+	res.Index = index
 	for _, f := range rest {
 		if opts.sink == nil {
 			files = append(files, f)
@@ -256,7 +263,9 @@ var ErrInterrupted = errors.New("build interrupted")
 
 // BuildTo builds the site and writes it to dir as its files are made,
 // replacing dir whole only when the build succeeded: a failed build leaves
-// dir as it was. It is what "handbook build" does.
+// dir as it was. It is what "handbook build" does. The search index is
+// written afterwards, replacing the folder opts.IndexDir (by default
+// IndexDir(dir)) whole in the same way.
 //
 // When ctx ends first, BuildTo returns ErrInterrupted at once and dir is
 // unchanged; the partly written folder beside it is removed by the next
@@ -271,6 +280,16 @@ func BuildTo(ctx context.Context, opts Options, dir string) (*Result, error) {
 	}
 	if err := checkOutput(opts.SiteDir, dir, opts.Force); err != nil {
 		return nil, err
+	}
+	indexDir := ""
+	if !opts.NoSearch {
+		indexDir = opts.IndexDir
+		if indexDir == "" {
+			indexDir = IndexDir(abs)
+		}
+		if err := checkIndexDir(opts.SiteDir, abs, indexDir, opts.Force); err != nil {
+			return nil, err
+		}
 	}
 	w, err := output.Create(abs)
 	if err != nil {
@@ -289,6 +308,12 @@ func BuildTo(ctx context.Context, opts Options, dir string) (*Result, error) {
 		} else {
 			res.Written = w.Written()
 			err = w.Commit()
+			// The site folder is unlocked now: the index goes beside it.
+			if err == nil && indexDir != "" {
+				if err = output.WriteDir(indexDir, res.Index); err != nil {
+					err = fmt.Errorf("the site was written to %s, but not its search index: %w", dir, err)
+				}
+			}
 		}
 		done <- built{res, err}
 	}()
@@ -304,7 +329,25 @@ func BuildTo(ctx context.Context, opts Options, dir string) (*Result, error) {
 	}
 }
 
-// Write writes the built site to dir, replacing it atomically.
+// checkIndexDir refuses an index folder that a build must not replace:
+// one inside the output folder, which is published, or one that the
+// rules for an output folder refuse (checkOutput).
+func checkIndexDir(siteDir, outDir, indexDir string, force bool) error {
+	abs, err := filepath.Abs(indexDir)
+	if err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(outDir, abs); err == nil && (rel == "." || filepath.IsLocal(rel)) {
+		return fmt.Errorf("the search index cannot go to %s: it is inside %s, which is published", indexDir, outDir)
+	}
+	if err := checkOutput(siteDir, indexDir, force); err != nil {
+		return fmt.Errorf("the search index goes beside the site, to %s: %w", indexDir, err)
+	}
+	return nil
+}
+
+// Write writes the built site to dir, replacing it atomically. The search
+// index is not part of it (see Result.Index).
 func (r *Result) Write(dir string) error {
 	if r == nil || r.Files == nil {
 		return errors.New("nothing to write: the build failed")

@@ -2,7 +2,7 @@ package build
 
 import (
 	"bytes"
-	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,12 +17,19 @@ import (
 	"github.com/rscp/handbook/search"
 )
 
-// SearchIndexDir is where the search index goes in the built site. The dev
-// server, `handbook search` and the Netlify function all open it there.
-const SearchIndexDir = "_search/index.bleve"
+// IndexDir is the folder the search index of a site built into out goes
+// to: beside out, never inside it, so that publishing out publishes none
+// of the index (its side files hold the text of every page, for the
+// server: nothing a reader should download). "public" gives
+// "public.search". `handbook search` opens it there, and the Netlify build
+// copies it into the function's bundle.
+func IndexDir(out string) string {
+	return filepath.Clean(out) + ".search"
+}
 
 // searchIndexFiles builds the search index of the current edition from
-// the same pages the site shows, and returns its files for the output.
+// the same pages the site shows, and returns its files, with paths
+// relative to the index folder.
 // Each page's search document is made while the index is built, on its
 // goroutines, and dropped once analysed: the text of every page is never
 // held at once (SearchDocs would hold it all). done, when not nil, is
@@ -53,7 +60,7 @@ func searchIndexFiles(s *site.Site, done func(*site.Page)) ([]output.File, error
 	}
 	out := make([]output.File, len(files))
 	for i, f := range files {
-		out[i] = output.File{Path: path.Join(SearchIndexDir, f.Name), Data: f.Data}
+		out[i] = output.File{Path: f.Name, Data: f.Data}
 	}
 	return out, nil
 }

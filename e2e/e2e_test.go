@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/rscp/handbook/build"
+	"github.com/rscp/handbook/build/output"
 	"github.com/rscp/handbook/build/render"
 	"github.com/rscp/handbook/build/site"
 	"github.com/rscp/handbook/search"
@@ -89,7 +90,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := NewServer(files, headers)
-	srv.Search = searchHandler(t, files)
+	srv.Search = searchHandler(t, res.Index, files["search/index.html"])
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -236,36 +237,31 @@ func needBrowser(t *testing.T) {
 }
 
 // searchHandler answers /search and /search.json from the index the build
-// made (under build.SearchIndexDir), with the built search page as its
-// shell: what the Netlify function does on the hosted site.
-func searchHandler(t *testing.T, files map[string][]byte) http.Handler {
+// made (Result.Index), with the built search page as its shell: what the
+// Netlify function does on the hosted site.
+func searchHandler(t *testing.T, index []output.File, shell []byte) http.Handler {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "index.bleve")
 	n := 0
-	for name, data := range files {
-		rel, ok := strings.CutPrefix(name, build.SearchIndexDir+"/")
-		if !ok {
-			continue
-		}
-		f := filepath.Join(dir, filepath.FromSlash(rel))
+	for _, file := range index {
+		f := filepath.Join(dir, filepath.FromSlash(file.Path))
 		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(f, data, 0o644); err != nil {
+		if err := os.WriteFile(f, file.Data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		n++
 	}
 	if n == 0 {
-		t.Fatalf("the build has no search index under %s", build.SearchIndexDir)
+		t.Fatal("the build made no search index")
 	}
 	ix, err := search.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	shell, ok := files["search/index.html"]
-	if !ok {
+	if shell == nil {
 		t.Fatal("the build has no search/index.html (the search page's shell)")
 	}
 	if !bytes.Contains(shell, []byte(search.ResultsMarker)) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Netlify's build: the site, then the search index and results page copied
-# where the search function embeds them (Netlify ships Go functions as a
-# single binary, so the function cannot read files from public/).
+# Netlify's build: the site into public/ (what Netlify publishes), then the
+# search index, which the build writes beside it in public.search/ so that
+# it is never published, and the results page copied where the search
+# function embeds them (Netlify ships Go functions as a single binary, so
+# the function cannot read files from the repository).
 #
 #   scripts/netlify-build.sh production URL
 #   scripts/netlify-build.sh preview URL     (runs handbook check first; shows drafts)
@@ -24,5 +26,5 @@ fi
 
 bundle=netlify/functions/search/bundle
 rm -rf "$bundle/index.bleve"
-cp -R public/_search/index.bleve "$bundle/index.bleve"
+cp -R public.search "$bundle/index.bleve"
 cp public/search/index.html "$bundle/search.html"

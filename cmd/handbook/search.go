@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -17,7 +16,7 @@ import (
 // search answers a query from the index that `handbook build` wrote.
 func (m *Main) search(ctx context.Context, args []string) int {
 	fs := m.flags("search")
-	outDir := fs.String("o", "public", "the built site holding "+build.SearchIndexDir)
+	outDir := fs.String("o", "public", "the built site: its search index is read from the folder beside it, OUT_DIR.search")
 	asJSON := fs.Bool("json", false, `print results as a JSON array of {"url","title","type","score","snippet"}`)
 	typ := fs.String("type", "", "only pages of this type: arrangement, threshold, briefing, procedure, report or page")
 	limit := fs.Int("n", 10, "the most results to print")
@@ -29,9 +28,9 @@ func (m *Main) search(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "handbook search: unknown type %q: use arrangement, threshold, briefing, procedure, report or page\n", typ)
 		return 2
 	}
-	ix, err := search.Open(filepath.Join(*outDir, filepath.FromSlash(build.SearchIndexDir)))
+	ix, err := search.Open(build.IndexDir(*outDir))
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "handbook search: no search index in %s: run handbook build first (%v)\n", *outDir, err)
+		fmt.Fprintf(m.Stderr, "handbook search: no search index in %s: run handbook build -o %s first (%v)\n", build.IndexDir(*outDir), *outDir, err)
 		return 1
 	}
 	defer ix.Close()

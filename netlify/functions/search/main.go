@@ -4,7 +4,8 @@
 //
 // Where the files come from, first match wins:
 //
-//   - HANDBOOK_INDEX (default "_search/index.bleve") and HANDBOOK_SEARCH_SHELL
+//   - HANDBOOK_INDEX (default "public.search", where `handbook build` writes
+//     the index of a site built into public/) and HANDBOOK_SEARCH_SHELL
 //     (default "search/index.html"): an absolute path, or a path relative to
 //     LAMBDA_TASK_ROOT, the executable's directory or the working directory.
 //   - Otherwise the copies embedded at build time from bundle/index.bleve and
@@ -56,7 +57,7 @@ func handle(ctx context.Context, ev events.APIGatewayProxyRequest) (events.APIGa
 // setup opens the index and reads the page shell.
 func setup() (*adapter, error) {
 	cfg := config{
-		IndexPath: envOr("HANDBOOK_INDEX", "_search/index.bleve"),
+		IndexPath: envOr("HANDBOOK_INDEX", "public.search"),
 		ShellPath: envOr("HANDBOOK_SEARCH_SHELL", "search/index.html"),
 		Roots:     searchRoots(),
 		Bundle:    bundle,
