@@ -109,12 +109,12 @@ func buildEditions(fsys fs.FS, in *site.Input, cur *site.Site, themeFS fs.FS, h 
 			ed.content, ed.dir = fsys, dir
 			pages, d = source.LoadContent(fsys, dir, in.Markdown)
 		} else {
-			tree, err := h.log.Tree(e.Ref)
+			tree, err := editionTree(h, e.Ref)
 			if err != nil {
 				if h.missing != "" {
 					skipped = append(skipped, e.Name)
 				} else {
-					diags.Errorf("handbook.yaml", line, "edition %q: cannot read ref %s: %v", e.Name, e.Ref, err)
+					diags.Errorf("handbook.yaml", line, "edition %q: cannot read ref %s: %v. %s", e.Name, e.Ref, err, refAdvice(e.Ref))
 				}
 				continue
 			}
@@ -273,4 +273,25 @@ func editionLine(fsys fs.FS, name string) int {
 		}
 	}
 	return 0
+}
+
+// editionTree reads the files of the site at ref. A branch made in another
+// clone is, in a fresh clone (CI, Netlify), only origin's copy of it: that
+// is used when ref itself is not there.
+func editionTree(h *gitHistory, ref string) (fs.FS, error) {
+	tree, err := h.log.Tree(ref)
+	if err == nil || h.missing != "" {
+		return tree, err
+	}
+	if t, err2 := h.log.Tree("refs/remotes/origin/" + ref); err2 == nil {
+		return t, nil
+	}
+	return nil, err
+}
+
+// refAdvice says how to make a ref readable wherever the site is built.
+func refAdvice(ref string) string {
+	return fmt.Sprintf("A ref must be in the clone that builds the site: CI and Netlify clone the repository afresh, with its tags and (through scripts/netlify-build.sh and the workflows) its branches, but not what is only on your computer. "+
+		"Use a tag, pushed: git tag edition-name COMMIT && git push origin edition-name, then ref: edition-name (handbook edition add does both steps in handbook.yaml); "+
+		"or, for a branch, git push origin %s", ref)
 }

@@ -2,12 +2,16 @@ package build_test
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"github.com/rscp/handbook/build"
+	"github.com/rscp/handbook/build/history/historytest"
 	"github.com/rscp/handbook/build/output"
 )
 
@@ -130,5 +134,41 @@ func TestEditionsWithoutDates(t *testing.T) {
 	}
 	if old := mainText(t, get(t, m, "v/2019/partners/index.html")); !strings.Contains(old, "It was in force until it was replaced by the Working Together 2023 edition.") {
 		t.Errorf("banner:\n%s", old)
+	}
+}
+
+// TestEditionRefInFreshClone: an edition kept on a branch is read in a
+// fresh clone (as CI and Netlify make one), where the branch is only
+// origin's; a ref that is nowhere says how to fix it.
+func TestEditionRefInFreshClone(t *testing.T) {
+	r := historytest.New(t)
+	r.Write(baseSite)
+	r.CommitFiles(day(2019, 6, 1), "2019 arrangements", map[string]string{
+		"content/partners.md": "---\ntitle: Safeguarding partners\nid: partners\n---\nThe partners in 2019.\n",
+	})
+	r.Git("branch", "arrangements-2019")
+	r.CommitFiles(day(2024, 12, 1), "Working Together 2023", map[string]string{
+		"content/partners.md": "---\ntitle: Safeguarding partners\nid: partners\n---\nThe partners today.\n",
+		"handbook.yaml": "title: Test Partnership\neditions:\n  - name: current\n    label: Working Together 2023\n" +
+			"  - name: \"2019\"\n    label: June 2019\n    effective_from: 2019-09-29\n    ref: arrangements-2019\n",
+	})
+	clone := filepath.Join(t.TempDir(), "clone")
+	if out, err := exec.Command("git", "clone", "-q", r.Dir, clone).CombinedOutput(); err != nil {
+		t.Fatalf("git clone: %v\n%s", err, out)
+	}
+	_, m := buildSite(t, build.Options{SiteDir: clone, Now: day(2025, 3, 1)})
+	if old := mainText(t, get(t, m, "v/2019/partners/index.html")); !strings.Contains(old, "The partners in 2019.") {
+		t.Errorf("the 2019 edition in a fresh clone:\n%s", old)
+	}
+
+	// A ref nowhere to be found: the error says how to make it readable.
+	yaml := "title: Test Partnership\neditions:\n  - name: current\n  - name: \"2019\"\n    ref: only-on-my-laptop\n"
+	if err := os.WriteFile(filepath.Join(clone, "handbook.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := build.Build(build.Options{SiteDir: clone})
+	if err == nil || !strings.Contains(err.Error(), `handbook.yaml:4: error: edition "2019": cannot read ref only-on-my-laptop`) ||
+		!strings.Contains(err.Error(), "git push origin edition-name") || !strings.Contains(err.Error(), "git push origin only-on-my-laptop") {
+		t.Errorf("error = %v", err)
 	}
 }

@@ -15,6 +15,9 @@ cd "$(dirname "$0")/.."
 # Netlify clones only recent history: page history, amendments and editions
 # read from git need all of it, and the tags.
 git fetch --unshallow --tags --quiet 2>/dev/null || git fetch --tags --quiet 2>/dev/null || true
+# An edition's ref: may name a branch; a fresh clone has only the one being
+# built. Fetch every branch as origin/<name>, where the build looks for it.
+git fetch --quiet origin '+refs/heads/*:refs/remotes/origin/*' 2>/dev/null || true
 
 go build -o /tmp/handbook ./cmd/handbook
 if [ "$mode" = preview ]; then

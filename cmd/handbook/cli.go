@@ -27,6 +27,7 @@ Usage:
   handbook new TYPE TITLE [-s SITE_DIR]                   start a new page (TYPE: arrangement,
                                                           threshold, briefing, procedure, report, page)
   handbook search [-o OUT_DIR] [--json] [--type T] QUERY  search the built site
+  handbook version                                        print the version
 
 Run "handbook COMMAND -h" for the options of a command.
 `
@@ -49,6 +50,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return m.newPage(ctx, rest)
 	case "search":
 		return m.search(ctx, rest)
+	case "version", "--version":
+		return m.version(rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return 0
