@@ -93,7 +93,7 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 		in.Config.BaseURL = opts.BaseURL
 		in.Config.Defaults()
 	}
-	in.Assets = append(in.Assets, assetsOf(fsys, "content")...)
+	in.Assets = append(in.Assets, source.Assets(fsys, "content", res.Diags)...)
 
 	themeFS, err := siteTheme(fsys, in.Config.Theme)
 	if err != nil {
@@ -239,23 +239,6 @@ func addThemePages(in *site.Input, themeFS fs.FS, diags *diag.List) {
 			in.Pages = append(in.Pages, p)
 		}
 	}
-}
-
-// assetsOf lists the files under dir (content/ or an edition's folder)
-// that are not pages, relative to dir.
-func assetsOf(fsys fs.FS, dir string) []string {
-	var out []string
-	_ = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(p, ".md") || strings.HasPrefix(d.Name(), ".") {
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			return nil
-		}
-		out = append(out, strings.TrimPrefix(p, dir+"/"))
-		return nil
-	})
-	return out
 }
 
 // ErrInterrupted is returned by BuildTo when its context ended first.

@@ -127,7 +127,7 @@ func buildEditions(fsys fs.FS, in *site.Input, cur *site.Site, themeFS fs.FS, h 
 		// one place, and an old edition never shows a number that has
 		// changed since.
 		ein := &site.Input{Config: in.Config, Markdown: in.Markdown, Pages: pages, Glossary: in.Glossary, Contacts: in.Contacts,
-			Assets: assetsOf(ed.content, ed.dir)}
+			Assets: editionAssets(ed, e.Ref, diags)}
 		addThemePages(ein, themeFS, diags)
 		es, d := site.New(ein, site.Options{Drafts: opts.Drafts, Prefix: "v/" + e.Name + "/"})
 		if e.Ref != "" {
@@ -230,6 +230,25 @@ func renderEditions(theme *render.Theme, eds []*edition, diags *diag.List) ([]ou
 		}
 	}
 	return files, nil
+}
+
+// editionAssets lists the files an edition publishes beside its pages. A
+// file that may not be published is left out; in an edition read from git
+// that is a warning, as old commits cannot be changed.
+func editionAssets(ed *edition, ref string, diags *diag.List) []string {
+	if ref == "" {
+		return source.Assets(ed.content, ed.dir, diags)
+	}
+	var d diag.List
+	assets := source.Assets(ed.content, ed.dir, &d)
+	for _, x := range atRef(&d, ref).Sorted() {
+		if x.Severity == diag.Error {
+			x.Severity = diag.Warning
+			x.Message += " (the file is left out of this edition)"
+		}
+		diags.Add(x)
+	}
+	return assets
 }
 
 // atRef names the files of diagnostics as "<ref>:content/x.md", so that
