@@ -209,6 +209,12 @@ func (w *watcher) classify(ev fsnotify.Event) (relevant, structural bool) {
 		}
 		return false, false
 	}
+	if !w.inWatchedDir(ev.Name) {
+		// The output folder, .git and anything else beside the sources: the
+		// build does not read them, and a build writing public/ must not
+		// trigger the next one.
+		return false, false
+	}
 	if ev.Has(fsnotify.Create) {
 		if fi, err := os.Lstat(ev.Name); err == nil && fi.IsDir() {
 			// Watch it now, so that files written into it next are seen.
@@ -217,6 +223,16 @@ func (w *watcher) classify(ev fsnotify.Event) (relevant, structural bool) {
 		}
 	}
 	return true, ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename)
+}
+
+// inWatchedDir reports whether name lies under one of the WatchedDirs.
+func (w *watcher) inWatchedDir(name string) bool {
+	r, ok := w.rel(name)
+	if !ok {
+		return false
+	}
+	top, _, _ := strings.Cut(r, "/")
+	return slices.Contains(WatchedDirs, top)
 }
 
 // rel returns the path of a watched file relative to the site folder,
