@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/rscp/handbook/bench/corpus"
 	"github.com/rscp/handbook/build/diag"
@@ -151,13 +150,25 @@ func FuzzDecode(f *testing.F) {
 	f.Add("summary: |\n  one\n\n  two\ntitle: T\n")
 	f.Add("tables:\n  - rows: [[1, \"2\", x]]\n")
 	f.Add("questions: [Why?, \"x\"]\nstages: [&s {who: A}, *s]\n")
+	f.Add("title: Windows\r\nsummary: |\r\n  one\r\n  two\r\n")
 	f.Fuzz(func(t *testing.T, front string) {
-		if !utf8.ValidString(front) || strings.Contains(front, "\r") {
-			return // cleanText refuses or normalizes these first
+		// Front matter reaches the decoder through cleanText, as in loadPage.
+		clean, ok := cleanText("p.md", []byte(front), &diag.List{})
+		if !ok {
+			return // not UTF-8: refused with its own error
 		}
 		var diags diag.List
 		p := &site.Page{File: "p.md"}
-		if !decodeFrontMatter(p, []byte(front), &diags) {
+		decoded := decodeFrontMatter(p, clean, &diags)
+		// The same text saved with Windows line endings means the same.
+		if !strings.Contains(front, "\r") {
+			windows, _ := cleanText("p.md", []byte(strings.ReplaceAll(front, "\n", "\r\n")), &diag.List{})
+			w := &site.Page{File: "p.md"}
+			if decodeFrontMatter(w, windows, &diag.List{}) != decoded || !reflect.DeepEqual(p.Meta, w.Meta) || !reflect.DeepEqual(p.FieldLines, w.FieldLines) {
+				t.Errorf("CRLF line endings change the meaning of:\n%q", front)
+			}
+		}
+		if !decoded {
 			for _, d := range diags.Sorted() {
 				if d.Line == 0 {
 					t.Errorf("a problem with no line: %s", d)
@@ -166,7 +177,7 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		again := &site.Page{File: "p.md"}
-		decodeFrontMatter(again, []byte(front), &diag.List{})
+		decodeFrontMatter(again, clean, &diag.List{})
 		if !reflect.DeepEqual(p.Meta, again.Meta) || !reflect.DeepEqual(p.FieldLines, again.FieldLines) {
 			t.Errorf("two decodings differ for:\n%s", front)
 		}

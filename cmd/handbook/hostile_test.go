@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,7 +33,8 @@ type hostileCase struct {
 	setup  func(t *testing.T, dir string)
 	want   int
 	stderr string
-	absent string // must not appear in any built file
+	absent string            // must not appear in any built file
+	pages  map[string]string // built file → pattern it must show
 }
 
 func hostileCases() []hostileCase {
@@ -44,8 +47,12 @@ func hostileCases() []hostileCase {
 	return []hostileCase{
 		{name: "invalid utf-8", files: map[string]string{"content/a.md": "---\ntitle: A\n---\nfine\n\xff\xfe broken\n"},
 			want: 1, stderr: `content/a.md:5: error: the file is not valid UTF-8 text`},
-		{name: "byte order mark", files: map[string]string{"content/a.md": "\xEF\xBB\xBF---\ntitle: With BOM\n---\nText\n"}, want: 0},
-		{name: "crlf line endings", files: map[string]string{"content/a.md": "---\r\ntitle: Windows\r\n---\r\n[x](b.md)\r\n", "content/b.md": "B\r\n"}, want: 0},
+		// A byte order mark or Windows line endings must not hide the
+		// front matter: the page keeps its title and its links resolve.
+		{name: "byte order mark", files: map[string]string{"content/a.md": "\xEF\xBB\xBF---\ntitle: With BOM\n---\nText\n"}, want: 0,
+			pages: map[string]string{"a/index.html": `<h1[^>]*>With BOM</h1>`}, absent: "title: With BOM"},
+		{name: "crlf line endings", files: map[string]string{"content/a.md": "---\r\ntitle: Windows\r\n---\r\n[x](b.md)\r\n", "content/b.md": "B\r\n"}, want: 0,
+			pages: map[string]string{"a/index.html": `<h1[^>]*>Windows</h1>[\s\S]*<a href="/b/">x</a>`}, absent: "title: Windows"},
 		{name: "front matter not closed", files: map[string]string{"content/a.md": "---\ntitle: A\nsummary: B\n"},
 			want: 1, stderr: `content/a.md:1: error: the front matter that starts here is not closed`},
 		{name: "only dashes", files: map[string]string{"content/a.md": "---"},
@@ -141,12 +148,20 @@ func TestHostileInputs(t *testing.T) {
 			if c.absent != "" {
 				assertAbsent(t, out, c.absent)
 			}
+			for page, pattern := range c.pages {
+				data, err := os.ReadFile(filepath.Join(out, page))
+				if err != nil {
+					t.Errorf("%s: %v", page, err)
+				} else if !regexp.MustCompile(pattern).Match(data) {
+					t.Errorf("%s does not show %q", page, pattern)
+				}
+			}
 			t.Logf("build: exit %d in %s", r.code, r.elapsed.Round(time.Millisecond))
 
 			// handbook check reads the same site: the same verdict, at
 			// the same file and line, and it writes nothing.
 			want, pattern := c.want, c.stderr
-			before, _ := filepath.Glob(filepath.Join(dir, "*"))
+			before := treeState(t, dir)
 			r = runBounded(t, bin, "check", "-s", site, "--today", "2024-06-01")
 			if r.code != want {
 				t.Fatalf("check: exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, want, r.stdout, r.stderr)
@@ -157,12 +172,51 @@ func TestHostileInputs(t *testing.T) {
 			if want == 1 && !regexp.MustCompile(`(?m)^checked \d+ pages?: \d+ errors?|^handbook check: `).MatchString(r.stdout+r.stderr) {
 				t.Errorf("check failed without saying why:\n%s%s", r.stdout, r.stderr)
 			}
-			if after, _ := filepath.Glob(filepath.Join(dir, "*")); !slices.Equal(after, before) {
-				t.Errorf("check wrote files: %v, before it %v", after, before)
+			if after := treeState(t, dir); !maps.Equal(before, after) {
+				t.Errorf("check changed files: %v", changedPaths(before, after))
 			}
 			t.Logf("check: exit %d in %s", r.code, r.elapsed.Round(time.Millisecond))
 		})
 	}
+}
+
+// treeState maps every file and folder under dir to its size and
+// modification time, to see whether a command wrote anything anywhere.
+func treeState(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	state := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		state[p] = fmt.Sprint(info.Mode(), info.Size(), info.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return state
+}
+
+// changedPaths lists the paths added, removed or changed between two states.
+func changedPaths(before, after map[string]string) []string {
+	var out []string
+	for p, s := range after {
+		if before[p] != s {
+			out = append(out, p)
+		}
+	}
+	for p := range before {
+		if _, ok := after[p]; !ok {
+			out = append(out, p+" (removed)")
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // run is what one run of the binary did.
