@@ -22,34 +22,35 @@ import (
 	"time"
 )
 
-// TestServeUnderLoad runs `handbook serve` on a copy of the default site on
+// BenchmarkServeUnderLoad runs `handbook serve` on a copy of the default site on
 // 127.0.0.1 and sends it concurrent page and search requests while a
 // content file changes every 500 ms, so that it rebuilds all the time. It
 // reports requests per second, latency percentiles and errors, and fails
 // on any 5xx other than search's 503 when it is saturated, any failed
 // request, or a server that stops.
 //
-// It is long, so it runs only when asked:
+// It is a benchmark, run when asked; each operation is one round of load:
 //
-//	HANDBOOK_LOAD=60s go test -run TestServeUnderLoad -v ./cmd/handbook
+//	go test -run '^$' -bench ServeUnderLoad -benchtime 1x -v ./cmd/handbook
 //
-// HANDBOOK_LOAD_CLIENTS sets the page clients (default 16; search gets
-// half as many).
-func TestServeUnderLoad(t *testing.T) {
+// HANDBOOK_LOAD sets the length of a round (default 20s) and
+// HANDBOOK_LOAD_CLIENTS the page clients (default 16; search gets half as
+// many). It reports req/s and p50/p99 latency in ms as metrics.
+func BenchmarkServeUnderLoad(b *testing.B) {
 	dur, err := time.ParseDuration(os.Getenv("HANDBOOK_LOAD"))
 	if err != nil || dur <= 0 {
-		t.Skip("set HANDBOOK_LOAD=60s to run the load test")
+		dur = 20 * time.Second
 	}
 	clients := 16
 	if n, err := fmt.Sscan(os.Getenv("HANDBOOK_LOAD_CLIENTS"), &clients); n != 1 || err != nil {
 		clients = 16
 	}
-	bin := filepath.Join(t.TempDir(), "handbook")
+	bin := filepath.Join(b.TempDir(), "handbook")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+		b.Fatalf("go build: %v\n%s", err, out)
 	}
-	site := t.TempDir()
-	copyTree(t, filepath.Join("..", ".."), site, "content", "data", "editions", "handbook.yaml")
+	site := b.TempDir()
+	copyTree(b, filepath.Join("..", ".."), site, "content", "data", "editions", "handbook.yaml")
 
 	// The server, in its own process.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -60,7 +61,7 @@ func TestServeUnderLoad(t *testing.T) {
 	stdout, _ := srv.StdoutPipe()
 	stderr, _ := srv.StderrPipe()
 	if err := srv.Start(); err != nil {
-		t.Fatal(err)
+		b.Fatal(err)
 	}
 	var builds, failedBuilds atomic.Int64
 	searchReady := make(chan struct{})
@@ -97,12 +98,12 @@ func TestServeUnderLoad(t *testing.T) {
 	}
 	go io.Copy(io.Discard, stdout)
 	if !strings.HasPrefix(base, "http://127.0.0.1:") {
-		t.Fatalf("serve printed no address on 127.0.0.1: %q", base)
+		b.Fatalf("serve printed no address on 127.0.0.1: %q", base)
 	}
 	select {
 	case <-searchReady:
 	case <-time.After(2 * time.Minute):
-		t.Fatal("the search index was never ready")
+		b.Fatal("the search index was never ready")
 	}
 
 	client := &http.Client{
@@ -112,10 +113,10 @@ func TestServeUnderLoad(t *testing.T) {
 			return http.ErrUseLastResponse
 		},
 	}
-	pages := sitePages(t, client, base)
+	pages := sitePages(b, client, base)
 	queries := []string{"escalation", "CSE", "neglect", "level 3", "LADO", "child sexual exploitation",
 		"missing from education", "strategy discussion", "early help", "MASH", "professional curiosity", "section 47"}
-	t.Logf("%d pages and assets, %d queries, %d page clients, %d search clients, %s", len(pages), len(queries), clients, clients/2, dur)
+	b.Logf("%d pages and assets, %d queries, %d page clients, %d search clients, %s", len(pages), len(queries), clients, clients/2, dur)
 
 	// The editor: change a page every 500 ms.
 	stop := make(chan struct{})
@@ -127,7 +128,7 @@ func TestServeUnderLoad(t *testing.T) {
 		page := filepath.Join(site, "content", "about.md")
 		orig, err := os.ReadFile(page)
 		if err != nil {
-			t.Error(err)
+			b.Error(err)
 			return
 		}
 		tick := time.NewTicker(500 * time.Millisecond)
@@ -140,7 +141,7 @@ func TestServeUnderLoad(t *testing.T) {
 				edits++
 				body := append(append([]byte(nil), orig...), fmt.Sprintf("\nEdit number %d, made under load.\n", edits)...)
 				if err := os.WriteFile(page, body, 0o644); err != nil {
-					t.Error(err)
+					b.Error(err)
 					return
 				}
 			}
@@ -156,6 +157,7 @@ func TestServeUnderLoad(t *testing.T) {
 	}
 	results := make([][]sample, clients+clients/2)
 	var wg sync.WaitGroup
+	b.ResetTimer()
 	deadline := time.Now().Add(dur)
 	for i := range results {
 		wg.Add(1)
@@ -231,14 +233,20 @@ func TestServeUnderLoad(t *testing.T) {
 		}
 		slices.Sort(lat)
 		pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
-		t.Logf("%-7s %7d requests %7.0f req/s  p50 %-9s p90 %-9s p99 %-9s max %-9s  ok %d, 503 busy %d, other 5xx %d, 4xx %d, failed %d",
+		if name == "all" {
+			ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+			b.ReportMetric(float64(n)/dur.Seconds(), "req/s")
+			b.ReportMetric(ms(pct(0.50)), "p50-ms")
+			b.ReportMetric(ms(pct(0.99)), "p99-ms")
+		}
+		b.Logf("%-7s %7d requests %7.0f req/s  p50 %-9s p90 %-9s p99 %-9s max %-9s  ok %d, 503 busy %d, other 5xx %d, 4xx %d, failed %d",
 			name, n, float64(n)/dur.Seconds(), pct(0.50).Round(10*time.Microsecond), pct(0.90).Round(10*time.Microsecond),
 			pct(0.99).Round(10*time.Microsecond), lat[len(lat)-1].Round(time.Millisecond), ok, busy, e5xx, e4xx, failed)
 	}
 	report("pages", func(s sample) bool { return s.kind == 0 })
 	report("search", func(s sample) bool { return s.kind == 1 })
 	report("all", func(sample) bool { return true })
-	t.Logf("%d edits, %d rebuilds, %d failed rebuilds", edits, builds.Load(), failedBuilds.Load())
+	b.Logf("%d edits, %d rebuilds, %d failed rebuilds", edits, builds.Load(), failedBuilds.Load())
 
 	var bad []string
 	for _, s := range all {
@@ -253,37 +261,37 @@ func TestServeUnderLoad(t *testing.T) {
 		}
 	}
 	if len(bad) > 0 {
-		t.Errorf("failed requests, first ones: %s", strings.Join(bad, "; "))
+		b.Errorf("failed requests, first ones: %s", strings.Join(bad, "; "))
 	}
 	if builds.Load() < int64(dur/(2*time.Second)) {
-		t.Errorf("only %d rebuilds for %d edits", builds.Load(), edits)
+		b.Errorf("only %d rebuilds for %d edits", builds.Load(), edits)
 	}
 	if failedBuilds.Load() > 0 {
-		t.Errorf("%d rebuilds failed", failedBuilds.Load())
+		b.Errorf("%d rebuilds failed", failedBuilds.Load())
 	}
 
 	// The server is still up, and stops cleanly.
 	if resp, err := client.Get(base + "/"); err != nil || resp.StatusCode != 200 {
-		t.Errorf("after the load: %v %v", resp, err)
+		b.Errorf("after the load: %v %v", resp, err)
 	} else {
 		resp.Body.Close()
 	}
 	cancel()
 	err = srv.Wait()
 	if ru, ok := srv.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		t.Logf("server: peak RSS %d MB, CPU user %s system %s", ru.Maxrss>>10,
+		b.Logf("server: peak RSS %d MB, CPU user %s system %s", ru.Maxrss>>10,
 			time.Duration(ru.Utime.Nano()).Round(time.Millisecond), time.Duration(ru.Stime.Nano()).Round(time.Millisecond))
 	}
 	if code := srv.ProcessState.ExitCode(); code != 0 {
 		logMu.Lock()
-		t.Errorf("serve exited with %d (%v) after Ctrl+C; last log lines:\n%s", code, err, strings.Join(logTail, "\n"))
+		b.Errorf("serve exited with %d (%v) after Ctrl+C; last log lines:\n%s", code, err, strings.Join(logTail, "\n"))
 		logMu.Unlock()
 	}
 }
 
 // sitePages lists the pages of the served site from its sitemap, and the
 // theme's assets from the home page, as paths.
-func sitePages(t *testing.T, c *http.Client, base string) []string {
+func sitePages(t testing.TB, c *http.Client, base string) []string {
 	t.Helper()
 	get := func(p string) string {
 		resp, err := c.Get(base + p)
@@ -313,7 +321,7 @@ func sitePages(t *testing.T, c *http.Client, base string) []string {
 }
 
 // copyTree copies the named files and folders of src into dst.
-func copyTree(t *testing.T, src, dst string, names ...string) {
+func copyTree(t testing.TB, src, dst string, names ...string) {
 	t.Helper()
 	for _, name := range names {
 		err := filepath.WalkDir(filepath.Join(src, name), func(p string, d fs.DirEntry, err error) error {
