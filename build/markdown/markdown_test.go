@@ -101,21 +101,6 @@ func TestHeadingsAndLines(t *testing.T) {
 	}
 }
 
-func TestSlug(t *testing.T) {
-	for in, want := range map[string]string{
-		"Stage 2: senior managers": "stage-2-senior-managers",
-		"  What -- to do  ":        "what-to-do",
-		"Café & ‘quotes’":          "cafe-quotes",
-		"Équipe médicale & CAMHS":  "equipe-medicale-camhs",
-		"Straße Œuvre Ørsted":      "strasse-oeuvre-orsted",
-		"":                         "",
-	} {
-		if got := Slug(in); got != want {
-			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func FuzzRender(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.txtar")
 	for _, file := range files {

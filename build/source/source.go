@@ -221,7 +221,8 @@ func loadPages(fsys fs.FS, dir string, conv *markdown.Converter, diags *diag.Lis
 func loadPage(fsys fs.FS, dir, file string, conv *markdown.Converter, diags *diag.List) *site.Page {
 	data, size, err := readPage(fsys, file)
 	if err != nil {
-		// Stat and read apart, as before, so that problems are worded the same.
+		// The fast read failed: stat and read apart, so that the message
+		// names the step that failed in the usual words.
 		info, err := fs.Stat(fsys, file)
 		if err != nil {
 			diags.Errorf(file, 0, "cannot read: %v", err)
