@@ -255,9 +255,22 @@ func (d *Doc) collect() {
 }
 
 // PlainText returns the text of n and its descendants, with block
-// boundaries as newlines. It is what readers see, without markup.
+// boundaries as newlines. It is what readers see, without markup: entity
+// references and backslash escapes are resolved ("&amp;" is "&", the
+// typographer's "&rsquo;" is "’"), so that callers escape it once.
 func PlainText(n ast.Node, src []byte) string {
 	return strings.TrimSpace(string(AppendPlain(nil, n, src)))
+}
+
+// appendText appends text as the HTML renderer shows it: unless raw (code
+// spans), with backslash escapes and character references resolved.
+func appendText(b, text []byte, raw bool) []byte {
+	if raw || bytes.IndexByte(text, '&') < 0 && bytes.IndexByte(text, '\\') < 0 {
+		return append(b, text...)
+	}
+	text = util.UnescapePunctuations(text)
+	text = util.ResolveNumericReferences(text)
+	return append(b, util.ResolveEntityNames(text)...)
 }
 
 // AppendPlain appends the text of n and its descendants to b, as
@@ -266,13 +279,18 @@ func PlainText(n ast.Node, src []byte) string {
 func AppendPlain(b []byte, n ast.Node, src []byte) []byte {
 	switch n := n.(type) {
 	case *ast.Text:
-		b = append(b, n.Segment.Value(src)...)
+		b = appendText(b, n.Segment.Value(src), n.IsRaw())
 		if n.SoftLineBreak() || n.HardLineBreak() {
 			b = append(b, ' ')
 		}
 		return b
 	case *ast.String:
-		return append(b, n.Value...)
+		if n.IsCode() {
+			// HTML the renderer writes as it is: the typographer's
+			// entities ("&rsquo;", "&ndash;").
+			return append(b, util.ResolveEntityNames(n.Value)...)
+		}
+		return appendText(b, n.Value, n.IsRaw())
 	case *ast.CodeBlock, *ast.FencedCodeBlock, *ast.HTMLBlock:
 		lines := n.Lines()
 		for i := 0; i < lines.Len(); i++ {

@@ -154,3 +154,30 @@ now.</p>
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// Plain text is what a reader sees: the typographer's quotes and dashes,
+// character references and backslash escapes come out as the characters
+// they stand for, not as HTML, since every caller escapes the text again
+// (search snippets, "On this page", alt text, table labels).
+func TestPlainTextResolvesEntities(t *testing.T) {
+	c := New(Options{})
+	for _, tt := range []struct{ md, want string }{
+		{"Rotherham's plan", "Rotherham’s plan"},
+		{`"Front door" -- 2023--24... <<x>>`, "“Front door” – 2023–24… «x»"},
+		{"Fish &amp; chips &copy; &#8212; &#x2014;", "Fish & chips © — —"},
+		{`\*not emphasis\* and a \\ backslash`, "*not emphasis* and a \\ backslash"},
+		{"`&amp; \\* in code`", `&amp; \* in code`},
+	} {
+		d := c.Parse([]byte(tt.md), 0)
+		if got := PlainText(d.Root, d.Source); got != tt.want {
+			t.Errorf("PlainText(%q) = %q, want %q", tt.md, got, tt.want)
+		}
+	}
+	d := c.Parse([]byte("## Rotherham's partners\n\n![The board's chair](x.png)\n"), 0)
+	if got := d.Headings[0].Text; got != "Rotherham’s partners" {
+		t.Errorf("heading text %q, want Rotherham’s partners", got)
+	}
+	if got := d.Links[0].Alt; got != "The board’s chair" {
+		t.Errorf("alt text %q, want The board’s chair", got)
+	}
+}
