@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -148,6 +150,7 @@ func TestBrowser(t *testing.T) {
 			}
 		})
 	}
+	assertEveryCheckRan(t, expectedChecks(cfg), results)
 	// Reports reach the collector asynchronously; the browser has closed,
 	// so every report it sent has arrived.
 	siteReports, canaryReports := srv.CSPReports()
@@ -402,5 +405,73 @@ func TestNetlifyHeaders(t *testing.T) {
 	}
 	if a := get("/old/"); a.StatusCode != 301 || a.Header.Get("Location") != "/a/" {
 		t.Errorf("/old/: %d %q", a.StatusCode, a.Header.Get("Location"))
+	}
+}
+
+// expectedChecks lists, by the section names that HANDBOOK_E2E_ONLY takes,
+// every check run.mjs must report for cfg. It is kept here, apart from
+// run.mjs, so that a check dropped from the script, renamed, or skipped by
+// a condition fails the test instead of disappearing from the list.
+func expectedChecks(cfg Config) map[string][]string {
+	exp := map[string][]string{
+		"self-test": {"self-test/detects-console-errors", "self-test/detects-csp-violations",
+			"self-test/detects-missing-noopener", "self-test/detects-axe-violations",
+			"self-test/detects-horizontal-scroll", "self-test/detects-third-party-requests"},
+		"crawl": {"all-pages/no-horizontal-scroll-360", "all-pages/no-console-errors", "all-pages/no-csp-violations",
+			"all-pages/no-third-party-requests", "all-pages/target-blank-has-noopener"},
+		"keyboard": {"keyboard/skip-link-moves-focus-to-main", "keyboard/menu-360",
+			"keyboard/header-search-1280", "keyboard/header-search-360",
+			"quick-exit/button-by-keyboard-1280", "quick-exit/button-by-keyboard-360", "quick-exit/shift-three-times"},
+		"suggest":    {"search-suggest/keyboard-1280", "search-suggest/keyboard-360"},
+		"quick-exit": {"quick-exit/browsing-safely-link-1280", "quick-exit/browsing-safely-link-360", "quick-exit/no-gap-1280"},
+		"overview": {"threshold-overview/list-at-360", "threshold-overview/matrix-at-1280",
+			"threshold-overview/indicator-anchors", "threshold-overview/print"},
+		"nojs": {"keyboard/skip-link-no-js"},
+	}
+	if cfg.Editions > 1 {
+		exp["keyboard"] = append(exp["keyboard"], "keyboard/version-switcher")
+	}
+	for _, pt := range cfg.Types {
+		exp["types"] = append(exp["types"],
+			"page/"+pt.Name+"/no-console-errors", "page/"+pt.Name+"/no-csp-violations",
+			"page/"+pt.Name+"/no-third-party-requests", "keyboard/skip-link-first/"+pt.Name,
+			"page/"+pt.Name+"/no-horizontal-scroll-360", "axe/1280/"+pt.Name, "axe/360/"+pt.Name)
+		exp["nojs"] = append(exp["nojs"], "no-js/"+pt.Name)
+	}
+	for _, u := range cfg.Briefings {
+		exp["print"] = append(exp["print"], "print/one-a4-page/"+strings.ReplaceAll(strings.Trim(u, "/"), "/", "-"))
+	}
+	return exp
+}
+
+// assertEveryCheckRan fails the test for each expected check that run.mjs
+// did not report. With HANDBOOK_E2E_ONLY only the chosen sections are
+// expected, and the others are named as not run; under CI every section
+// must run.
+func assertEveryCheckRan(t *testing.T, exp map[string][]string, results []result) {
+	t.Helper()
+	ran := map[string]bool{}
+	for _, r := range results {
+		ran[r.Name] = true
+	}
+	var only []string
+	for _, s := range strings.Split(os.Getenv("HANDBOOK_E2E_ONLY"), ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			only = append(only, s)
+		}
+	}
+	if len(only) > 0 && os.Getenv("CI") != "" {
+		t.Errorf("HANDBOOK_E2E_ONLY=%s is set under CI: every browser check must run", strings.Join(only, ","))
+	}
+	for _, section := range slices.Sorted(maps.Keys(exp)) {
+		if len(only) > 0 && section != "self-test" && !slices.Contains(only, section) {
+			t.Logf("not run (HANDBOOK_E2E_ONLY): %d checks of section %q", len(exp[section]), section)
+			continue
+		}
+		for _, name := range exp[section] {
+			if !ran[name] {
+				t.Errorf("the browser check %q (section %s) did not run: run.mjs dropped it or a condition skipped it", name, section)
+			}
+		}
 	}
 }
