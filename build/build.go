@@ -125,7 +125,7 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	res.Editions = infos(eds)
 	extras := &render.Extras{
 		Editions:       res.Editions,
-		History:        pageHistories(s, hist, opts.Cache, res.Diags),
+		History:        pageHistories(s, in.Redactions, hist, opts.Cache, res.Diags),
 		HistoryMissing: hist.missing,
 		Notices:        upcomingNotices(eds),
 	}

@@ -1,8 +1,10 @@
 package build
 
 import (
+	"maps"
 	"sync"
 
+	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/history"
 )
 
@@ -12,13 +14,14 @@ import (
 // one-off build needs none. It is safe for concurrent use.
 type Cache struct {
 	mu    sync.Mutex
-	texts map[string]string // blob id → page text
-	diff  *history.DiffCache
+	texts  map[string]string // blob id → page text
+	drafts map[string]bool   // blob id → whether that version was a draft
+	diff   *history.DiffCache
 }
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{texts: map[string]string{}, diff: history.NewDiffCache()}
+	return &Cache{texts: map[string]string{}, drafts: map[string]bool{}, diff: history.NewDiffCache()}
 }
 
 // diffs returns the diff cache; nil (diff every time) without a Cache.
@@ -56,4 +59,36 @@ func (c *Cache) rememberTexts(texts map[string]string) {
 	for id, t := range texts {
 		c.texts[id] = t
 	}
+}
+
+// draftVersions says of each version (blob id) whether the page was a
+// draft in it, reading the versions the cache does not know through one
+// git cat-file, one at a time.
+func (c *Cache) draftVersions(ids []string, log *history.Log, diags *diag.List) map[string]bool {
+	out := make(map[string]bool, len(ids))
+	missing := ids
+	if c != nil {
+		missing = nil
+		c.mu.Lock()
+		for _, id := range ids {
+			if d, ok := c.drafts[id]; ok {
+				out[id] = d
+			} else {
+				missing = append(missing, id)
+			}
+		}
+		c.mu.Unlock()
+	}
+	read := map[string]bool{}
+	err := log.EachBlob(missing, func(id string, b []byte) { read[id] = draftVersion(b) })
+	if err != nil {
+		diags.Warnf("", 0, "earlier versions of pages could not be read, so draft versions cannot be told apart: %v", err)
+	}
+	if c != nil {
+		c.mu.Lock()
+		maps.Copy(c.drafts, read)
+		c.mu.Unlock()
+	}
+	maps.Copy(out, read)
+	return out
 }

@@ -38,19 +38,50 @@ func readHistory(siteDir string) *gitHistory {
 	return h
 }
 
+// shownChange is a commit that published a version of a page, with the
+// version before it that readers saw.
+type shownChange struct {
+	history.Change
+	before string // blob id of the previous published version; "" for the first
+	diff   bool   // the change gets a page showing its text
+}
+
 // pageHistories builds each page's history from its commits and its
-// front matter "changes:". The text of every earlier version is read with
-// one git cat-file, and each change gets a word-level diff of the text a
-// reader sees.
-func pageHistories(s *site.Site, h *gitHistory, cache *Cache, diags *diag.List) map[*site.Page]*render.PageHistory {
+// front matter "changes:". Only published text is shown: versions
+// committed while the page was a draft, and commits that
+// data/redactions.yaml names, are left out, and the redacted passages are
+// removed wherever the history shows text. The latest ChangePages changes
+// of each page get a word-level diff of the text a reader sees; older ones
+// are listed without. Earlier versions are read through git cat-file: once
+// to tell drafts from published versions, again only for the texts diffed.
+func pageHistories(s *site.Site, redactions []site.Redaction, h *gitHistory, cache *Cache, diags *diag.List) map[*site.Page]*render.PageHistory {
+	red := newRedactor(redactions, h.log, diags)
+	limit := s.Config.History.ChangePages
 	out := map[*site.Page]*render.PageHistory{}
-	var blobIDs []string
+
+	// Which earlier versions were drafts. A page with one commit has one
+	// version: the page as it is.
+	var versions []string
 	for _, p := range s.Pages {
-		if log := h.log.File(p.File); !onlyAdded(log) {
+		if log := h.log.File(p.File); len(log) > 1 {
 			for _, ch := range log {
-				blobIDs = append(blobIDs, ch.OldBlob, ch.NewBlob)
+				versions = append(versions, ch.NewBlob)
 			}
 		}
+	}
+	drafts := cache.draftVersions(versions, h.log, diags)
+
+	shown := map[*site.Page][]shownChange{}
+	var blobIDs []string
+	for _, p := range s.Pages {
+		list := publishedChanges(h.log.File(p.File), drafts, red)
+		if len(list) > 1 {
+			for i := range list[:min(limit, len(list))] {
+				list[i].diff = true
+				blobIDs = append(blobIDs, list[i].before, list[i].NewBlob)
+			}
+		}
+		shown[p] = list
 	}
 	texts, missing := cache.knownTexts(blobIDs)
 	if len(missing) > 0 {
@@ -69,26 +100,22 @@ func pageHistories(s *site.Site, h *gitHistory, cache *Cache, diags *diag.List) 
 			return "", true
 		}
 		t, ok := texts[id]
-		return t, ok
+		return red.text(t), ok
 	}
 	warned := map[*history.Commit]bool{}
 	for _, p := range s.Pages {
 		ph := &render.PageHistory{}
-		log := h.log.File(p.File)
-		single := onlyAdded(log)
-		for _, ch := range log {
+		for _, ch := range shown[p] {
 			if ch.Problem != "" && !warned[ch.Commit] {
 				warned[ch.Commit] = true
 				diags.Warnf(p.File, 0, "commit %s: %s", ch.Short(), ch.Problem)
 			}
-			u := render.Update{Date: ch.Date, Note: ch.Note, Subject: ch.Subject, Author: author(s.Config.History, ch.Author), Hash: ch.Hash, Seq: ch.Seq, Added: ch.Status == 'A'}
-			before, okB := text(ch.OldBlob)
+			u := render.Update{Date: ch.Date, Note: red.text(ch.Note), Subject: red.text(ch.Subject), Author: author(s.Config.History, ch.Author),
+				Hash: ch.Hash, Seq: ch.Seq, Added: ch.before == "", Older: !ch.diff}
+			before, okB := text(ch.before)
 			after, okA := text(ch.NewBlob)
 			switch {
-			case single:
-				// Unchanged since it was added: no diff is shown (below),
-				// so its text was not read.
-			case !okB || !okA:
+			case !ch.diff || !okB || !okA:
 			case u.Added:
 				u.Diff = cache.diffs().Paragraphs(after, after)
 			case before != after:
@@ -111,7 +138,7 @@ func pageHistories(s *site.Site, h *gitHistory, cache *Cache, diags *diag.List) 
 		if commits := countCommits(ph.All); commits == 1 {
 			for i := range ph.All {
 				if ph.All[i].Added {
-					ph.All[i].Diff = nil
+					ph.All[i].Diff, ph.All[i].Older = nil, false
 				}
 			}
 		}
@@ -169,11 +196,6 @@ func blobTexts(conv *markdown.Converter, blobs map[string][]byte) map[string]str
 		}
 	}
 	return out
-}
-
-// onlyAdded reports whether a file's log is the one commit that added it.
-func onlyAdded(log []history.Change) bool {
-	return len(log) == 1 && log[0].Status == 'A'
 }
 
 func countCommits(us []render.Update) int {

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -93,6 +94,22 @@ func (l *Log) File(path string) []Change {
 		return nil
 	}
 	return l.files[path]
+}
+
+// HasCommit reports whether a commit whose hash starts with prefix
+// changed a file of the site.
+func (l *Log) HasCommit(prefix string) bool {
+	if l == nil {
+		return false
+	}
+	for _, changes := range l.files {
+		for _, ch := range changes {
+			if strings.HasPrefix(ch.Hash, prefix) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Files returns the paths that have a history.
@@ -457,8 +474,19 @@ func firstLine(stderr string, err error) string {
 // --batch". A blob that does not exist is left out of the result.
 func (l *Log) Blobs(ids []string) (map[string][]byte, error) {
 	out := map[string][]byte{}
+	err := l.EachBlob(ids, func(id string, b []byte) {
+		out[id] = bytes.Clone(b)
+	})
+	return out, err
+}
+
+// EachBlob reads the blobs with the given ids through one "git cat-file
+// --batch", handing each to use as it arrives; b is valid only until use
+// returns, so that reading many versions takes the memory of one. A blob
+// that does not exist is passed over.
+func (l *Log) EachBlob(ids []string, use func(id string, b []byte)) error {
 	if l == nil || !l.repo || len(ids) == 0 {
-		return out, nil
+		return nil
 	}
 	var in bytes.Buffer
 	seen := map[string]bool{}
@@ -471,36 +499,58 @@ func (l *Log) Blobs(ids []string) (map[string][]byte, error) {
 		in.WriteByte('\n')
 	}
 	if in.Len() == 0 {
-		return out, nil
+		return nil
 	}
-	data, err := l.git(in.Bytes(), "cat-file", "--batch")
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	cmd := l.command(ctx, l.dir, "cat-file", "--batch")
+	cmd.Stdin = &in
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return out, fmt.Errorf("git cat-file: %w", err)
+		return fmt.Errorf("git cat-file: %w", err)
 	}
-	r := bufio.NewReader(bytes.NewReader(data))
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("git cat-file: %w", err)
+	}
+	readErr := readBatch(bufio.NewReaderSize(stdout, 64<<10), use)
+	_, _ = io.Copy(io.Discard, stdout)
+	if err := cmd.Wait(); err != nil {
+		return fmt.Errorf("git cat-file: %s", firstLine(stderr.String(), err))
+	}
+	return readErr
+}
+
+// readBatch reads "git cat-file --batch" output: a header line
+// "<id> <type> <size>" (or "<id> missing"), the content and a newline.
+func readBatch(r *bufio.Reader, use func(id string, b []byte)) error {
+	var buf []byte
 	for {
 		header, err := r.ReadString('\n')
 		if err != nil {
-			break
+			return nil
 		}
 		f := strings.Fields(header)
 		if len(f) != 3 {
 			continue // "<id> missing"
 		}
-		var size int
-		if _, err := fmt.Sscan(f[2], &size); err != nil {
-			return out, fmt.Errorf("git cat-file: bad header %q", header)
+		size, err := strconv.Atoi(f[2])
+		if err != nil || size < 0 {
+			return fmt.Errorf("git cat-file: bad header %q", header)
 		}
-		b := make([]byte, size)
+		if cap(buf) < size {
+			buf = make([]byte, size)
+		}
+		b := buf[:size]
 		if _, err := io.ReadFull(r, b); err != nil {
-			return out, fmt.Errorf("git cat-file: %w", err)
+			return fmt.Errorf("git cat-file: %w", err)
 		}
 		_, _ = r.ReadByte() // the newline after the content
 		if f[1] == "blob" {
-			out[f[0]] = b
+			use(f[0], b)
 		}
 	}
-	return out, nil
 }
 
 func isHex(s string) bool {

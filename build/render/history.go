@@ -33,7 +33,10 @@ type Update struct {
 	Author  string
 	Hash    string // the commit; "" for a front matter change
 	Seq     int    // the commit's position in the log, newest first: orders changes of the same time
-	Added   bool   // the commit that created the page
+	Added   bool   // the first published version of the page
+	// Older is set on a commit past the latest ones of the page that are
+	// shown word by word: it is listed without its text.
+	Older bool
 	// Diff compares the page's text before and after, paragraph by
 	// paragraph; nil when not known or when the text did not change.
 	Diff [][]history.Segment

@@ -91,7 +91,7 @@ func (v *View) about() *site.Page {
 type ChangeRow struct {
 	Date                        DateText
 	Note, Subject, Author, Hash string
-	Major, Added                bool
+	Major, Added, Older         bool
 	// ChangeURL links the page that shows the change's diff; "" when
 	// its diff is not known.
 	ChangeURL string
@@ -104,7 +104,7 @@ func (v *View) changeRows(updates []Update) []ChangeRow {
 	}
 	rows := make([]ChangeRow, len(updates))
 	for i, u := range updates {
-		rows[i] = ChangeRow{Date: dateText(u.Date), Note: u.Note, Subject: u.Subject, Author: u.Author, Hash: u.Hash, Major: u.Major(), Added: u.Added}
+		rows[i] = ChangeRow{Date: dateText(u.Date), Note: u.Note, Subject: u.Subject, Author: u.Author, Hash: u.Hash, Major: u.Major(), Added: u.Added, Older: u.Older}
 		if len(u.Diff) > 0 {
 			rows[i].ChangeURL = v.ChangeURL(u)
 		}
@@ -355,7 +355,8 @@ func (v *View) derive() {
 	default:
 		v.Title = p.Title + " – " + v.Site.Config.Title
 	}
-	v.NoIndex = p.Draft() || p.Withdrawn() || p.URL == "/404.html"
+	v.NoIndex = p.Draft() || p.Withdrawn() || p.URL == "/404.html" ||
+		v.Subject != nil && (v.Subject.Draft() || v.Subject.Withdrawn()) // a withdrawn page's history and changes
 	if reads["HistoryURL"] {
 		v.HistoryURL = v.Site.Link(historyURL(v.about()))
 	}

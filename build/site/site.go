@@ -24,6 +24,8 @@ type Input struct {
 	Glossary []Term
 	Contacts []Contact
 	Assets   []string // other files under content/ (images, PDFs), by content path
+	// Redactions are what page history must not show (data/redactions.yaml).
+	Redactions []Redaction
 }
 
 // Options change how the model is built.

@@ -280,6 +280,16 @@ type Contact struct {
 	Line         int    `yaml:"-"`
 }
 
+// Redaction leaves a commit or a passage out of published page history;
+// data/redactions.yaml lists them. Git is not rewritten: the text stays in
+// the repository, but no history page, change page or feed shows it.
+type Redaction struct {
+	Commit string `yaml:"commit"` // a commit's hash, or its first 7 or more characters
+	Text   string `yaml:"text"`   // a passage, shown as "[removed]" wherever history would show it
+	Reason string `yaml:"reason"` // why, for the editors who come later
+	Line   int    `yaml:"-"`
+}
+
 // Edition is a published edition of the content, declared in handbook.yaml.
 type Edition struct {
 	Name          string `yaml:"name"`
@@ -321,7 +331,15 @@ type HistoryConfig struct {
 	// Team is the name shown for every change when Authors is "team";
 	// the site's title when empty.
 	Team string `yaml:"team"`
+	// ChangePages is how many of a page's latest changes get a page of
+	// their own showing the text changed; older changes are listed
+	// without their text. 0 means the default, DefaultChangePages.
+	ChangePages int `yaml:"change_pages"`
 }
+
+// DefaultChangePages bounds the change pages of a page: a bulk edit of
+// every page, repeated, adds no more than this many pages each.
+const DefaultChangePages = 10
 
 // AuthorDisplay is how page history shows who made a change: "team" (one
 // name for every change, the default: a public site need not name its
@@ -374,6 +392,9 @@ func (c *Config) Defaults() {
 	}
 	if c.History.Team == "" {
 		c.History.Team = c.Title
+	}
+	if c.History.ChangePages <= 0 {
+		c.History.ChangePages = DefaultChangePages
 	}
 	if !strings.HasSuffix(c.BaseURL, "/") {
 		c.BaseURL += "/"

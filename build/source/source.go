@@ -51,6 +51,7 @@ func Load(fsys fs.FS) (*site.Input, *diag.List) {
 	}
 	in.Glossary = loadList[site.Term](fsys, "data/glossary.yaml", glossaryDecoder, &diags)
 	in.Contacts = loadList[site.Contact](fsys, "data/contacts.yaml", contactsDecoder, &diags)
+	in.Redactions = loadList[site.Redaction](fsys, "data/redactions.yaml", redactionsDecoder, &diags)
 	in.Pages = loadPages(fsys, "content", in.Markdown, &diags)
 	return in, &diags
 }
@@ -127,8 +128,9 @@ func loadList[T any](fsys fs.FS, file string, dec decodeFunc, diags *diag.List) 
 
 // Decoders of the data files, built once.
 var (
-	glossaryDecoder = listDecoder[site.Term]()
-	contactsDecoder = listDecoder[site.Contact]()
+	glossaryDecoder   = listDecoder[site.Term]()
+	contactsDecoder   = listDecoder[site.Contact]()
+	redactionsDecoder = listDecoder[site.Redaction]()
 )
 
 // listDecoder decodes a list of T and sets each item's Line field to the
