@@ -13,7 +13,7 @@ import (
 // diffs between them. The dev server passes one Cache to every rebuild; a
 // one-off build needs none. It is safe for concurrent use.
 type Cache struct {
-	mu    sync.Mutex
+	mu     sync.Mutex
 	texts  map[string]string // blob id → page text
 	drafts map[string]bool   // blob id → whether that version was a draft
 	diff   *history.DiffCache
