@@ -134,14 +134,15 @@ func ByMonth(items []Amendment) []Month {
 	return out
 }
 
-// historyURL is the site path of the full history of p.
-func historyURL(p *site.Page) string { return p.URL + "history/" }
+// historyURL is the site path of the full history of p (the model keeps
+// the address free).
+func historyURL(p *site.Page) string { return site.HistoryURL(p) }
 
 // changeURL is the site path of the diff of one change to p.
 func changeURL(p *site.Page, u Update) string { return historyURL(p) + u.Short() + "/" }
 
 // feedURL is the site path of p's Atom feed of major changes.
-func feedURL(p *site.Page) string { return p.URL + "updates.xml" }
+func feedURL(p *site.Page) string { return site.FeedURL(p) }
 
 // historyFiles renders a page's history page, one page per change with a
 // diff, and its feed, handing each to emit (Data valid until it returns).

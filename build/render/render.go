@@ -323,11 +323,15 @@ func layoutFor(p *site.Page) string {
 func (t *Theme) siteFiles(s *site.Site, x *Extras) ([]output.File, error) {
 	var files []output.File
 	for _, r := range s.Redirects {
+		file := r.File()
+		if file == "" {
+			continue // a rule in _redirects only
+		}
 		data, err := t.execute("redirect", redirectView{Site: s, To: s.Link(r.To.URL), Title: r.To.Title, Asset: t.asset(s)})
 		if err != nil {
 			return nil, fmt.Errorf("redirect page: %w", err)
 		}
-		files = append(files, output.File{Path: strings.TrimPrefix(r.From, "/") + "index.html", Data: data})
+		files = append(files, output.File{Path: file, Data: data})
 	}
 	if !x.current() {
 		if x.Compare != nil {

@@ -36,8 +36,24 @@ type Options struct {
 
 // Redirect sends an old URL to a page.
 type Redirect struct {
-	From string // site path, "/old/path/"
+	From string // site path, "/old/path/" or "/old/page.html"
 	To   *Page
+}
+
+// File is the path of the page that redirects a browser from the old
+// address on any static host: old/path/index.html for a folder address,
+// and the file itself for an old page's file name (old/page.html). It is
+// "" for other file names (old/leaflet.pdf, old/page.php), which a host
+// would serve with the wrong type: those are rules in _redirects only.
+func (r Redirect) File() string {
+	rel := strings.TrimPrefix(r.From, "/")
+	switch ext := strings.ToLower(path.Ext(rel)); {
+	case strings.HasSuffix(rel, "/"):
+		return rel + "index.html"
+	case ext == ".html" || ext == ".htm":
+		return rel
+	}
+	return ""
 }
 
 // Site is the model of one edition of the site.
@@ -111,6 +127,7 @@ func New(in *Input, opts Options) (*Site, *diag.List) {
 	for i := range pageDiags {
 		diags.Merge(&pageDiags[i])
 	}
+	s.checkGenerated(&diags)
 	s.collectRedirects(&diags)
 	s.expandAcronyms()
 	return s, &diags
@@ -586,9 +603,17 @@ func (s *Site) collectRedirects(diags *diag.List) {
 	from := map[string]*Page{}
 	for _, p := range s.Pages {
 		for _, a := range p.Aliases {
+			if strings.HasPrefix(a, "//") {
+				diags.Errorf(p.File, p.Line("aliases"), "alias %q is the address of another site (it starts with //): an alias must be a path on this site, like /old/page/", a)
+				continue
+			}
 			u := normaliseAlias(a)
 			if u == "" {
-				diags.Errorf(p.File, p.Line("aliases"), "alias %q must be a path on this site, like /old/page/", a)
+				diags.Errorf(p.File, p.Line("aliases"), "alias %q must be a path on this site, like /old/page/ or /old/page.html", a)
+				continue
+			}
+			if what := s.generatedAt(u); what != "" {
+				diags.Errorf(p.File, p.Line("aliases"), "alias %s is the address of %s: remove the alias", u, what)
 				continue
 			}
 			if other := s.ByURL[u]; other != nil {
