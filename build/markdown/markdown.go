@@ -45,6 +45,13 @@ func New(opts Options) *Converter {
 		htmlOpts = append(htmlOpts, html.WithUnsafe())
 	}
 	md := goldmark.New(
+		// goldmark's own parsers, with link reference definitions read
+		// within the limits (see limits.go).
+		goldmark.WithParser(parser.NewParser(
+			parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+			parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+			parser.WithParagraphTransformers(util.Prioritized(paragraphLimits{parser.LinkReferenceParagraphTransformer}, 100)),
+		)),
 		goldmark.WithExtensions(
 			// GitHub Flavored Markdown, with table alignment as attributes:
 			// goldmark's default style="" would be blocked by the CSP.
@@ -52,12 +59,13 @@ func New(opts Options) *Converter {
 			extension.Strikethrough,
 			extension.Linkify,
 			extension.TaskList,
-			extension.Footnote,
+			footnotes{},
 			extension.DefinitionList,
 			extension.Typographer,
 		),
 		goldmark.WithParserOptions(
-			parser.WithAutoHeadingID(),
+			// Heading ids are given by the transformer, which checks
+			// the attributes first (headings.go).
 			parser.WithAttribute(),
 			parser.WithASTTransformers(
 				util.Prioritized(&transformer{}, 100),
@@ -75,6 +83,8 @@ type Doc struct {
 	Headings []Heading
 	Links    []Link
 	Contacts []*ContactRef
+	// Problems stop the build: attributes that are not allowed, limits passed.
+	Problems []Problem
 	// LineOffset is the number of file lines before the body (front matter),
 	// so that line numbers refer to the file the editor opens.
 	LineOffset int
@@ -110,11 +120,15 @@ func (l Link) SetDest(dest string) {
 
 // Parse parses body, whose first line is line lineOffset+1 of its file.
 func (c *Converter) Parse(body []byte, lineOffset int) *Doc {
-	ids := newIDs(c.reserved)
-	ctx := parser.NewContext(parser.WithIDs(ids))
+	st := &parseState{ids: newIDs(c.reserved)}
+	ctx := parser.NewContext()
+	ctx.Set(stateKey, st)
 	root := c.md.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
 	d := &Doc{Source: body, Root: root, LineOffset: lineOffset}
 	d.indexLines()
+	for _, p := range st.problems {
+		d.Problems = append(d.Problems, Problem{Line: d.lineAt(p.offset), Message: p.message})
+	}
 	// Most links are written [text](dest): room for as many, so that the
 	// list is not grown and copied as the walk finds them.
 	if n := bytes.Count(body, []byte("](")); n > 0 {

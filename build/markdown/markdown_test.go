@@ -3,6 +3,7 @@ package markdown
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,8 +15,9 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 // TestGolden renders every case in testdata/*.txtar. Each archive holds
-// "input.md" and "output.html"; -update rewrites output.html. A case whose
-// name contains "unsafe" is rendered with raw HTML allowed.
+// "input.md" and "output.html", and "problems" when the page has any, one
+// "line: message" a line; -update rewrites output.html and problems. A case
+// whose name contains "unsafe" is rendered with raw HTML allowed.
 func TestGolden(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.txtar")
 	if len(files) == 0 {
@@ -29,13 +31,15 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			var input []byte
-			outIdx := -1
+			outIdx, probIdx := -1, -1
 			for i, f := range ar.Files {
 				switch f.Name {
 				case "input.md":
 					input = f.Data
 				case "output.html":
 					outIdx = i
+				case "problems":
+					probIdx = i
 				}
 			}
 			c := New(Options{UnsafeHTML: strings.Contains(name, "unsafe"), ReservedIDs: []string{"main-content"}})
@@ -45,12 +49,23 @@ func TestGolden(t *testing.T) {
 			if err := c.Render(&got, doc); err != nil {
 				t.Fatal(err)
 			}
+			var problems strings.Builder
+			for _, p := range doc.Problems {
+				fmt.Fprintf(&problems, "%d: %s\n", p.Line, p.Message)
+			}
 			if *update {
 				if outIdx < 0 {
 					ar.Files = append(ar.Files, txtar.File{Name: "output.html"})
 					outIdx = len(ar.Files) - 1
 				}
 				ar.Files[outIdx].Data = got.Bytes()
+				if probIdx < 0 && problems.Len() > 0 {
+					ar.Files = append(ar.Files, txtar.File{Name: "problems"})
+					probIdx = len(ar.Files) - 1
+				}
+				if probIdx >= 0 {
+					ar.Files[probIdx].Data = []byte(problems.String())
+				}
 				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -61,6 +76,13 @@ func TestGolden(t *testing.T) {
 			}
 			if want := string(ar.Files[outIdx].Data); got.String() != want {
 				t.Errorf("rendered HTML differs from %s\n--- got\n%s\n--- want\n%s", file, got.String(), want)
+			}
+			var want string
+			if probIdx >= 0 {
+				want = string(ar.Files[probIdx].Data)
+			}
+			if problems.String() != want {
+				t.Errorf("problems differ from %s\n--- got\n%s\n--- want\n%s", file, problems.String(), want)
 			}
 		})
 	}

@@ -105,18 +105,22 @@ func (n *TableWrap) Kind() ast.NodeKind { return KindTableWrap }
 // Dump implements ast.Node.
 func (n *TableWrap) Dump(src []byte, lvl int) { ast.DumpHelper(n, src, lvl, nil, nil) }
 
-// transformer rewrites the parsed AST: callouts, contact links, table wrappers.
+// transformer rewrites the parsed AST: heading ids, callouts, contact
+// links, table wrappers.
 type transformer struct{}
 
 func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	src := reader.Source()
 	var quotes, tables []ast.Node
+	var headings []*ast.Heading
 	var links []*ast.Link
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
+		case *ast.Heading:
+			headings = append(headings, n)
 		case *ast.Blockquote:
 			quotes = append(quotes, n)
 		case *east.Table:
@@ -130,6 +134,7 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 		}
 		return ast.WalkContinue, nil
 	})
+	stateOf(pc).setHeadingIDs(headings, src)
 	for _, q := range quotes {
 		toCallout(q, src)
 	}
@@ -222,17 +227,6 @@ func tableLabel(tbl ast.Node, src []byte) string {
 	return "Table: " + strings.Join(cells, ", ")
 }
 
-// ids generates heading ids: lower-case ASCII letters and digits joined by
-// single hyphens, unique in the page, never one the templates use.
-type ids struct {
-	reserved []string        // shared by every page: read only
-	used     map[string]bool // made at the first id
-}
-
-func newIDs(reserved []string) *ids {
-	return &ids{reserved: reserved}
-}
-
 // Slug makes an anchor from heading text the way headings get their ids.
 func Slug(value string) string {
 	return string(appendSlug(make([]byte, 0, len(value)), value))
@@ -290,52 +284,3 @@ func asciiOf(r rune) string {
 // ligatures are the letters that do not decompose into a plain letter and
 // an accent.
 var ligatures = map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th", 'ı': "i"}
-
-// taken reports whether id is reserved or already given.
-func (s *ids) taken(id []byte) bool {
-	if s.used[string(id)] {
-		return true
-	}
-	for _, r := range s.reserved {
-		if r == string(id) {
-			return true
-		}
-	}
-	return false
-}
-
-func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
-	id := appendSlug(make([]byte, 0, len(value)+3), value)
-	if len(id) == 0 {
-		id = append(id, "section"...)
-	}
-	base := len(id)
-	for i := 1; s.taken(id); i++ {
-		id = append(append(id[:base], '-'), itoa(i)...)
-	}
-	s.put(id)
-	return id
-}
-
-func (s *ids) Put(value []byte) { s.put(value) }
-
-func (s *ids) put(id []byte) {
-	if s.used == nil {
-		s.used = make(map[string]bool, 8)
-	}
-	s.used[string(id)] = true
-}
-
-func itoa(i int) string {
-	var buf [20]byte
-	n := len(buf)
-	for {
-		n--
-		buf[n] = byte('0' + i%10)
-		i /= 10
-		if i == 0 {
-			break
-		}
-	}
-	return string(buf[n:])
-}

@@ -69,7 +69,8 @@ func TestGenerateIDs(t *testing.T) {
 	s := newIDs([]string{"top", "search"})
 	s.Put([]byte("used"))
 	used := map[string]bool{"top": true, "search": true, "used": true}
-	for _, h := range []string{"Top", "Search", "Used", "Top", "", "!!", "Section", "Top-1", "Used"} {
+	for _, h := range []string{"Top", "Search", "Used", "Top", "", "!!", "Section", "Top-1", "Used",
+		"Same", "Same", "Same 2", "Same", "Same 4", "Same", "Same", "Same-1-1", "Same 1"} {
 		base := Slug(h)
 		if base == "" {
 			base = "section"

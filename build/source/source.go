@@ -32,6 +32,9 @@ import (
 const (
 	MaxFileSize        = 8 << 20 // a page larger than this is refused: it is surely a mistake
 	MaxFrontMatterSize = 256 << 10
+	// MaxLines bounds the blocks of a page, and so the memory its parse
+	// takes: 8 MB of one-line blocks would take gigabytes.
+	MaxLines = 100_000
 )
 
 // ReservedIDs are element ids used by the page templates; headings never take them.
@@ -172,6 +175,14 @@ func cleanText(file string, data []byte, diags *diag.List) ([]byte, bool) {
 	return data, true
 }
 
+func countLines(data []byte) int {
+	n := bytes.Count(data, []byte("\n"))
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		n++
+	}
+	return n
+}
+
 func loadPages(fsys fs.FS, dir string, conv *markdown.Converter, diags *diag.List) []*site.Page {
 	var files []string
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
@@ -245,6 +256,10 @@ func loadPage(fsys fs.FS, dir, file string, conv *markdown.Converter, diags *dia
 	if !ok {
 		return nil
 	}
+	if lines := countLines(data); lines > MaxLines {
+		diags.Errorf(file, MaxLines+1, "the file has %d lines, more than the limit of %d for one page: split it into several pages", lines, MaxLines)
+		return nil
+	}
 	rel := strings.TrimPrefix(file, dir+"/")
 	p := &site.Page{File: file, Path: rel} // decodeFrontMatter makes FieldLines
 	p.URL, p.IsSection = urlFor(rel)
@@ -261,14 +276,25 @@ func loadPage(fsys fs.FS, dir, file string, conv *markdown.Converter, diags *dia
 		return nil
 	}
 	p.Body = conv.Parse(body, bodyLine)
+	reportMarkdown(file, p.Body, diags)
 	takeTitle(p, diags)
 	if p.Briefing != nil {
 		line := p.Line("boxes")
 		for _, box := range p.Briefing.Boxes {
-			p.BoxBodies = append(p.BoxBodies, conv.Parse([]byte(box.Body), line))
+			d := conv.Parse([]byte(box.Body), line)
+			reportMarkdown(file, d, diags)
+			p.BoxBodies = append(p.BoxBodies, d)
 		}
 	}
 	return p
+}
+
+// reportMarkdown reports what the Markdown parser refused in file. The
+// page is kept, so that links to it do not add errors of their own.
+func reportMarkdown(file string, d *markdown.Doc, diags *diag.List) {
+	for _, pr := range d.Problems {
+		diags.Errorf(file, pr.Line, "%s", pr.Message)
+	}
 }
 
 // readPage reads file with one open and its size from the open file, not

@@ -111,7 +111,7 @@ func TestHostileInputs(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	for _, c := range hostileCases() {
+	for _, c := range append(hostileCases(), hostileMarkdownCases()...) {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
 			site := filepath.Join(dir, "site")
