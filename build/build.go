@@ -117,6 +117,7 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	// History and editions: git is read here, once per build, and what it
 	// gives is handed to render, which never runs git.
 	hist := <-histReady
+	addMoveRedirects(s, hist.log)
 	eds, skipped := buildEditions(fsys, in, s, themeFS, hist, opts, res.Diags)
 	reportMissingHistory(hist, skipped, res.Diags)
 	if err := res.Diags.Err(); err != nil {

@@ -332,6 +332,14 @@ func readPage(fsys fs.FS, file string) (data []byte, size int64, err error) {
 	}
 }
 
+// URLFor is the address of the page at rel, a path inside content/
+// ("procedures/escalation.md" → "/procedures/escalation/"); "" when the
+// path makes no address.
+func URLFor(rel string) string {
+	u, _ := urlFor(rel)
+	return u
+}
+
 // urlFor maps a content path to its clean URL.
 func urlFor(rel string) (url string, isSection bool) {
 	dir, name := path.Split(strings.TrimSuffix(rel, ".md"))
