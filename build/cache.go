@@ -13,10 +13,11 @@ import (
 // diffs between them. The dev server passes one Cache to every rebuild; a
 // one-off build needs none. It is safe for concurrent use.
 type Cache struct {
-	mu     sync.Mutex
-	texts  map[string]string // blob id → page text
-	drafts map[string]bool   // blob id → whether that version was a draft
-	diff   *history.DiffCache
+	mu           sync.Mutex
+	texts        map[string]string // blob id → page text
+	drafts       map[string]bool   // blob id → whether that version was a draft
+	hits, misses int               // texts asked for, found and not found
+	diff         *history.DiffCache
 }
 
 // NewCache returns an empty cache.
@@ -40,14 +41,29 @@ func (c *Cache) knownTexts(ids []string) (known map[string]string, missing []str
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	asked := map[string]bool{"": true} // "": no version (a file added)
 	for _, id := range ids {
+		if asked[id] {
+			continue
+		}
+		asked[id] = true
 		if t, ok := c.texts[id]; ok {
 			known[id] = t
 		} else {
 			missing = append(missing, id)
 		}
 	}
+	c.hits += len(known)
+	c.misses += len(missing)
 	return known, missing
+}
+
+// TextStats says how many earlier page texts the builds using c asked for
+// were found in it, and how many had to be read from git.
+func (c *Cache) TextStats() (hits, misses int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits, c.misses
 }
 
 func (c *Cache) rememberTexts(texts map[string]string) {

@@ -16,7 +16,9 @@ func TestCacheGivesTheSameSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts.Cache = build.NewCache()
+	var firstMisses int
 	for round := range 2 { // the first fills the cache, the second uses it
+		hits0, misses0 := opts.Cache.TextStats()
 		res, err := build.Build(opts)
 		if err != nil {
 			t.Fatal(err)
@@ -27,6 +29,19 @@ func TestCacheGivesTheSameSite(t *testing.T) {
 		for i, f := range res.Files {
 			if f.Path != fresh.Files[i].Path || !bytes.Equal(f.Data, fresh.Files[i].Data) {
 				t.Fatalf("round %d: %s differs from a fresh build", round, f.Path)
+			}
+		}
+		hits1, misses1 := opts.Cache.TextStats()
+		hits, misses := hits1-hits0, misses1-misses0
+		switch round {
+		case 0:
+			if misses == 0 {
+				t.Fatal("the first build read no earlier page text from git: the test proves nothing")
+			}
+			firstMisses = misses
+		case 1:
+			if misses != 0 || hits != firstMisses {
+				t.Errorf("the second build found %d earlier texts in the cache and read %d from git; want %d and 0", hits, misses, firstMisses)
 			}
 		}
 	}
