@@ -70,12 +70,16 @@ func Build(opts Options) (*Result, error) {
 	if opts.SiteDir == "" {
 		opts.SiteDir = "."
 	}
-	if st, err := os.Stat(opts.SiteDir); err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("site folder %s: not found", opts.SiteDir)
+	if st, err := os.Stat(opts.SiteDir); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("site folder %s: not found: %w", opts.SiteDir, err)
+	} else if err != nil {
+		return nil, fmt.Errorf("site folder %s: %w", opts.SiteDir, err)
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("site folder %s: not a folder", opts.SiteDir)
 	}
 	fsys, err := source.Open(opts.SiteDir)
 	if err != nil {
-		return nil, fmt.Errorf("site folder %s: %v", opts.SiteDir, err)
+		return nil, fmt.Errorf("site folder %s: %w", opts.SiteDir, err)
 	}
 	return BuildFS(fsys, opts)
 }

@@ -2,6 +2,9 @@ package build_test
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
+	"path/filepath"
 	"testing"
 
 	"github.com/rscp/handbook/build"
@@ -44,5 +47,14 @@ func TestCacheGivesTheSameSite(t *testing.T) {
 				t.Errorf("the second build found %d earlier texts in the cache and read %d from git; want %d and 0", hits, misses, firstMisses)
 			}
 		}
+	}
+}
+
+// A missing site folder is reported as such, so callers can tell it apart
+// from problems in the site with errors.Is.
+func TestMissingSiteFolderKeepsItsCause(t *testing.T) {
+	_, err := build.Build(build.Options{SiteDir: filepath.Join(t.TempDir(), "no-such-site")})
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Build of a missing folder: %v; want an error that is fs.ErrNotExist", err)
 	}
 }

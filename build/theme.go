@@ -25,7 +25,7 @@ func siteTheme(fsys fs.FS, name string) (fs.FS, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("theme %q: there is no folder %s/; create it, or remove the theme setting to use the default theme", name, dir)
 	case err != nil:
-		return nil, fmt.Errorf("theme %q: %v", name, err)
+		return nil, fmt.Errorf("theme %q: %w", name, err)
 	case !st.IsDir():
 		return nil, fmt.Errorf("theme %q: %s is not a folder", name, dir)
 	}

@@ -85,7 +85,7 @@ func TestSearchFinds(t *testing.T) {
 		{name: "type filter excludes", q: Query{Text: "escalation", Type: "report"}, first: "/reports/annual-report-2024/", not: []string{"/procedures/escalation/"}},
 		{name: "phrase", q: Query{Text: `"return interview"`}, first: "/procedures/missing-from-home/"},
 		{name: "exclude word", q: Query{Text: "exploitation -criminal"}, has: []string{"/procedures/child-sexual-exploitation/"}, not: []string{"/procedures/child-criminal-exploitation/"}},
-		{name: "exclude phrase", q: Query{Text: `exploitation -"county lines"`}, not: []string{"/procedures/child-criminal-exploitation/"}},
+		{name: "exclude phrase", q: Query{Text: `exploitation -"county lines"`}, has: []string{"/procedures/child-sexual-exploitation/"}, not: []string{"/procedures/child-criminal-exploitation/"}},
 		{name: "or fallback", q: Query{Text: "neglect zzzzqqq"}, first: "/briefings/neglect/"},
 		{name: "unbalanced quote", q: Query{Text: `"section 47`}, first: "/thresholds/level-4/"},
 		{name: "section 47", q: Query{Text: "section 47"}, first: "/thresholds/level-4/"},

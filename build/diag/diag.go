@@ -4,6 +4,7 @@ package diag
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -112,12 +113,14 @@ func (l *List) Sorted() []Diagnostic {
 }
 
 // Err returns nil when there are no errors, otherwise an error whose text
-// lists every error, one per line.
+// lists every error, one per line. The error holds a copy of the list as
+// it is now: what is added to l later does not change an error already
+// returned.
 func (l *List) Err() error {
 	if !l.HasErrors() {
 		return nil
 	}
-	return &BuildError{List: l}
+	return &BuildError{List: &List{items: slices.Clone(l.items)}}
 }
 
 // BuildError is returned when a build stops because of errors in the site.
