@@ -148,13 +148,13 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 
 	// The search index reads the same model as render and nothing else:
 	// build it on its own goroutine while the pages are rendered.
-	var index []output.File
+	var index, staticSearch []output.File
 	var indexErr error
 	indexDone := make(chan struct{})
 	go func() {
 		defer close(indexDone)
 		if !opts.NoSearch {
-			index, indexErr = searchIndexFiles(s, release.done)
+			index, staticSearch, indexErr = searchIndexFiles(s, release.done)
 		}
 	}()
 	defer func() { <-indexDone }()
@@ -193,6 +193,7 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 		return res, res.Diags.Err()
 	}
 	res.Index = index
+	rest = append(rest, staticSearch...)
 	for _, f := range rest {
 		if opts.sink == nil {
 			files = append(files, f)

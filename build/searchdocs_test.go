@@ -76,7 +76,7 @@ func TestSearchIndexFiles(t *testing.T) {
 		"neglect -domestic", "early help assessment", "significant harm", "strategy meeting", "MASH phone number"}
 	for name, s := range testSites(t) {
 		t.Run(name, func(t *testing.T) {
-			files, err := searchIndexFiles(s, nil)
+			files, _, err := searchIndexFiles(s, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

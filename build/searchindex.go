@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -29,12 +30,13 @@ func IndexDir(out string) string {
 
 // searchIndexFiles builds the search index of the current edition from
 // the same pages the site shows, and returns its files, with paths
-// relative to the index folder.
+// relative to the index folder, and the static search data made from it,
+// which is published: its paths are relative to the site.
 // Each page's search document is made while the index is built, on its
 // goroutines, and dropped once analysed: the text of every page is never
 // held at once (SearchDocs would hold it all). done, when not nil, is
 // called with each page once its document is made.
-func searchIndexFiles(s *site.Site, done func(*site.Page)) ([]output.File, error) {
+func searchIndexFiles(s *site.Site, done func(*site.Page)) (index, published []output.File, err error) {
 	var pages []*site.Page
 	var urls []string
 	for _, p := range s.Pages {
@@ -56,13 +58,20 @@ func searchIndexFiles(s *site.Site, done func(*site.Page)) ([]output.File, error
 		}
 	}, Synonyms(s))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := make([]output.File, len(files))
+	static, err := search.Static(files)
+	if err != nil {
+		return nil, nil, err
+	}
+	index = make([]output.File, len(files))
 	for i, f := range files {
-		out[i] = output.File{Path: f.Name, Data: f.Data}
+		index[i] = output.File{Path: f.Name, Data: f.Data}
 	}
-	return out, nil
+	for _, f := range static {
+		published = append(published, output.File{Path: path.Join(search.StaticDir, f.Name), Data: f.Data})
+	}
+	return index, published, nil
 }
 
 // Synonyms are the glossary's acronyms and aliases, for the search index.

@@ -32,7 +32,7 @@ func BenchmarkSearchIndexFiles(b *testing.B) {
 	b.ReportAllocs()
 	defer cpuclock.Report(b)()
 	for b.Loop() {
-		files, err := searchIndexFiles(s, nil)
+		files, _, err := searchIndexFiles(s, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

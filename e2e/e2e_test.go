@@ -79,33 +79,16 @@ func TestBrowser(t *testing.T) {
 	needBrowser(t)
 	start := time.Now()
 
-	res, err := build.Build(build.Options{SiteDir: ".."})
-	if err != nil {
-		t.Fatalf("the default site does not build:\n%v", err)
-	}
-	files := map[string][]byte{}
-	for _, f := range res.Files {
-		files[f.Path] = f.Data
-	}
-	headers, err := LoadNetlifyHeaders("../netlify.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, files, headers := buildDefaultSite(t)
 	srv := NewServer(files, headers)
 	srv.Search = searchHandler(t, res.Index, files["search/index.html"])
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
+	addr := listen(t, srv)
 
 	artifacts := os.Getenv("HANDBOOK_E2E_ARTIFACTS")
 	if artifacts == "" {
 		artifacts = "artifacts"
 	}
-	artifacts, err = filepath.Abs(artifacts)
+	artifacts, err := filepath.Abs(artifacts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +100,7 @@ func TestBrowser(t *testing.T) {
 	}
 
 	cfg := Config{
-		BaseURL:   "http://" + ln.Addr().String(),
+		BaseURL:   "http://" + addr,
 		Chromium:  chromiumPath,
 		Artifacts: artifacts,
 		ExitURL:   res.Site.Config.QuickExit.URL,
@@ -173,6 +156,39 @@ func TestBrowser(t *testing.T) {
 	t.Logf("%d browser checks, %d failed, in %s; screenshots and PDFs are in %s",
 		len(results), failed, time.Since(start).Round(100*time.Millisecond), artifacts)
 	fmt.Printf("e2e: screenshots and PDFs are in %s\n", artifacts)
+}
+
+// buildDefaultSite builds the default site into memory and reads the
+// headers netlify.toml gives it.
+func buildDefaultSite(t *testing.T) (*build.Result, map[string][]byte, []HeaderRule) {
+	t.Helper()
+	res, err := build.Build(build.Options{SiteDir: ".."})
+	if err != nil {
+		t.Fatalf("the default site does not build:\n%v", err)
+	}
+	files := map[string][]byte{}
+	for _, f := range res.Files {
+		files[f.Path] = f.Data
+	}
+	headers, err := LoadNetlifyHeaders("../netlify.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, files, headers
+}
+
+// listen serves h on a free port of 127.0.0.1 until the test ends and
+// returns the address.
+func listen(t *testing.T, h http.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	return ln.Addr().String()
 }
 
 // runScript runs `node script CONFIG` with cfg written as JSON, logs what it

@@ -11,6 +11,7 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { launch } from './browser.mjs';
+import { check, report, failures } from './checks.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -28,25 +29,6 @@ const PHONE = { width: 360, height: 740 };
 // loop while fixing something); the Go test then passes on what ran.
 const only = (process.env.HANDBOOK_E2E_ONLY || '').split(',').filter(Boolean);
 const want = (section) => only.length === 0 || only.includes(section);
-
-let failures = 0;
-function report(name, ok, msg = '') {
-  if (!ok) failures++;
-  console.log('@@result ' + JSON.stringify({ name, ok: !!ok, msg }));
-}
-
-// check runs fn and reports its outcome: fn returns a list of problems (or
-// a string); an exception is a failure too.
-async function check(name, fn) {
-  try {
-    let problems = await fn();
-    if (typeof problems === 'string') problems = [problems];
-    problems = (problems || []).filter(Boolean);
-    report(name, problems.length === 0, problems.join('\n'));
-  } catch (err) {
-    report(name, false, `the check could not run: ${err && err.stack || err}`);
-  }
-}
 
 const browser = await launch(config.chromium);
 
@@ -812,4 +794,4 @@ await browser.close();
 ${rows}
 </tbody></table><h2>Print</h2><ul>${config.briefings.map((u) => `<li><a href="print/${u.replace(/^\/|\/$/g, '').replace(/\//g, '-')}.pdf">${u}</a></li>`).join('')}</ul>`);
 }
-lap(`done, ${failures} failed`);
+lap(`done, ${failures()} failed`);

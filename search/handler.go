@@ -16,6 +16,10 @@ import (
 // handler replaces with the search form and results.
 const ResultsMarker = "<!-- handbook:search-results -->"
 
+// ResultsEnd, when the shell has it after ResultsMarker, ends what the
+// handler replaces: the page's own form and the static search's results.
+const ResultsEnd = "<!-- /handbook:search-results -->"
+
 const (
 	maxRawQuery   = 2048 // bytes of query string accepted
 	pageLimit     = 20   // results on the HTML page
@@ -59,6 +63,8 @@ func NewHandler(ix *Index, shell []byte, opts ...HandlerOption) http.Handler {
 	before, after, ok := bytes.Cut(shell, []byte(ResultsMarker))
 	if !ok {
 		before, after = []byte(fallbackShellStart), []byte(fallbackShellEnd)
+	} else if _, rest, ok := bytes.Cut(after, []byte(ResultsEnd)); ok {
+		after = rest
 	}
 	h.before, h.after = before, after
 	return h
@@ -209,9 +215,6 @@ type typeOption struct {
 func typeOptions(sel string) []typeOption {
 	opts := []typeOption{{Value: "", Label: "All", Selected: sel == ""}}
 	for _, t := range Types {
-		if t.Value == "page" {
-			continue // the form offers the editorial types only
-		}
 		opts = append(opts, typeOption{Value: t.Value, Label: t.Label, Selected: sel == t.Value})
 	}
 	return opts

@@ -47,3 +47,25 @@ func TestFindMarksAsAnalyzer(t *testing.T) {
 		}
 	}
 }
+
+func TestTypoOf(t *testing.T) {
+	for _, c := range []struct {
+		typed, word string
+		want        bool
+	}{
+		{"neglet", "neglect", true},        // a letter left out
+		{"negelct", "neglect", true},       // two swapped
+		{"escalaton", "escalation", true},  // a letter left out
+		{"escelation", "escalation", true}, // another vowel
+		{"neglecct", "neglect", true},      // a letter added
+		{"nrglect", "neglect", true},       // the key next to it
+		{"sexting", "setting", false},      // x is far from t: a word of its own
+		{"policy", "police", false},        // y is not a vowel here
+		{"bruising", "cruising", false},    // another first letter
+		{"neglect", "neglect", false},
+	} {
+		if got := typoOf(c.typed, c.word); got != c.want {
+			t.Errorf("typoOf(%q, %q) = %v, want %v", c.typed, c.word, got, c.want)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/vellum"
 	"github.com/blevesearch/vellum/levenshtein"
@@ -319,25 +320,110 @@ var (
 // maxFuzzyWords caps how many dictionary words one typo'd word expands to.
 const maxFuzzyWords = 64
 
-// near returns the dictionary words within one edit of w (an insertion,
-// deletion, substitution or transposition of neighbours), in order.
+// near returns the dictionary words that w may be a typo of, in order:
+// those within one edit of it (an insertion, deletion, substitution or
+// transposition of neighbours) that start with the same letter, found in
+// that letter's words, and that typoOf accepts. The browser's search does
+// the same with the same dictionary.
 func (s *sideFiles) near(w string) []string {
 	levOnce.Do(func() { levB, levErr = levenshtein.NewLevenshteinAutomatonBuilder(1, true) })
-	if levErr != nil {
+	if levErr != nil || w == "" {
 		return nil
 	}
 	dfa, err := levB.BuildDfa(w, 1)
 	if err != nil {
 		return nil
 	}
-	it, err := s.words.Search(dfa, nil, nil)
+	r, size := utf8.DecodeRuneInString(w)
+	from := []byte(w[:size])
+	to := utf8.AppendRune(nil, r+1)
+	it, err := s.words.Search(dfa, from, to)
 	var out []string
-	for err == nil && len(out) < maxFuzzyWords {
+	for n := 0; err == nil && n < maxFuzzyWords; n++ {
 		k, _ := it.Current()
-		out = append(out, string(k))
+		if typoOf(w, string(k)) {
+			out = append(out, string(k))
+		}
 		err = it.Next()
 	}
 	return out
+}
+
+// typoOf reports whether typed is word with one slip of the fingers: a
+// letter left out, added, or swapped with the next, or a key next to the
+// right one (or another vowel for a vowel) pressed. A word that differs
+// from a word of the site by a letter far from the right key, as sexting
+// from setting, is taken as a word of its own, not a typo.
+func typoOf(typed, word string) bool {
+	a, b := []rune(typed), []rune(word)
+	if len(a) == 0 || len(b) == 0 || a[0] != b[0] || typed == word {
+		return false
+	}
+	if len(a) == len(b) {
+		var diff []int
+		for i := range a {
+			if a[i] != b[i] {
+				diff = append(diff, i)
+			}
+		}
+		switch len(diff) {
+		case 1:
+			return keyNeighbours(a[diff[0]], b[diff[0]])
+		case 2:
+			i, j := diff[0], diff[1]
+			return j == i+1 && a[i] == b[j] && a[j] == b[i]
+		}
+		return false
+	}
+	long, short := a, b
+	if len(b) > len(a) {
+		long, short = b, a
+	}
+	if len(long) != len(short)+1 {
+		return false
+	}
+	i := 0
+	for i < len(short) && long[i] == short[i] {
+		i++
+	}
+	for j := i; j < len(short); j++ {
+		if long[j+1] != short[j] {
+			return false
+		}
+	}
+	return true
+}
+
+var keyRows = []string{"qwertyuiop", "asdfghjkl", "zxcvbnm"}
+
+// keyNeighbours reports whether a and b are both vowels, or keys next to
+// each other on a QWERTY keyboard.
+func keyNeighbours(a, b rune) bool {
+	vowel := func(r rune) bool { return strings.ContainsRune("aeiou", r) }
+	if vowel(a) && vowel(b) {
+		return true
+	}
+	at := func(r rune) (int, int, bool) {
+		for row, keys := range keyRows {
+			if i := strings.IndexRune(keys, r); i >= 0 {
+				return row, i, true
+			}
+		}
+		return 0, 0, false
+	}
+	ra, ia, ok1 := at(a)
+	rb, ib, ok2 := at(b)
+	if !ok1 || !ok2 || a == b {
+		return false
+	}
+	return abs(ra-rb) <= 1 && abs(ia-ib) <= 1
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // addWords adds to set the lower-cased runs of letters in s.

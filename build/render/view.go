@@ -8,10 +8,13 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/rscp/handbook/build/history"
 	"github.com/rscp/handbook/build/markdown"
 	"github.com/rscp/handbook/build/site"
+	"github.com/rscp/handbook/search"
 )
 
 // View is what a page template sees. Values the templates of every page
@@ -410,11 +413,16 @@ func baseFuncs(t *Theme) template.FuncMap {
 		// html/template drops comments written in a template, so the
 		// search page's marker (search.ResultsMarker, where the search
 		// handler puts the form and results) comes from here.
-		"searchResultsMarker": func() template.HTML { return "<!-- handbook:search-results -->" },
-		"domains":             site.Domains,
-		"sideNav":             sideNav,
-		"add":                 func(a, b int) int { return a + b },
-		"inline":              t.inline,
+		"searchResultsMarker": func() template.HTML { return template.HTML(search.ResultsMarker) },
+		// The end of what the handler replaces: the search page's own
+		// form and the static search's results, for hosts with no server.
+		"searchResultsEnd": func() template.HTML { return template.HTML(search.ResultsEnd) },
+		"searchTypes":      func() []struct{ Value, Label string } { return search.Types },
+		"pageLetters":      pageLetters,
+		"domains":          site.Domains,
+		"sideNav":          sideNav,
+		"add":              func(a, b int) int { return a + b },
+		"inline":           t.inline,
 		"byLevel": func(s *site.Site, level int) *site.Page {
 			return t.siteData(s).levels[level]
 		},
@@ -439,6 +447,39 @@ func baseFuncs(t *Theme) template.FuncMap {
 type Letter struct {
 	Letter string
 	Terms  []site.Term
+}
+
+// PageLetter is one letter of the A to Z of pages.
+type PageLetter struct {
+	Letter, ID string
+	Pages      []*site.Page
+}
+
+// pageLetters groups every published page by the first letter of its
+// title, in alphabetical order; titles that start with a digit or a
+// symbol come first, under "0-9".
+func pageLetters(s *site.Site) []PageLetter {
+	var pages []*site.Page
+	for _, p := range s.Pages {
+		if !p.Draft() && !p.Withdrawn() && p.Title != "" {
+			pages = append(pages, p)
+		}
+	}
+	key := func(p *site.Page) string { return strings.ToUpper(strings.TrimSpace(p.Title)) }
+	slices.SortStableFunc(pages, func(a, b *site.Page) int { return strings.Compare(key(a), key(b)) })
+	var out []PageLetter
+	for _, p := range pages {
+		l := "0-9"
+		if r, _ := utf8.DecodeRuneInString(key(p)); unicode.IsLetter(r) {
+			l = string(r)
+		}
+		if len(out) == 0 || out[len(out)-1].Letter != l {
+			id := "letter-" + l
+			out = append(out, PageLetter{Letter: l, ID: id})
+		}
+		out[len(out)-1].Pages = append(out[len(out)-1].Pages, p)
+	}
+	return out
 }
 
 func glossaryLetters(terms []site.Term) []Letter {

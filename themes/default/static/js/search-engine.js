@@ -1,0 +1,733 @@
+// Handbook: the search engine of the static site. It answers queries from
+// the files `handbook build` writes under /search-data/ (see docs/search.md):
+// the scores the server's index gives every (term, page) pair, in shards by
+// term, which it adds up as the server's queries do. No DOM here: the
+// search page and the suggestions (search-ui.js) use it in the browser, and
+// the differential test runs it in Node against the built files.
+
+const MAX_QUERY_LEN = 256
+const MAX_WORDS = 24
+const MAX_FUZZY_WORDS = 64
+const RERANK = 50 // the best pages by score that the ranking fixes reorder
+const BOOST_LEVEL_FIELD = 12
+
+// Messages for what the reader typed, as the server words them.
+export const MESSAGES = {
+  empty: 'Enter a word or phrase to search for.',
+  tooLong: `Your search is too long. Use ${MAX_QUERY_LEN} characters or fewer.`,
+  onlyNot: 'Add a word to search for, not only words to leave out.',
+  noWords: 'Your search only has very common words or symbols in it. Try a more specific word.'
+}
+
+export class QueryError extends Error {}
+
+// ---- Analysis: the server's "en" analyzer (words, possessive, lower case,
+// stop words, Porter stemmer).
+
+const isLetterOrDigit = (c) => /[\p{L}\p{N}\p{M}]/u.test(c)
+const isLetter = (c) => /[\p{L}\p{M}]/u.test(c)
+const isDigit = (c) => /\p{N}/u.test(c)
+const MID_LETTER = new Set([':', '\u00b7', '\u0387', '\u05f4', '\u2027', '\ufe13', '\ufe55', '\uff1a'])
+const MID_NUM = new Set([',', ';', '\u037e', '\u0589', '\u060c', '\u060d', '\u066c', '\u07f8', '\u2044', '\ufe10', '\ufe14', '\ufe50', '\ufe54', '\uff0c', '\uff1b'])
+const MID_NUM_LET = new Set(['.', '\u2018', '\u2019', '\u2024', '\ufe52', '\uff07', '\uff0e', "'"])
+
+// words splits text into words as Unicode's word boundaries do for the
+// cases that matter here: letters and digits run together; an apostrophe,
+// point or colon between letters, and a point or comma between digits,
+// stay inside a word; an underscore joins.
+export function words (text) {
+  const cs = Array.from(text)
+  const out = []
+  let cur = ''
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i]
+    if (isLetterOrDigit(c) || c === '_') {
+      cur += c
+      continue
+    }
+    const prev = cs[i - 1]
+    const next = cs[i + 1]
+    if (cur && prev && next) {
+      const letters = isLetter(prev) && isLetter(next)
+      const digits = isDigit(prev) && isDigit(next)
+      if ((MID_NUM_LET.has(c) && (letters || digits)) || (MID_LETTER.has(c) && letters) || (MID_NUM.has(c) && digits)) {
+        cur += c
+        continue
+      }
+    }
+    if (cur) out.push(cur)
+    cur = ''
+  }
+  if (cur) out.push(cur)
+  return out.map((w) => w.replace(/^_+|_+$/g, '')).filter((w) => /[\p{L}\p{N}]/u.test(w))
+}
+
+// The Porter stemmer, as the server's (go-porterstemmer) has it.
+function isConsonant (s, i) {
+  switch (s[i]) {
+    case 'a': case 'e': case 'i': case 'o': case 'u': return false
+    case 'y': return i === 0 ? true : !isConsonant(s, i - 1)
+    default: return true
+  }
+}
+function measure (s) {
+  const n = s.length
+  let m = 0
+  let i = 0
+  if (n === 0) return 0
+  while (isConsonant(s, i)) { i++; if (i >= n) return m }
+  while (i < n) {
+    while (!isConsonant(s, i)) { i++; if (i >= n) return m }
+    while (isConsonant(s, i)) { i++; if (i >= n) return m + 1 }
+    m++
+  }
+  return m
+}
+const ends = (s, suf) => s.length > suf.length && s.slice(s.length - suf.length).join('') === suf
+function containsVowel (s) { for (let i = 0; i < s.length; i++) if (!isConsonant(s, i)) return true; return false }
+const doubleC = (s) => s.length >= 2 && s[s.length - 1] === s[s.length - 2] && isConsonant(s, s.length - 1)
+const cvc = (s) => s.length >= 3 && isConsonant(s, s.length - 3) && !isConsonant(s, s.length - 2) && isConsonant(s, s.length - 1)
+function step1a (s) {
+  if (ends(s, 'sses') || ends(s, 'ies')) return s.slice(0, -2)
+  if (ends(s, 'ss')) return s
+  if (ends(s, 's')) return s.slice(0, -1)
+  return s
+}
+function step1b (s) {
+  const fix = (sub, keepE) => {
+    if (ends(sub, 'at') || ends(sub, 'bl') || ends(sub, 'iz')) return [...sub, 'e']
+    const c = sub[sub.length - 1]
+    if (c !== 'l' && c !== 's' && c !== 'z' && doubleC(sub)) return sub.slice(0, -1)
+    if (measure(sub) === 1 && cvc(sub) && c !== 'w' && c !== 'x' && c !== 'y') return [...sub, 'e']
+    return sub
+  }
+  if (ends(s, 'eed')) return measure(s.slice(0, -3)) > 0 ? s.slice(0, -1) : s
+  if (ends(s, 'ed')) { const sub = s.slice(0, -2); return containsVowel(sub) ? fix(sub) : s }
+  if (ends(s, 'ing')) { const sub = s.slice(0, -3); return containsVowel(sub) ? fix(sub) : s }
+  return s
+}
+function step1c (s) {
+  if (s.length < 2) return s
+  if (s[s.length - 1] === 'y' && containsVowel(s.slice(0, -1))) return [...s.slice(0, -1), 'i']
+  return s
+}
+// [suffix, replacement] in the order the server tries them; the first
+// suffix that ends the word decides, whether or not its measure allows it.
+const STEP2 = [['ational', 'ate'], ['tional', 'tion'], ['enci', 'ence'], ['anci', 'ance'], ['izer', 'ize'], ['bli', 'ble'],
+  ['alli', 'al'], ['entli', 'ent'], ['eli', 'e'], ['ousli', 'ous'], ['ization', 'ize'], ['ation', 'ate'], ['ator', 'ate'],
+  ['alism', 'al'], ['iveness', 'ive'], ['fulness', 'ful'], ['ousness', 'ous'], ['aliti', 'al'], ['iviti', 'ive'],
+  ['biliti', 'ble'], ['logi', 'log']]
+const STEP3 = [['icate', 'ic'], ['ative', ''], ['alize', 'al'], ['iciti', 'ic'], ['ical', 'ic'], ['ful', ''], ['ness', '']]
+const STEP4 = ['al', 'ance', 'ence', 'er', 'ic', 'able', 'ible', 'ant', 'ement', 'ment', 'ent', 'ion', 'ou', 'ism', 'ate', 'iti', 'ous', 'ive', 'ize']
+function replaceStep (s, table, min) {
+  for (const [suf, rep] of table) {
+    if (ends(s, suf)) {
+      const stem = s.slice(0, s.length - suf.length)
+      return measure(stem) > min ? [...stem, ...rep] : s
+    }
+  }
+  return s
+}
+function step4 (s) {
+  for (const suf of STEP4) {
+    if (ends(s, suf)) {
+      const stem = s.slice(0, s.length - suf.length)
+      if (suf === 'ion') {
+        const c = stem[stem.length - 1]
+        return measure(stem) > 1 && (c === 's' || c === 't') ? stem : s
+      }
+      return measure(stem) > 1 ? stem : s
+    }
+  }
+  return s
+}
+function step5a (s) {
+  if (s[s.length - 1] !== 'e') return s
+  const sub = s.slice(0, -1)
+  const m = measure(sub)
+  if (m > 1) return sub
+  const c = sub[sub.length - 1]
+  if (m === 1 && !(cvc(sub) && c !== 'w' && c !== 'x' && c !== 'y')) return sub
+  return s
+}
+function step5b (s) {
+  const n = s.length
+  if (n > 2 && s[n - 2] === 'l' && s[n - 1] === 'l' && measure(s.slice(0, -1)) > 1) return s.slice(0, -1)
+  return s
+}
+export function porter (word) {
+  let s = Array.from(word)
+  if (s.length <= 2) return word
+  s = step1a(s)
+  s = step1b(s)
+  s = step1c(s)
+  s = replaceStep(s, STEP2, 0)
+  s = replaceStep(s, STEP3, 0)
+  s = step4(s)
+  s = step5a(s)
+  s = step5b(s)
+  return s.join('')
+}
+
+// ---- Typos: the server's rule (search/store.go, plausibleTypo).
+
+const KEYBOARD = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm']
+const KEY_AT = new Map()
+KEYBOARD.forEach((row, r) => Array.from(row).forEach((c, i) => KEY_AT.set(c, [r, i])))
+const VOWELS = new Set(['a', 'e', 'i', 'o', 'u'])
+function neighbours (a, b) {
+  if (VOWELS.has(a) && VOWELS.has(b)) return true
+  const p = KEY_AT.get(a)
+  const q = KEY_AT.get(b)
+  if (!p || !q) return false
+  return Math.abs(p[0] - q[0]) <= 1 && Math.abs(p[1] - q[1]) <= 1 && !(p[0] === q[0] && p[1] === q[1])
+}
+
+// typoOf reports whether typed is word with one slip of the fingers: a
+// letter left out, added or swapped with the next, or a key next to the
+// right one (or another vowel) pressed. Both start with the same letter.
+export function typoOf (typed, word) {
+  const a = Array.from(typed)
+  const b = Array.from(word)
+  if (a[0] !== b[0] || typed === word) return false
+  if (a.length === b.length) {
+    const diff = []
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff.push(i)
+    if (diff.length === 1) return neighbours(a[diff[0]], b[diff[0]])
+    return diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]]
+  }
+  const [long, short] = a.length > b.length ? [a, b] : [b, a]
+  if (long.length !== short.length + 1) return false
+  let i = 0
+  while (i < short.length && long[i] === short[i]) i++
+  for (let j = i; j < short.length; j++) if (long[j + 1] !== short[j]) return false
+  return true
+}
+
+// withinOneEdit: insertion, deletion, substitution or transposition of
+// neighbours (what the server's Levenshtein automaton accepts).
+function withinOneEdit (a, b) {
+  a = Array.from(a); b = Array.from(b)
+  if (Math.abs(a.length - b.length) > 1) return false
+  if (a.length === b.length) {
+    const diff = []
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff.push(i)
+    return diff.length <= 1 || (diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]])
+  }
+  const [long, short] = a.length > b.length ? [a, b] : [b, a]
+  let i = 0
+  while (i < short.length && long[i] === short[i]) i++
+  for (let j = i; j < short.length; j++) if (long[j + 1] !== short[j]) return false
+  return true
+}
+
+// ---- Query parsing, as the server's parseQuery.
+
+const isSpace = (c) => /\s/u.test(c)
+const isQuote = (c) => c === '"' || c === '\u201c' || c === '\u201d' || c === '\u201e'
+const DASHES = new Set(['-', '+', '\u2013', '\u2014'])
+
+export function parseQuery (text) {
+  const pq = { words: [], phrases: [], notWords: [], notPhrases: [], level: 0 }
+  if (Array.from(text).length > MAX_QUERY_LEN) throw new QueryError(MESSAGES.tooLong)
+  text = Array.from(text).map((c) => (/[\p{Cc}\p{Cf}]/u.test(c) || c === '\ufffd') ? ' ' : c).join('')
+  if (!text.trim()) throw new QueryError(MESSAGES.empty)
+  const rs = Array.from(text)
+  let n = 0
+  for (let i = 0; i < rs.length && n < MAX_WORDS;) {
+    if (isSpace(rs[i])) { i++; continue }
+    let neg = false
+    let j = i
+    while (j < rs.length && DASHES.has(rs[j])) { if (rs[j] !== '+') neg = true; j++ }
+    if (j < rs.length && isQuote(rs[j])) {
+      let end = -1
+      for (let k = j + 1; k < rs.length; k++) if (isQuote(rs[k])) { end = k; break }
+      if (end >= 0) {
+        const phrase = rs.slice(j + 1, end).join('').trim()
+        i = end + 1
+        if (!phrase) continue
+        ;(neg ? pq.notPhrases : pq.phrases).push(phrase)
+        n++
+        continue
+      }
+      j++
+    }
+    let k = j
+    while (k < rs.length && !isSpace(rs[k]) && !isQuote(rs[k])) k++
+    let word = rs.slice(j, k).join('')
+    i = k
+    if (k < rs.length && isQuote(rs[k]) && k === j) i = k + 1
+    word = word.replace(/^[-+\u2013\u2014]+|[-+\u2013\u2014]+$/g, '')
+    if (!word) continue
+    ;(neg ? pq.notWords : pq.words).push(word)
+    n++
+  }
+  takeLevel(pq)
+  if (!pq.words.length && !pq.phrases.length && !pq.level) {
+    throw new QueryError(pq.notWords.length || pq.notPhrases.length ? MESSAGES.onlyNot : MESSAGES.noWords)
+  }
+  return pq
+}
+
+function takeLevel (pq) {
+  const ws = pq.words
+  for (let i = 0; i < ws.length; i++) {
+    const lw = ws[i].toLowerCase()
+    if (!lw.startsWith('level')) continue
+    let rest = lw.slice(5).replace(/^[-:]+/, '')
+    let numAt = -1
+    if (rest) numAt = i
+    else if (i + 1 < ws.length) { rest = ws[i + 1].toLowerCase().replace(/[.,;:]+$/, ''); numAt = i + 1 }
+    if (numAt < 0 || rest.length > 2 || !/^[+-]?\d+$/.test(rest)) continue
+    const n = parseInt(rest, 10)
+    if (!(n > 0)) continue
+    pq.words = [...ws.slice(0, i), ...ws.slice(numAt + 1)]
+    pq.level = n
+    return
+  }
+}
+
+// ---- The engine.
+
+// fnv32a is the shard of a term, as the build chose it.
+function fnv32a (s) {
+  let h = 0x811c9dc5
+  for (const b of new TextEncoder().encode(s)) {
+    h ^= b
+    h = Math.imul(h, 0x01000193) >>> 0
+  }
+  return h >>> 0
+}
+
+const F_TITLE = 1
+const F_HEADING = 2
+const F_SUMMARY = 4
+const F_BODY = 8
+const F_REST = 16
+const F_LEVEL = 32
+const FIELD_FLAGS = [F_TITLE, F_HEADING, F_SUMMARY, F_BODY]
+
+// decodePostings turns a term's flat array into a Map page → posting.
+function decodePostings (a) {
+  const out = new Map()
+  let page = 0
+  for (let i = 0; i < a.length;) {
+    page += a[i++]
+    const flags = a[i++]
+    const scores = [0, 0, 0, 0, 0]
+    for (let f = 0; f < 4; f++) if (flags & FIELD_FLAGS[f]) scores[f] = a[i++]
+    if (flags & F_LEVEL) scores[4] = a[i++]
+    let titleN = 0
+    if (flags & F_TITLE) titleN = a[i++]
+    const ns = a[i++]
+    const secs = a.slice(i, i + ns)
+    i += ns
+    out.set(page, { flags, scores, titleN, secs })
+  }
+  return out
+}
+
+export class Engine {
+  // base: the URL of the data folder, ending in "/"; load(url) returns a
+  // promise of the parsed JSON (or text, for .txt) at url.
+  constructor (base, load) {
+    this.base = base
+    this.load = load
+    this.cache = new Map()
+    this.terms = new Map()
+  }
+
+  file (name) {
+    if (!this.cache.has(name)) {
+      const p = this.load(this.base + name)
+      this.cache.set(name, p)
+      p.catch(() => this.cache.delete(name))
+    }
+    return this.cache.get(name)
+  }
+
+  async init () {
+    if (this.meta) return this.meta
+    const m = await this.file('meta.json')
+    this.meta = m
+    this.stop = new Set(m.stop)
+    this.groups = m.syn.map((g) => g.map((v) => ({ text: v[0], stems: v.slice(1) })))
+    this.starts = new Map()
+    this.maxLen = 0
+    this.groups.forEach((g, gi) => g.forEach((v, vi) => {
+      const k = v.stems[0]
+      if (!this.starts.has(k)) this.starts.set(k, [])
+      this.starts.get(k).push([gi, vi])
+      this.maxLen = Math.max(this.maxLen, v.stems.length)
+    }))
+    return m
+  }
+
+  // analyse returns the stems of text, as the server's analyzer.
+  analyse (text) {
+    const out = []
+    for (let w of words(text)) {
+      if (/['\u2019\uff07][sS]$/.test(w)) w = w.slice(0, -2)
+      w = w.toLowerCase()
+      if (!w || this.stop.has(w)) continue
+      out.push(porter(w))
+    }
+    return out
+  }
+
+  async postings (term) {
+    if (this.terms.has(term)) return this.terms.get(term)
+    const shard = await this.file(`t/${fnv32a(term) & (this.meta.shards - 1)}.json`)
+    const p = shard[term] ? decodePostings(shard[term]) : new Map()
+    p.known = term in shard
+    this.terms.set(term, p)
+    return p
+  }
+
+  async dictionary (letter) {
+    if (!this.meta.letters.includes(letter)) return Object.assign([], { byWord: new Map() })
+    const name = /^[a-z]$/.test(letter) ? letter : 'u' + letter.codePointAt(0)
+    const d = await this.file(`w/${name}.json`)
+    if (!d.byWord) d.byWord = new Map(d.map((e) => [e[0], e]))
+    return d
+  }
+
+  async page (n) { return this.file(`p/${n}.json`) }
+
+  // near lists the site's words within one edit of w that are a slip of
+  // the fingers for it (see typoOf), in the server's order.
+  async near (w) {
+    const dict = await this.dictionary(Array.from(w)[0])
+    const out = []
+    for (const e of dict) {
+      if (out.length >= MAX_FUZZY_WORDS) break
+      if (withinOneEdit(w, e[0])) out.push(e)
+    }
+    return out.filter((e) => typoOf(w, e[0]))
+  }
+
+  longest (toks, word) {
+    let group = 0; let v = 0; let n = 0; let exact = false
+    for (const [gi, vi] of this.starts.get(toks[0]) || []) {
+      const vr = this.groups[gi][vi]
+      const st = vr.stems
+      const isExact = st.length === 1 && vr.text.toLowerCase() === word.toLowerCase()
+      if (st.length < n || (st.length === n && (exact || !isExact)) || st.length > toks.length) continue
+      if (st.every((s, i) => s === toks[i])) { group = gi; v = vi; n = st.length; exact = isExact }
+    }
+    return [group, v, n]
+  }
+
+  // plan turns the parsed query into clauses: each a list of ways to
+  // match it (alternatives), each a list of stems with a boost. It loads
+  // what it needs from the dictionary for typos.
+  async plan (pq, opts = {}) {
+    await this.init()
+    const p = { clauses: [], not: [], marks: new Set(), fuzzy: [], near: new Set(), corrections: [] }
+    const toks = []
+    for (const w of pq.words) for (const s of this.analyse(w)) toks.push({ stem: s, word: w })
+    for (let i = 0; i < toks.length;) {
+      const rest = toks.slice(i, i + this.maxLen).map((t) => t.stem)
+      if (rest.length && this.maxLen) {
+        const [g, v, n] = this.longest(rest, toks[i].word)
+        if (n > 0) {
+          const alts = this.groups[g].map((vr, k) => ({ stems: vr.stems, boost: k === v ? 1 : this.meta.synonymBoost, kind: vr.stems.length > 1 ? 'multi' : 'term' }))
+          alts.forEach((a) => a.stems.forEach((s) => p.marks.add(s)))
+          p.clauses.push({ alts, text: toks.slice(i, i + n).map((t) => t.word).join(' ') })
+          i += n
+          continue
+        }
+      }
+      const t = toks[i++]
+      p.marks.add(t.stem)
+      const alts = [{ stems: [t.stem], boost: 1, kind: 'term' }]
+      const lw = t.word.toLowerCase()
+      const clause = { alts, text: t.word }
+      if (!opts.exact && await this.wantFuzzy(lw)) {
+        const done = new Set([t.stem])
+        const nearWords = await this.near(lw)
+        for (const e of nearWords) {
+          p.near.add(e[0])
+          if (!e[1] || done.has(e[1])) continue
+          done.add(e[1])
+          p.marks.add(e[1])
+          alts.push({ stems: [e[1]], boost: this.meta.fuzzyBoost, kind: 'term', word: e[0], df: e[2] })
+        }
+        p.fuzzy.push(lw)
+        clause.typo = lw
+      }
+      p.clauses.push(clause)
+    }
+    for (const ph of pq.phrases) {
+      const st = this.analyse(ph)
+      if (!st.length) continue
+      st.forEach((s) => p.marks.add(s))
+      p.clauses.push({ alts: [{ stems: st, boost: 1, kind: st.length > 1 ? 'phrase' : 'term' }], text: ph })
+    }
+    if (pq.level) {
+      const n = String(pq.level)
+      p.marks.add('level'); p.marks.add(n)
+      p.clauses.push({ alts: [{ stems: ['level', n], boost: 1, kind: 'level' }], text: 'level ' + n })
+    }
+    for (const w of pq.notWords) for (const s of this.analyse(w)) p.not.push([s])
+    for (const ph of pq.notPhrases) { const st = this.analyse(ph); if (st.length) p.not.push(st) }
+    return p
+  }
+
+  async wantFuzzy (w) {
+    const cs = Array.from(w)
+    if (cs.length < this.meta.minFuzzy || !cs.every((c) => isLetter(c))) return false
+    const dict = await this.dictionary(cs[0])
+    return !dict.byWord.has(w)
+  }
+
+  // score gives each page that matches clause its score, as bleve scores
+  // the server's query for it: a disjunction of the field queries of each
+  // alternative, so the sum of the matching ones times the share of them
+  // that match.
+  async clauseScores (clause) {
+    const sums = new Map() // page → [sum, matched children]
+    let total = 0
+    const add = (page, s, k) => { const e = sums.get(page) || [0, 0]; e[0] += s; e[1] += k; sums.set(page, e) }
+    const parts = new Map() // page → part info for ranking and sections
+    for (const alt of clause.alts) {
+      const ps = await Promise.all(alt.stems.map((s) => this.postings(s)))
+      if (alt.kind === 'term') {
+        total += 4
+        for (const [page, po] of ps[0]) {
+          let s = 0; let k = 0
+          for (let f = 0; f < 4; f++) if (po.flags & FIELD_FLAGS[f]) { s += po.scores[f] * alt.boost; k++ }
+          add(page, s, k)
+        }
+        continue
+      }
+      if (alt.kind === 'level') {
+        // The level field, or the words "level N" in the text.
+        total += 2
+        const lv = await this.postings('level:' + alt.stems[1])
+        const phrase = await this.postings('phrase:' + alt.stems.join(' '))
+        const inner = this.allStems(ps, 1, phrase.known ? phrase : null)
+        const pages = new Set([...lv.keys(), ...inner.keys()])
+        for (const page of pages) {
+          let s = 0; let k = 0
+          const l = lv.get(page)
+          if (l) { s += l.scores[4]; k++ }
+          const e = inner.get(page)
+          if (e) { s += e[0] * e[1] / 4; k++ }
+          add(page, s, k)
+        }
+        continue
+      }
+      // Several words: a phrase in each short field (where the build
+      // recorded the glossary's phrases; others are taken as all the
+      // words in the field), all of them anywhere in the body.
+      total += 4
+      const phrase = await this.postings('phrase:' + alt.stems.join(' '))
+      for (const [page, e] of this.allStems(ps, alt.boost, phrase.known ? phrase : null)) add(page, e[0], e[1])
+    }
+    for (const [page, e] of sums) parts.set(page, e[0] * e[1] / total)
+    return parts
+  }
+
+  // allStems scores pages holding every stem of ps: per field, the sum of
+  // the stems' scores when all are in that field; and how many fields.
+  allStems (ps, boost, phrase) {
+    const out = new Map()
+    for (const page of ps[0].keys()) {
+      const all = ps.map((p) => p.get(page))
+      if (all.some((x) => !x)) continue
+      let s = 0; let k = 0
+      const ph = phrase && phrase.get(page)
+      for (let f = 0; f < 4; f++) {
+        const has = phrase && f < 3 ? ph && ph.flags & FIELD_FLAGS[f] : all.every((x) => x.flags & FIELD_FLAGS[f])
+        if (has) {
+          for (const x of all) s += x.scores[f] * boost
+          k++
+        }
+      }
+      if (k) out.set(page, [s, k])
+    }
+    return out
+  }
+
+  // where tells, for a page and a clause, which fields and sections hold it.
+  async where (clause, page) {
+    const info = { title: false, summary: false, rest: false, heads: new Set(), texts: new Set() }
+    for (const alt of clause.alts) {
+      const ps = await Promise.all(alt.stems.map((s) => this.postings(s)))
+      const all = ps.map((p) => p.get(page))
+      if (all.some((x) => !x)) continue
+      const every = (f) => all.every((x) => x.flags & f)
+      if (every(F_TITLE)) info.title = true
+      if (every(F_SUMMARY)) info.summary = true
+      if (every(F_REST)) info.rest = true
+      // A section holds the alternative when it holds each of its stems.
+      const count = new Map()
+      for (const x of all) {
+        const seen = new Set()
+        for (const c of x.secs) {
+          const sec = c >> 1
+          if (seen.has(sec)) continue
+          seen.add(sec)
+          count.set(sec, (count.get(sec) || 0) + 1)
+        }
+        for (const c of x.secs) if (c & 1 && all.length === 1) info.heads.add(c >> 1)
+      }
+      for (const [sec, k] of count) if (k === all.length) info.texts.add(sec)
+    }
+    return info
+  }
+
+  // search answers the query. It returns the total number of pages found,
+  // the pages in order (each with its score and how many of the query's
+  // clauses it matches) and what the query was made of.
+  async search (text, opts = {}) {
+    const pq = parseQuery(text)
+    const p = await this.plan(pq, opts)
+    if (!p.clauses.length) throw new QueryError(MESSAGES.noWords)
+    const scores = await Promise.all(p.clauses.map((c) => this.clauseScores(c)))
+    const excluded = new Set()
+    for (const st of p.not) {
+      const ps = await Promise.all(st.map((s) => this.postings(s)))
+      for (const page of ps[0].keys()) if (ps.every((x) => x.has(page))) excluded.add(page)
+    }
+    let types = null
+    if (opts.type) {
+      const code = (this.meta.types.find((t) => t[1] === opts.type) || [])[0]
+      const all = await this.file('types.txt')
+      types = (page) => all[page] === code
+    }
+    const keep = (page) => !excluded.has(page) && (!types || types(page))
+    // Every clause (AND); if no page has them all, any clause (OR).
+    let mode = 'all'
+    let found = []
+    for (const [page, s] of scores[0]) {
+      if (!keep(page)) continue
+      let sum = s
+      let ok = true
+      for (let c = 1; c < scores.length && ok; c++) {
+        const v = scores[c].get(page)
+        if (v === undefined) ok = false
+        else sum += v
+      }
+      if (ok) found.push({ page, score: sum, matched: scores.length })
+    }
+    if (!found.length && scores.length > 1) {
+      mode = 'some'
+      const all = new Map()
+      scores.forEach((sc) => {
+        for (const [page, s] of sc) {
+          if (!keep(page)) continue
+          const e = all.get(page) || { page, score: 0, matched: 0 }
+          e.score += s
+          e.matched++
+          all.set(page, e)
+        }
+      })
+      found = [...all.values()]
+      for (const e of found) e.score *= e.matched / scores.length
+    }
+    found.sort((a, b) => b.score - a.score || a.page - b.page)
+    await this.rerank(found, p)
+    // Typo corrections: each typo'd word whose own stem is nowhere on the
+    // site is shown as corrected to its most common near word.
+    for (const c of p.clauses) {
+      if (!c.typo) continue
+      const own = await this.postings(c.alts[0].stems[0])
+      const best = c.alts.slice(1).sort((a, b) => b.df - a.df || (a.word < b.word ? -1 : 1))[0]
+      if (!own.size && best) p.corrections.push({ from: c.text, to: best.word })
+    }
+    return { total: found.length, hits: found, mode, plan: p, clauses: p.clauses.length }
+  }
+
+  // rerank applies the ranking rules that come after the index's scores
+  // to the best RERANK pages (as the server does): see docs/search.md.
+  async rerank (found, p) {
+    void found; void p
+  }
+
+  // result makes what a results list shows for hit: the URL (with the
+  // section that matches best), the title, the type and a snippet as a
+  // list of [text, marked] pieces.
+  async result (hit, p) {
+    const page = await this.page(hit.page)
+    const wh = await Promise.all(p.clauses.map((c) => this.where(c, hit.page)))
+    // Score the page as a whole and each section, as the server's bestPart.
+    let best = 0
+    for (const w of wh) best += w.title ? 6 : w.summary ? 2 : w.rest ? 1 : 0
+    let bi = 0
+    page.x.forEach((_, i) => {
+      let s = 0
+      for (const w of wh) s += w.heads.has(i) ? 4 : w.title ? 1.5 : w.texts.has(i) ? 1 : 0
+      if (s > best) { best = s; bi = i + 1 }
+    })
+    let url = page.u
+    let title = page.t
+    let text = page.r
+    if (bi > 0) {
+      const s = page.x[bi - 1]
+      url += '#' + s[0]
+      title += ': ' + s[1]
+      text = s[2]
+    }
+    return { url, title, type: page.y, snippet: this.snippet(text, page.s, p), partial: hit.matched < p.clauses.length }
+  }
+
+  marks (text, p) {
+    const out = []
+    const re = /[\p{L}\p{N}]+(?:['\u2019.,][\p{L}\p{N}]+)*/gu
+    for (const m of text.matchAll(re)) {
+      const st = this.analyse(m[0])
+      const lw = m[0].toLowerCase()
+      if ((st.length === 1 && p.marks.has(st[0])) || p.near.has(lw) || p.fuzzy.some((f) => withinOneEdit(lw, f))) {
+        out.push([m.index, m.index + m[0].length])
+      }
+    }
+    return out
+  }
+
+  snippet (body, summary, p) {
+    const LEN = 220
+    const LEAD = 60
+    let marks = this.marks(body, p)
+    let text = body
+    if (!marks.length) {
+      text = summary || body
+      marks = this.marks(text, p)
+      if (!marks.length) return [[text.slice(0, LEN), false]]
+    }
+    let bestAt = 0; let bestN = -1
+    marks.forEach((m, i) => {
+      const from = m[0] - LEAD
+      let n = 0
+      for (const o of marks.slice(i)) { if (o[1] > from + LEN) break; n++ }
+      if (n > bestN) { bestAt = i; bestN = n }
+    })
+    let start = Math.max(0, marks[bestAt][0] - LEAD)
+    while (start > 0 && !/\s/.test(text[start - 1])) start--
+    let end = Math.min(text.length, start + LEN)
+    while (end < text.length && !/\s/.test(text[end])) end++
+    const out = []
+    if (start > 0) out.push(['… ', false])
+    let at = start
+    for (const [a, b] of marks) {
+      if (a < start || b > end) continue
+      if (a > at) out.push([text.slice(at, a), false])
+      out.push([text.slice(a, b), true])
+      at = b
+    }
+    if (at < end) out.push([text.slice(at, end), false])
+    if (end < text.length) out.push([' …', false])
+    return out
+  }
+
+  // complete returns the site's words starting with prefix, most common
+  // first.
+  async complete (prefix, n = 3) {
+    const lw = prefix.toLowerCase()
+    const first = Array.from(lw)[0]
+    if (!first) return []
+    const dict = await this.dictionary(first)
+    return dict.filter((e) => e[0].startsWith(lw)).sort((a, b) => b[2] - a[2] || (a[0] < b[0] ? -1 : 1)).slice(0, n).map((e) => e[0])
+  }
+}
