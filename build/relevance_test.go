@@ -85,3 +85,41 @@ func TestRelevance(t *testing.T) {
 		t.Errorf("recall@3 is %.0f%%, below 90%%", recall*100)
 	}
 }
+
+// TestRankingRules checks the ranking rules that come after the index's
+// scores (search/run.go, rerank) on the default site: a query that is a
+// page's whole title puts that page first, even when other pages use its
+// words more; words close together beat the same words far apart; and a
+// range of years is one thing.
+func TestRankingRules(t *testing.T) {
+	res, err := build.Build(build.Options{SiteDir: ".."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "index.bleve")
+	if err := search.Build(dir, build.SearchDocs(res.Site), build.Synonyms(res.Site)); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, c := range []struct{ q, first string }{
+		{"2023-24 annual report", "/reports/annual-report-2023-24/"},
+		{"annual report 2023-24", "/reports/annual-report-2023-24/"},
+		{"who chairs the executive group", "/arrangements/governance/"},
+	} {
+		results, err := ix.Search(context.Background(), search.Query{Text: c.q, Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range results {
+			got = append(got, r.URL)
+		}
+		if len(got) == 0 || !strings.HasPrefix(got[0], c.first) {
+			t.Errorf("%q: first result is not %s: %v", c.q, c.first, got)
+		}
+	}
+}

@@ -105,9 +105,13 @@ func parseQuery(text string) (parsedQuery, error) {
 		if word == "" {
 			continue
 		}
-		if neg {
+		switch {
+		case neg:
 			pq.notWords = append(pq.notWords, word)
-		} else {
+		case numberRange(word):
+			// "2023-24" is one thing: its numbers next to each other.
+			pq.phrases = append(pq.phrases, word)
+		default:
 			pq.words = append(pq.words, word)
 		}
 		n++
@@ -120,6 +124,25 @@ func parseQuery(text string) (parsedQuery, error) {
 		return pq, errNoWords
 	}
 	return pq, nil
+}
+
+// numberRange reports whether w is two numbers joined by a hyphen, dash
+// or slash, as the years "2023-24" or the ages "16-17".
+func numberRange(w string) bool {
+	i := strings.IndexAny(w, "-/\u2013")
+	if i <= 0 {
+		return false
+	}
+	_, size := utf8.DecodeRuneInString(w[i:])
+	digits := func(s string) bool {
+		for _, r := range s {
+			if r < '0' || r > '9' {
+				return false
+			}
+		}
+		return s != ""
+	}
+	return digits(w[:i]) && digits(w[i+size:])
 }
 
 // cleanText replaces invalid UTF-8 and control or format characters with spaces.

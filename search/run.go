@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -95,9 +96,18 @@ func (ix *Index) Search(ctx context.Context, q Query) (res []Result, err error) 
 		filters = append(filters, termQ(fVersion, q.Version, 1))
 	}
 	// Every word must match (AND); if that finds nothing, any word may (OR).
-	hits, err := ix.run(ctx, p, filters, true, q.Limit)
+	// The best rerankHits are then reordered by the title and proximity
+	// rules (rerank).
+	want := max(q.Limit, rerankHits)
+	hits, err := ix.run(ctx, p, filters, true, want)
 	if err == nil && len(hits) == 0 && len(p.clauses) > 1 {
-		hits, err = ix.run(ctx, p, filters, false, q.Limit)
+		hits, err = ix.run(ctx, p, filters, false, want)
+	}
+	if err == nil {
+		err = ix.rerank(hits, p)
+		if len(hits) > q.Limit {
+			hits = hits[:q.Limit]
+		}
 	}
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -106,6 +116,131 @@ func (ix *Index) Search(ctx context.Context, q Query) (res []Result, err error) 
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	return ix.results(hits, p)
+}
+
+// Ranking rules applied after the index's scores, to its best rerankHits
+// pages, the same in the browser's search (search-engine.js, rerank):
+//
+//   - title: the share of the page title's distinct terms and of the
+//     query's clauses that match each other, t = clauses found in the
+//     title / max(clauses, title terms); when the query is the whole
+//     title or nearly (t ≥ nearWholeTitle), the score is multiplied by
+//     1 + titleBoost·t², so that page comes first;
+//   - proximity: with two clauses or more, the shortest run of the body
+//     holding one occurrence of each clause it has (among the first
+//     maxPositions occurrences of each term), m clauses in a span of s
+//     positions (stop words count), gives x = (m−1)/s, and the score is
+//     multiplied by 1 + proximityBoost·x.
+const (
+	rerankHits     = 50
+	titleBoost     = 4
+	proximityBoost = 1.5
+	maxPositions   = 8
+	nearWholeTitle = 0.75
+)
+
+// rerank applies the ranking rules above to hits, in place.
+func (ix *Index) rerank(hits []hit, p *plan) error {
+	if len(hits) < 2 || len(p.choices) == 0 {
+		return nil
+	}
+	all := newStemSet()
+	for _, alts := range p.choices {
+		for _, alt := range alts {
+			for _, s := range alt {
+				all.add(s)
+			}
+		}
+	}
+	for i := range hits {
+		b, _, err := ix.side.record(hits[i].id, p.blocks)
+		if err != nil {
+			return fmt.Errorf("search: load %s: %w", hits[i].id, err)
+		}
+		title := map[string]bool{}
+		for _, s := range stems(ix.text, b.title) {
+			title[s] = true
+		}
+		inTitle := 0
+		for _, alts := range p.choices {
+			for _, alt := range alts {
+				ok := len(alt) > 0
+				for _, s := range alt {
+					ok = ok && title[s]
+				}
+				if ok {
+					inTitle++
+					break
+				}
+			}
+		}
+		t := float64(inTitle) / float64(max(len(p.choices), len(title)))
+		if t < nearWholeTitle {
+			t = 0
+		}
+		pos := map[string][]int{}
+		if len(p.choices) > 1 {
+			p.scan(ix, b.body, all, func(stem string, n, _, _ int) {
+				if len(pos[stem]) < maxPositions {
+					pos[stem] = append(pos[stem], n)
+				}
+			})
+		}
+		hits[i].score *= (1 + titleBoost*t*t) * (1 + proximityBoost*proximity(p.choices, pos))
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
+	return nil
+}
+
+// proximity is (m−1)/s for the shortest span s of positions holding one
+// of each of the m clauses (of 2 or more) that pos has; 0 when fewer than
+// two clauses are there.
+func proximity(choices [][][]string, pos map[string][]int) float64 {
+	type at struct{ pos, clause int }
+	var all []at
+	m := 0
+	for c, alts := range choices {
+		seen := map[int]bool{}
+		for _, alt := range alts {
+			for _, s := range alt {
+				for _, n := range pos[s] {
+					if !seen[n] {
+						seen[n] = true
+						all = append(all, at{n, c})
+					}
+				}
+			}
+		}
+		if len(seen) > 0 {
+			m++
+		}
+	}
+	if m < 2 {
+		return 0
+	}
+	sort.Slice(all, func(i, j int) bool {
+		return all[i].pos < all[j].pos || all[i].pos == all[j].pos && all[i].clause < all[j].clause
+	})
+	count := map[int]int{}
+	best := -1
+	lo := 0
+	for hi := range all {
+		count[all[hi].clause]++
+		for len(count) == m {
+			if span := all[hi].pos - all[lo].pos; best < 0 || span < best {
+				best = span
+			}
+			c := all[lo].clause
+			if count[c]--; count[c] == 0 {
+				delete(count, c)
+			}
+			lo++
+		}
+	}
+	if best <= 0 {
+		return 0
+	}
+	return float64(m-1) / float64(best)
 }
 
 // hit is a page found, with its score.

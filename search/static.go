@@ -36,7 +36,7 @@ const (
 
 	staticVersion = 1
 	// scoreScale turns a float score into the integer written.
-	scoreScale = 10000
+	scoreScale = 1000000
 	// shardTarget is about how many bytes of postings one term shard holds.
 	shardTarget = 6 << 10
 	// excerptLen is how many bytes of each part's text a page file keeps
@@ -93,6 +93,8 @@ type stPosting struct {
 	scores [5]float32 // per text field, then the level field
 	secOff int32      // of its section codes in staticData.secs
 	secLen int32
+	posOff int32 // of its first positions in the body in staticData.pos
+	posLen int32
 }
 
 type stTerm struct {
@@ -116,11 +118,13 @@ type staticData struct {
 	terms  map[string]*stTerm
 	titleN []uint16 // distinct terms of each page's title
 	secs   []uint32 // section codes: section*2 (+1 when in its heading)
+	pos    []int32  // the first maxPositions word numbers of terms in bodies
+	stemOf map[string]string
 }
 
 // Static makes the static search data of an open index. See [Static].
 func (ix *Index) Static() ([]File, error) {
-	sd := &staticData{ix: ix, byID: map[string]int32{}, terms: map[string]*stTerm{}}
+	sd := &staticData{ix: ix, byID: map[string]int32{}, terms: map[string]*stTerm{}, stemOf: map[string]string{}}
 	it, err := ix.side.ids.Iterator(nil, nil)
 	for err == nil {
 		k, v := it.Current()
@@ -380,6 +384,32 @@ func (sd *staticData) sections() ([]pageText, error) {
 			ps.secLen = int32(len(c))
 			sd.secs = append(sd.secs, c...)
 		}
+		// Where each term first is in the body, word by word as the
+		// server's rerank reads it.
+		pos := map[*stPosting][]int32{}
+		n := int32(0)
+		forEachWord(b.body, func(start, end int) {
+			n++
+			w := strings.ToLower(b.body[start:end])
+			stem, ok := sd.stemOf[w]
+			if !ok {
+				if toks := sd.ix.text.Analyze([]byte(b.body[start:end])); len(toks) == 1 {
+					stem = string(toks[0].Term)
+				}
+				sd.stemOf[w] = stem
+			}
+			if stem == "" {
+				return
+			}
+			if ps := posting(stem); ps != nil && len(pos[ps]) < maxPositions {
+				pos[ps] = append(pos[ps], n)
+			}
+		})
+		for ps, ns := range pos {
+			ps.posOff = int32(len(sd.pos))
+			ps.posLen = int32(len(ns))
+			sd.pos = append(sd.pos, ns...)
+		}
 	}
 	return out, nil
 }
@@ -515,7 +545,9 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 // number's difference from the last, the flags, the score of each field
 // the flags name (as an integer: score × scoreScale), the number of
 // distinct terms in the page's title when the title holds the term, the
-// number of section codes and the codes.
+// number of section codes and the codes, and the number of the term's
+// first positions in the body (word numbers, at most maxPositions) and
+// their differences.
 func (sd *staticData) writeTerm(b *bytes.Buffer, term string, st *stTerm) {
 	q, _ := json.Marshal(term)
 	b.Write(q)
@@ -548,6 +580,12 @@ func (sd *staticData) writeTerm(b *bytes.Buffer, term string, st *stTerm) {
 		num(int64(p.secLen), false)
 		for _, c := range sd.secs[p.secOff : p.secOff+p.secLen] {
 			num(int64(c), false)
+		}
+		num(int64(p.posLen), false)
+		at := int32(0)
+		for _, n := range sd.pos[p.posOff : p.posOff+p.posLen] {
+			num(int64(n-at), false)
+			at = n
 		}
 	}
 	b.WriteByte(']')

@@ -9,7 +9,37 @@ const MAX_QUERY_LEN = 256
 const MAX_WORDS = 24
 const MAX_FUZZY_WORDS = 64
 const RERANK = 50 // the best pages by score that the ranking fixes reorder
-const BOOST_LEVEL_FIELD = 12
+const TITLE_BOOST = 4
+const NEAR_WHOLE_TITLE = 0.75
+const PROXIMITY_BOOST = 1.5
+
+// proximity is (m−1)/s for the shortest span s of positions holding one of
+// each of the m clauses (of two or more) that have positions.
+function proximity (sets) {
+  const all = []
+  let m = 0
+  sets.forEach((set, c) => {
+    if (set.size) m++
+    for (const q of set) all.push([q, c])
+  })
+  if (m < 2) return 0
+  all.sort((a, b) => a[0] - b[0] || a[1] - b[1])
+  const count = new Map()
+  let best = -1
+  let lo = 0
+  for (let hi = 0; hi < all.length; hi++) {
+    count.set(all[hi][1], (count.get(all[hi][1]) || 0) + 1)
+    while (count.size === m) {
+      const span = all[hi][0] - all[lo][0]
+      if (best < 0 || span < best) best = span
+      const c = all[lo][1]
+      const k = count.get(c) - 1
+      if (k) count.set(c, k); else count.delete(c)
+      lo++
+    }
+  }
+  return best > 0 ? (m - 1) / best : 0
+}
 
 // Messages for what the reader typed, as the server words them.
 export const MESSAGES = {
@@ -259,7 +289,10 @@ export function parseQuery (text) {
     if (k < rs.length && isQuote(rs[k]) && k === j) i = k + 1
     word = word.replace(/^[-+\u2013\u2014]+|[-+\u2013\u2014]+$/g, '')
     if (!word) continue
-    ;(neg ? pq.notWords : pq.words).push(word)
+    // "2023-24" is one thing: its numbers next to each other.
+    if (neg) pq.notWords.push(word)
+    else if (/^[0-9]+[-/\u2013][0-9]+$/.test(word)) pq.phrases.push(word)
+    else pq.words.push(word)
     n++
   }
   takeLevel(pq)
@@ -322,7 +355,10 @@ function decodePostings (a) {
     const ns = a[i++]
     const secs = a.slice(i, i + ns)
     i += ns
-    out.set(page, { flags, scores, titleN, secs })
+    const np = a[i++]
+    const pos = []
+    for (let k = 0, at = 0; k < np; k++) { at += a[i++]; pos.push(at) }
+    out.set(page, { flags, scores, titleN, secs, pos })
   }
   return out
 }
@@ -371,6 +407,22 @@ export class Engine {
       w = w.toLowerCase()
       if (!w || this.stop.has(w)) continue
       out.push(porter(w))
+    }
+    return out
+  }
+
+  // phraseToks analyses a phrase word by word: each stem with its place
+  // after the first (stop words leave gaps), as the server's phraseToks.
+  phraseToks (text) {
+    const out = []
+    let n = 0
+    let first = -1
+    for (const w of words(text)) {
+      n++
+      const st = this.analyse(w)
+      if (st.length !== 1) continue
+      if (first < 0) first = n
+      out.push({ stem: st[0], off: n - first })
     }
     return out
   }
@@ -459,10 +511,11 @@ export class Engine {
       p.clauses.push(clause)
     }
     for (const ph of pq.phrases) {
-      const st = this.analyse(ph)
-      if (!st.length) continue
+      const toks = this.phraseToks(ph)
+      if (!toks.length) continue
+      const st = toks.map((t) => t.stem)
       st.forEach((s) => p.marks.add(s))
-      p.clauses.push({ alts: [{ stems: st, boost: 1, kind: st.length > 1 ? 'phrase' : 'term' }], text: ph })
+      p.clauses.push({ alts: [{ stems: st, boost: 1, kind: st.length > 1 ? 'phrase' : 'term', offsets: toks.map((t) => t.off) }], text: ph })
     }
     if (pq.level) {
       const n = String(pq.level)
@@ -612,6 +665,14 @@ export class Engine {
       }
       if (ok) found.push({ page, score: sum, matched: scores.length })
     }
+    // A phrase must be there as a phrase (where the server checks the
+    // text): next to each other among the words' first places in the
+    // body, or all in the title or the summary.
+    const phrases = p.clauses.filter((c) => c.alts[0].kind === 'phrase')
+    if (phrases.length && found.length) {
+      const ok = await Promise.all(found.map((h) => this.phrasesHold(phrases, h.page)))
+      found = found.filter((_, i) => ok[i])
+    }
     if (!found.length && scores.length > 1) {
       mode = 'some'
       const all = new Map()
@@ -640,10 +701,51 @@ export class Engine {
     return { total: found.length, hits: found, mode, plan: p, clauses: p.clauses.length }
   }
 
+  async phrasesHold (phrases, page) {
+    for (const c of phrases) {
+      const alt = c.alts[0]
+      const all = (await Promise.all(alt.stems.map((s) => this.postings(s)))).map((x) => x.get(page))
+      if (all.some((x) => !x)) return false
+      if (all.every((x) => x.flags & F_TITLE) || all.every((x) => x.flags & F_SUMMARY)) continue
+      const at = all.map((x) => new Set(x.pos))
+      if (!all[0].pos.some((p0) => alt.offsets.every((off, k) => at[k].has(p0 + off)))) return false
+    }
+    return true
+  }
+
   // rerank applies the ranking rules that come after the index's scores
-  // to the best RERANK pages (as the server does): see docs/search.md.
+  // to the best RERANK pages, as the server's rerank (search/run.go): a
+  // query that is the whole title, or nearly, and words close together.
   async rerank (found, p) {
-    void found; void p
+    const top = found.slice(0, RERANK)
+    if (top.length < 2) return
+    const n = p.clauses.length
+    for (const h of top) {
+      let inTitle = 0
+      let titleN = 0
+      const pos = []
+      for (const c of p.clauses) {
+        let t = false
+        const here = new Set()
+        for (const alt of c.alts) {
+          const all = (await Promise.all(alt.stems.map((s) => this.postings(s)))).map((x) => x.get(h.page))
+          for (const x of all) {
+            if (!x) continue
+            if (x.flags & F_TITLE) titleN = x.titleN
+            for (const q of x.pos) here.add(q)
+          }
+          if (all.length && all.every((x) => x && x.flags & F_TITLE)) t = true
+        }
+        if (t) inTitle++
+        pos.push(here)
+      }
+      let t = inTitle / Math.max(n, titleN)
+      if (t < NEAR_WHOLE_TITLE) t = 0
+      const x = n > 1 ? proximity(pos) : 0
+      h.score *= (1 + TITLE_BOOST * t * t) * (1 + PROXIMITY_BOOST * x)
+    }
+    top.sort((a, b) => b.score - a.score)
+    found.splice(0, top.length, ...top)
   }
 
   // result makes what a results list shows for hit: the URL (with the
