@@ -32,6 +32,8 @@ import (
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/en"          // registers "en"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/rscp/handbook/internal/scratch"
 )
 
 // Doc is one page of the site as the index sees it.
@@ -196,7 +198,7 @@ func BuildFiles(urls []string, doc func(i int, index func(Doc)), syns []Synonym)
 	if err := checkURLs(urls); err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp("", "handbook-index-")
+	tmp, err := scratch.Dir("handbook-index")
 	if err != nil {
 		return nil, fmt.Errorf("search: build: %w", err)
 	}

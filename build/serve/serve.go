@@ -24,6 +24,7 @@ import (
 	"github.com/rscp/handbook/build"
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/output"
+	"github.com/rscp/handbook/internal/scratch"
 	"github.com/rscp/handbook/search"
 )
 
@@ -123,10 +124,15 @@ type Server struct {
 	watching  chan struct{} // closed once changes are being watched
 	watchOnce sync.Once
 
-	searchOnce  sync.Once
-	searchJobs  chan *build.Result // the newest site waiting to be indexed
-	searchReady func()             // tests: called when a search handler is in service
-	afterBuild  func(BuildInfo)    // tests: called after each whole build
+	searchOnce sync.Once
+	searchJobs chan *build.Result // the newest site waiting to be indexed
+	searchDone chan struct{}      // closed when the search worker has stopped
+
+	searchReady func()          // tests: called when a search handler is in service
+	afterBuild  func(BuildInfo) // tests: called after each whole build
+
+	closeMu sync.Mutex
+	closing map[*func()]bool // search handlers replaced and not yet closed
 }
 
 // state is what one build left: the site being served and the problems of
@@ -274,9 +280,43 @@ func (s *Server) fullBuild(everyone bool) BuildInfo {
 }
 
 // closeLater closes a replaced search index once requests on it are done.
-func closeLater(f func()) {
-	if f != nil {
-		time.AfterFunc(5*time.Second, f)
+func (s *Server) closeLater(f func()) {
+	if f == nil {
+		return
+	}
+	once := sync.OnceFunc(f)
+	s.closeMu.Lock()
+	if s.closing == nil {
+		s.closing = map[*func()]bool{}
+	}
+	s.closing[&once] = true
+	s.closeMu.Unlock()
+	time.AfterFunc(5*time.Second, func() {
+		s.closeMu.Lock()
+		delete(s.closing, &once)
+		s.closeMu.Unlock()
+		once()
+	})
+}
+
+// closeSearch closes every search handler, the one in service and those
+// waiting to be closed, once the search worker has stopped: a stopped
+// preview leaves no index behind in the temporary folder. The server must
+// be stopping (done closed).
+func (s *Server) closeSearch() {
+	s.searchOnce.Do(func() {}) // no worker starts from now on
+	if s.searchDone != nil {
+		<-s.searchDone
+	}
+	if f := s.cur.Load().closeFn; f != nil {
+		f()
+	}
+	s.closeMu.Lock()
+	pending := s.closing
+	s.closing = nil
+	s.closeMu.Unlock()
+	for f := range pending {
+		(*f)()
 	}
 }
 
@@ -324,6 +364,7 @@ func problems(res *build.Result, err error) []diag.Diagnostic {
 func (s *Server) queueSearch(res *build.Result) {
 	s.searchOnce.Do(func() {
 		s.searchJobs = make(chan *build.Result, 1)
+		s.searchDone = make(chan struct{})
 		go s.searchWorker()
 	})
 	for {
@@ -342,6 +383,7 @@ func (s *Server) queueSearch(res *build.Result) {
 // searchWorker makes the search handler for each queued build and puts it
 // in service, until the server stops.
 func (s *Server) searchWorker() {
+	defer close(s.searchDone)
 	for {
 		select {
 		case <-s.done:
@@ -357,7 +399,7 @@ func (s *Server) searchWorker() {
 			next.search, next.closeFn = h, closeFn
 			s.cur.Store(&next)
 			s.buildMu.Unlock()
-			closeLater(cur.closeFn)
+			s.closeLater(cur.closeFn)
 			if s.searchReady != nil {
 				s.searchReady()
 			}
@@ -432,7 +474,7 @@ func (s *Server) broadcast(ev reloadEvent) {
 // function that removes it. It is for search.Open, which reads an index
 // from a folder.
 func Extract(files []output.File, prefix string) (dir string, cleanup func(), err error) {
-	dir, err = os.MkdirTemp("", "handbook-serve-")
+	dir, err = scratch.Dir("handbook-serve")
 	if err != nil {
 		return "", nil, err
 	}

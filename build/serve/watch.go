@@ -57,6 +57,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	defer done()
 	_ = hs.Shutdown(shutCtx)
 	cancel()
+	s.closeSearch()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/rscp/handbook/build/serve"
+	"github.com/rscp/handbook/internal/scratch"
 	"github.com/rscp/handbook/search"
 )
 
@@ -84,7 +85,7 @@ func listen(addr string, tryNext bool) (net.Listener, error) {
 // searchHandler indexes a freshly built preview in a temporary folder and
 // answers /search and /search.json from it, as the hosted site does.
 func searchHandler(src serve.SearchSource) (http.Handler, func(), error) {
-	dir, err := os.MkdirTemp("", "handbook-search-")
+	dir, err := scratch.Dir("handbook-search")
 	if err != nil {
 		return nil, nil, err
 	}

@@ -17,6 +17,8 @@ import (
 // it prints, and stops it as Ctrl+C would.
 func TestServeCommand(t *testing.T) {
 	dir := t.TempDir()
+	tmp := t.TempDir() // the preview's search index goes here, and must go away
+	t.Setenv("TMPDIR", tmp)
 	for name, data := range map[string]string{
 		"content/_index.md": "---\ntitle: Home\nsummary: Home.\n---\nServed by the command.\n",
 		"content/draft.md":  "---\ntitle: Not yet\nstatus: draft\n---\nA draft, served too.\n",
@@ -88,6 +90,9 @@ func TestServeCommand(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("serve left %s in the temporary folder after Ctrl+C", left[0].Name())
 	}
 }
 
