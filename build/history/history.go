@@ -132,6 +132,19 @@ var Timeout = 2 * time.Minute
 // commits or is a shallow clone, it returns an empty Log and an
 // *UnavailableError: callers build without history and say why once.
 func Load(dir string) (*Log, error) {
+	l, err := open(dir)
+	if err != nil {
+		return l, err
+	}
+	if err := l.readLog("HEAD"); err != nil {
+		return l, &UnavailableError{err.Error()}
+	}
+	return l, nil
+}
+
+// open finds the repository of the site folder dir and checks that its
+// history can be read.
+func open(dir string) (*Log, error) {
 	l := &Log{dir: dir, files: map[string][]Change{}}
 	if _, err := exec.LookPath("git"); err != nil {
 		return l, &UnavailableError{"git is not installed (or not on PATH)"}
@@ -154,10 +167,23 @@ func Load(dir string) (*Log, error) {
 	if _, err := l.git(nil, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"); err != nil {
 		return l, &UnavailableError{"the repository has no commits yet"}
 	}
-	if err := l.readLog("HEAD"); err != nil {
-		return l, &UnavailableError{err.Error()}
-	}
 	return l, nil
+}
+
+// LoadSince reads the commits reachable from HEAD but not from ref (for a
+// pull request, the branch it will be merged into): the changes it brings.
+func LoadSince(dir, ref string) (*Log, error) {
+	l, err := open(dir)
+	if err != nil {
+		return l, err
+	}
+	if ref == "" || strings.HasPrefix(ref, "-") || strings.ContainsAny(ref, " \t\n\x00") {
+		return l, fmt.Errorf("%q is not a git ref", ref)
+	}
+	if _, err := l.git(nil, "rev-parse", "--verify", "--quiet", ref+"^{commit}"); err != nil {
+		return l, fmt.Errorf("git does not know %s: fetch it first (git fetch origin, or in a GitHub workflow checkout with fetch-depth: 0)", ref)
+	}
+	return l, l.readLog(ref + "..HEAD")
 }
 
 // logFormat writes each commit's fields NUL-terminated. Commit text can

@@ -15,11 +15,28 @@ import (
 // checkBuild names, in JSON output, the problems the build itself finds.
 const checkBuild = "build"
 
+// checkChangeNotes names the warnings of --since: changes without a note.
+const checkChangeNotes = "change-notes"
+
+// printChangeNotes shows, for each page changed since ref, the change
+// note readers will get.
+func printChangeNotes(m *Main, ref string, pending []build.PendingChange) {
+	for _, pc := range pending {
+		for _, n := range pc.Notes {
+			fmt.Fprintf(m.Stdout, "%s: change note that will be published: %s\n", pc.File, n)
+		}
+	}
+	if ref != "" && len(pending) == 0 {
+		fmt.Fprintf(m.Stdout, "no published page's text changed since %s\n", ref)
+	}
+}
+
 func (m *Main) check(ctx context.Context, args []string) int {
 	fs := m.flags("check")
 	siteDir := fs.String("s", ".", "site folder holding handbook.yaml, content/ and data/")
 	format := fs.String("format", "text", "output format: text (file:line: severity: message) or json")
 	todayFlag := fs.String("today", "", "check review and verification dates as if today were this date (YYYY-MM-DD)")
+	since := fs.String("since", "", "also check the commits since this git ref (for a pull request, e.g. origin/main): warn when a published page's text changes with no Change-Note, and show the notes readers will get")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -48,14 +65,28 @@ func (m *Main) check(ctx context.Context, args []string) int {
 	if ctx.Err() != nil {
 		return 1
 	}
+	var pending []build.PendingChange
+	if *since != "" {
+		var more *diag.List
+		pending, more, err = build.PendingChanges(*siteDir, *since)
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "handbook check: %v\n", err)
+			return 1
+		}
+		for _, d := range more.Sorted() {
+			d.Check = checkChangeNotes
+			diags.Add(d)
+		}
+	}
 	list := diags.Sorted()
 	nerr, nwarn := diags.Count()
 	if *format == "json" {
 		out := struct {
-			Diagnostics []diag.Diagnostic `json:"diagnostics"`
-			Errors      int               `json:"errors"`
-			Warnings    int               `json:"warnings"`
-		}{append([]diag.Diagnostic{}, list...), nerr, nwarn}
+			Diagnostics []diag.Diagnostic     `json:"diagnostics"`
+			Errors      int                   `json:"errors"`
+			Warnings    int                   `json:"warnings"`
+			ChangeNotes []build.PendingChange `json:"change_notes,omitempty"`
+		}{append([]diag.Diagnostic{}, list...), nerr, nwarn, pending}
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {
@@ -66,6 +97,7 @@ func (m *Main) check(ctx context.Context, args []string) int {
 		for _, d := range list {
 			fmt.Fprintln(m.Stdout, d.String())
 		}
+		printChangeNotes(m, *since, pending)
 		switch {
 		case nerr+nwarn == 0:
 			fmt.Fprintf(m.Stdout, "checked %s: no problems found\n", plural(pages, "page"))

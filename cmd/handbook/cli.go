@@ -24,6 +24,7 @@ Usage:
   handbook build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [--force]
   handbook serve [-s SITE_DIR] [--addr 127.0.0.1:1313]   preview the site as you edit it
   handbook check [-s SITE_DIR] [--format text|json]       find mistakes before publishing
+                 [--since REF]                          and changes since REF without a Change-Note
   handbook new TYPE TITLE [-s SITE_DIR]                   start a new page (TYPE: arrangement,
                                                           threshold, briefing, procedure, report, page)
   handbook search [-o OUT_DIR] [--json] [--type T] QUERY  search the built site
