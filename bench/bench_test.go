@@ -172,6 +172,44 @@ func BenchmarkSearchIndex(b *testing.B) {
 	}
 }
 
+// BenchmarkStaticSearch is the static search data (search.Static) made
+// from a built index, as `handbook build` makes it after the index: its
+// share of BenchmarkBuild is what publishing the static search costs.
+func BenchmarkStaticSearch(b *testing.B) {
+	s := model(b, load(b, os.DirFS(benchSite(b))))
+	dir := filepath.Join(b.TempDir(), "index")
+	if err := search.Build(dir, build.SearchDocs(s), build.Synonyms(s)); err != nil {
+		b.Fatal(err)
+	}
+	var files []search.File
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files = append(files, search.File{Name: filepath.ToSlash(rel), Data: data})
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	defer cpuclock.Report(b)()
+	for b.Loop() {
+		out, err := search.Static(files)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size := 0
+		for _, f := range out {
+			size += len(f.Data)
+		}
+		b.ReportMetric(float64(size), "bytes")
+		b.ReportMetric(float64(len(out)), "files")
+	}
+}
+
 // BenchmarkHistory is the git stage: one log of the whole repository.
 func BenchmarkHistory(b *testing.B) {
 	dir := benchSite(b)

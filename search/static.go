@@ -38,10 +38,11 @@ const (
 	// scoreScale turns a float score into the integer written.
 	scoreScale = 1000000
 	// shardTarget is about how many bytes of postings one term shard holds.
-	shardTarget = 6 << 10
-	// excerptLen is how many bytes of each part's text a page file keeps
-	// for snippets.
-	excerptLen = 480
+	shardTarget = 4 << 10
+	// excerptLen is how many bytes of each part's text are kept for
+	// snippets (a snippet is about 220), in files of excerptParts parts.
+	excerptLen   = 260
+	excerptParts = 8
 )
 
 // Posting flags: which fields of the page hold the term, and whether the
@@ -416,18 +417,19 @@ func (sd *staticData) sections() ([]pageText, error) {
 
 // staticMeta is meta.json: what the script needs before anything else.
 type staticMeta struct {
-	Version  int          `json:"v"`
-	Pages    int          `json:"pages"`
-	Shards   int          `json:"shards"`
-	Scale    int          `json:"scale"`
-	Fields   []float64    `json:"boosts"` // title, heading, summary, body
-	Stop     []string     `json:"stop"`
-	Groups   [][][]string `json:"syn"` // group → variant → [text, stems...]
-	Types    [][2]string  `json:"types"`
-	Letters  []string     `json:"letters"` // the dictionary's files
-	MinFuzzy int          `json:"minFuzzy"`
-	Fuzzy    float64      `json:"fuzzyBoost"`
-	Synonym  float64      `json:"synonymBoost"`
+	Version int       `json:"v"`
+	Pages   int       `json:"pages"`
+	Shards  int       `json:"shards"`
+	Scale   int       `json:"scale"`
+	Fields  []float64 `json:"boosts"` // title, heading, summary, body
+	Stop    []string  `json:"stop"`
+	// MaxSynonym is the most stems of any synonym's variant.
+	MaxSynonym int         `json:"maxSyn"`
+	Types      [][2]string `json:"types"`
+	Letters    []string    `json:"letters"` // the dictionary's files
+	MinFuzzy   int         `json:"minFuzzy"`
+	Fuzzy      float64     `json:"fuzzyBoost"`
+	Synonym    float64     `json:"synonymBoost"`
 }
 
 func (sd *staticData) files(pages []pageText) ([]File, error) {
@@ -438,7 +440,7 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 	// bytes each.
 	total := 0
 	for _, st := range sd.terms {
-		total += 8 * len(st.posts)
+		total += 12 * len(st.posts) // about what a posting takes written
 	}
 	shards := 1
 	for shards*shardTarget < total && shards < 1<<16 {
@@ -461,6 +463,55 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 			b.WriteByte(',')
 		}
 		sd.writeTerm(b, t, sd.terms[t])
+	}
+	// Synonym groups go in the shard of each of their variants' first
+	// stems, under "~syn:" and the stem: the script reads them with the
+	// postings of the query's words, with no file of its own.
+	syns := map[string][][]string{}
+	var synStems []string
+	maxSyn := 0
+	for _, g := range sd.ix.thes.groups {
+		var vs []string
+		for _, v := range g {
+			maxSyn = max(maxSyn, len(v.stems))
+			q, _ := json.Marshal(append([]string{v.text}, v.stems...))
+			vs = append(vs, string(q))
+		}
+		group := "[" + strings.Join(vs, ",") + "]"
+		seen := map[string]bool{}
+		for _, v := range g {
+			first := v.stems[0]
+			if seen[first] {
+				continue
+			}
+			seen[first] = true
+			if syns[first] == nil {
+				synStems = append(synStems, first)
+			}
+			syns[first] = append(syns[first], []string{group})
+		}
+	}
+	sort.Strings(synStems)
+	for _, st := range synStems {
+		k := termShard(st, shards)
+		b := bufs[k]
+		if b == nil {
+			b = &bytes.Buffer{}
+			b.WriteByte('{')
+			bufs[k] = b
+		} else {
+			b.WriteByte(',')
+		}
+		q, _ := json.Marshal("~syn:" + st)
+		b.Write(q)
+		b.WriteString(":[")
+		for i, g := range syns[st] {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(g[0])
+		}
+		b.WriteByte(']')
 	}
 	for k, b := range bufs {
 		if b == nil {
@@ -501,13 +552,21 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 	}
 	sort.Strings(letters)
 
-	// One file per page: what results show.
+	// Two files per page: what a result shows (p/), and the start of each
+	// part's text for its snippet (e/), which suggestions do without.
 	for i, p := range pages {
-		data, err := json.Marshal(pageFile(p))
+		head, texts := pageFiles(p)
+		data, err := json.Marshal(head)
 		if err != nil {
 			return nil, err
 		}
 		add("p/"+strconv.Itoa(i)+".json", data)
+		for k := 0; k*excerptParts < len(texts); k++ {
+			if data, err = json.Marshal(texts[k*excerptParts : min((k+1)*excerptParts, len(texts))]); err != nil {
+				return nil, err
+			}
+			add("e/"+strconv.Itoa(i)+"-"+strconv.Itoa(k)+".json", data)
+		}
 	}
 	var types strings.Builder
 	for _, p := range pages {
@@ -525,13 +584,7 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 	for _, t := range Types {
 		meta.Types = append(meta.Types, [2]string{typeCode(t.Value), t.Value})
 	}
-	for _, g := range sd.ix.thes.groups {
-		var vs [][]string
-		for _, v := range g {
-			vs = append(vs, append([]string{v.text}, v.stems...))
-		}
-		meta.Groups = append(meta.Groups, vs)
-	}
+	meta.MaxSynonym = maxSyn
 	data, err := json.Marshal(meta)
 	if err != nil {
 		return nil, err
@@ -619,14 +672,17 @@ func typeCode(t string) string {
 	return string(rune('a' + len(Types) - 1)) // "page"
 }
 
-// pageFile is a page's file: URL, title, type, summary, the excerpt of
-// its text outside sections, and its sections (anchor, heading, excerpt).
-func pageFile(p pageText) map[string]any {
-	secs := make([][3]string, len(p.secs))
+// pageFiles are what a page's files hold: its URL, title, type, summary
+// and sections (anchor, heading); and the excerpts of its parts, the text
+// outside sections first, then each section's text.
+func pageFiles(p pageText) (head map[string]any, texts []string) {
+	secs := make([][2]string, len(p.secs))
+	texts = append(texts, excerpt(p.rest))
 	for i, s := range p.secs {
-		secs[i] = [3]string{s.anchor, s.heading, excerpt(s.text)}
+		secs[i] = [2]string{s.anchor, s.heading}
+		texts = append(texts, excerpt(s.text))
 	}
-	return map[string]any{"u": p.url, "t": p.title, "y": p.typ, "s": p.summary, "r": excerpt(p.rest), "x": secs}
+	return map[string]any{"u": p.url, "t": p.title, "y": p.typ, "s": p.summary, "x": secs}, texts
 }
 
 // excerpt returns the start of text, at most excerptLen bytes, cut at a

@@ -9,6 +9,7 @@ const MAX_QUERY_LEN = 256
 const MAX_WORDS = 24
 const MAX_FUZZY_WORDS = 64
 const RERANK = 50 // the best pages by score that the ranking fixes reorder
+const EXCERPT_PARTS = 8
 const TITLE_BOOST = 4
 const NEAR_WHOLE_TITLE = 0.75
 const PROXIMITY_BOOST = 1.5
@@ -387,15 +388,7 @@ export class Engine {
     const m = await this.file('meta.json')
     this.meta = m
     this.stop = new Set(m.stop)
-    this.groups = m.syn.map((g) => g.map((v) => ({ text: v[0], stems: v.slice(1) })))
-    this.starts = new Map()
-    this.maxLen = 0
-    this.groups.forEach((g, gi) => g.forEach((v, vi) => {
-      const k = v.stems[0]
-      if (!this.starts.has(k)) this.starts.set(k, [])
-      this.starts.get(k).push([gi, vi])
-      this.maxLen = Math.max(this.maxLen, v.stems.length)
-    }))
+    this.maxLen = m.maxSyn
     return m
   }
 
@@ -458,14 +451,26 @@ export class Engine {
     return out.filter((e) => typoOf(w, e[0]))
   }
 
-  longest (toks, word) {
-    let group = 0; let v = 0; let n = 0; let exact = false
-    for (const [gi, vi] of this.starts.get(toks[0]) || []) {
-      const vr = this.groups[gi][vi]
-      const st = vr.stems
-      const isExact = st.length === 1 && vr.text.toLowerCase() === word.toLowerCase()
-      if (st.length < n || (st.length === n && (exact || !isExact)) || st.length > toks.length) continue
-      if (st.every((s, i) => s === toks[i])) { group = gi; v = vi; n = st.length; exact = isExact }
+  // synonyms lists the synonym groups with a variant that starts with
+  // stem: each a list of variants {text, stems}. They are in the stem's
+  // shard, beside its postings.
+  async synonyms (stem) {
+    const shard = await this.file(`t/${fnv32a(stem) & (this.meta.shards - 1)}.json`)
+    return (shard['~syn:' + stem] || []).map((g) => g.map((v) => ({ text: v[0], stems: v.slice(1) })))
+  }
+
+  // longest finds the variant whose stems are the longest prefix of toks,
+  // as the server's thesaurus.longest: [group, variant, stems covered].
+  async longest (toks, word) {
+    let group = null; let v = 0; let n = 0; let exact = false
+    for (const g of await this.synonyms(toks[0])) {
+      g.forEach((vr, vi) => {
+        const st = vr.stems
+        if (st[0] !== toks[0]) return
+        const isExact = st.length === 1 && vr.text.toLowerCase() === word.toLowerCase()
+        if (st.length < n || (st.length === n && (exact || !isExact)) || st.length > toks.length) return
+        if (st.every((s, i) => s === toks[i])) { group = g; v = vi; n = st.length; exact = isExact }
+      })
     }
     return [group, v, n]
   }
@@ -481,9 +486,9 @@ export class Engine {
     for (let i = 0; i < toks.length;) {
       const rest = toks.slice(i, i + this.maxLen).map((t) => t.stem)
       if (rest.length && this.maxLen) {
-        const [g, v, n] = this.longest(rest, toks[i].word)
+        const [g, v, n] = await this.longest(rest, toks[i].word)
         if (n > 0) {
-          const alts = this.groups[g].map((vr, k) => ({ stems: vr.stems, boost: k === v ? 1 : this.meta.synonymBoost, kind: vr.stems.length > 1 ? 'multi' : 'term' }))
+          const alts = g.map((vr, k) => ({ stems: vr.stems, boost: k === v ? 1 : this.meta.synonymBoost, kind: vr.stems.length > 1 ? 'multi' : 'term' }))
           alts.forEach((a) => a.stems.forEach((s) => p.marks.add(s)))
           p.clauses.push({ alts, text: toks.slice(i, i + n).map((t) => t.word).join(' ') })
           i += n
@@ -751,7 +756,7 @@ export class Engine {
   // result makes what a results list shows for hit: the URL (with the
   // section that matches best), the title, the type and a snippet as a
   // list of [text, marked] pieces.
-  async result (hit, p) {
+  async result (hit, p, opts = {}) {
     const page = await this.page(hit.page)
     const wh = await Promise.all(p.clauses.map((c) => this.where(c, hit.page)))
     // Score the page as a whole and each section, as the server's bestPart.
@@ -765,14 +770,14 @@ export class Engine {
     })
     let url = page.u
     let title = page.t
-    let text = page.r
     if (bi > 0) {
       const s = page.x[bi - 1]
       url += '#' + s[0]
       title += ': ' + s[1]
-      text = s[2]
     }
-    return { url, title, type: page.y, snippet: this.snippet(text, page.s, p), partial: hit.matched < p.clauses.length }
+    // The excerpts of a page's parts are in files of EXCERPT_PARTS.
+    const body = opts.summaryOnly ? '' : (await this.file(`e/${hit.page}-${Math.floor(bi / EXCERPT_PARTS)}.json`))[bi % EXCERPT_PARTS]
+    return { url, title, type: page.y, snippet: this.snippet(body, page.s, p), partial: hit.matched < p.clauses.length }
   }
 
   marks (text, p) {
@@ -791,7 +796,7 @@ export class Engine {
   snippet (body, summary, p) {
     const LEN = 220
     const LEAD = 60
-    let marks = this.marks(body, p)
+    let marks = body ? this.marks(body, p) : []
     let text = body
     if (!marks.length) {
       text = summary || body

@@ -14,7 +14,7 @@ import { Engine, QueryError } from './search-engine.js'
 
 const PAGE = 10 // results shown at a time
 const SUGGEST = 8
-const DEBOUNCE_MS = 60
+const DEBOUNCE_MS = 0 // no server to spare: each keystroke is answered, stale answers dropped
 const MIN_CHARS = 2
 
 const TYPE_LABELS = {
@@ -267,7 +267,7 @@ function enhance (input) {
     try {
       const text = await suggestQuery(eng, q)
       const res = await eng.search(text, { type: typeSelect ? typeSelect.value : '' })
-      const items = await Promise.all(res.hits.slice(0, SUGGEST).map((h) => eng.result(h, res.plan)))
+      const items = await Promise.all(res.hits.slice(0, SUGGEST).map((h) => eng.result(h, res.plan, { summaryOnly: true })))
       if (mine !== seq || input.value.trim() !== q) return
       render(items)
     } catch (err) {
