@@ -122,9 +122,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if r.Method != http.MethodGet {
-		hd.Set("Allow", http.MethodGet)
-		h.fail(w, asJSON, http.StatusMethodNotAllowed, "Search only answers GET requests.", "", "")
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		hd.Set("Allow", "GET, HEAD")
+		h.fail(w, asJSON, http.StatusMethodNotAllowed, "Search only answers GET and HEAD requests.", "", "")
 		return
 	}
 	if len(r.URL.RawQuery) > maxRawQuery {

@@ -179,8 +179,15 @@ func TestHandlerJSON(t *testing.T) {
 		}
 	}
 	rec = serve(t, "DELETE", "/search.json?q=a")
-	if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET" {
-		t.Errorf("DELETE: %d", rec.Code)
+	if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, HEAD" {
+		t.Errorf("DELETE: %d, Allow %q", rec.Code, rec.Header().Get("Allow"))
+	}
+	// HEAD is answered as GET is (a server sends no body with it).
+	for _, target := range []string{"/search", "/search?q=children", "/search.json?q=children"} {
+		get, head := serve(t, "GET", target), serve(t, "HEAD", target)
+		if head.Code != get.Code || head.Code != 200 || head.Header().Get("Content-Type") != get.Header().Get("Content-Type") {
+			t.Errorf("HEAD %s: %d %q, GET: %d %q", target, head.Code, head.Header().Get("Content-Type"), get.Code, get.Header().Get("Content-Type"))
+		}
 	}
 }
 

@@ -27,7 +27,6 @@ const (
 const (
 	maxSubscribers = 64       // open event streams (browser tabs)
 	maxPanelItems  = 50       // errors listed in the panel
-	maxBody        = 64 << 10 // request body bytes read
 	maxInFlight    = 256      // requests answered at once, event streams apart
 	heartbeat      = 25 * time.Second
 )
@@ -42,8 +41,8 @@ var reloadScript []byte
 // HTTPServer returns an http.Server for s with bounded header sizes and
 // timeouts: a client that sends its headers too slowly, or holds an idle
 // connection, is cut off. Event streams lift their own write deadline.
-// ServeHTTP answers at most maxInFlight requests at once (503 with
-// Retry-After beyond that), reads at most maxBody bytes of a body, and
+// ServeHTTP refuses a request with a body (400), answers at most
+// maxInFlight requests at once (503 with Retry-After beyond that), and
 // search requests have the search handler's own limits.
 func (s *Server) HTTPServer() *http.Server {
 	return &http.Server{
@@ -67,7 +66,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if r.ContentLength != 0 || len(r.TransferEncoding) > 0 {
+		// A GET or HEAD has no body. One that announces a body and never
+		// sends it would hold a slot while net/http waits to discard it:
+		// refuse it before it takes one, and close the connection rather
+		// than read what follows.
+		h.Set("Connection", "close")
+		http.Error(w, "a GET or HEAD request has no body", http.StatusBadRequest)
+		return
+	}
 	if !s.hostAllowed(r) {
 		http.Error(w, "this preview answers only to localhost", http.StatusForbidden)
 		return

@@ -81,9 +81,13 @@ func loadConfig(fsys fs.FS, diags *diag.List) site.Config {
 	if ok {
 		if err := decodeYAML(data, configDecoder, reflect.ValueOf(&cfg).Elem()); err != nil {
 			reportProblem(diags, "handbook.yaml", 0, err)
+			ok = false
 		}
 	}
 	cfg.Defaults()
+	if ok {
+		checkQuickExit(cfg, data, diags)
+	}
 	return cfg
 }
 

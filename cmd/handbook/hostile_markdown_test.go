@@ -9,8 +9,9 @@ import (
 
 // hostileMarkdownCases are pages whose Markdown costs goldmark time that
 // grows faster than the page, up to the page limits (8 MB, 100,000
-// lines), and heading attributes that would hide a heading, style it or
-// hand it to the theme's scripts. TestHostileInputs runs them.
+// lines); heading attributes that would hide a heading, style it or hand
+// it to the theme's scripts; and quick exit addresses that would not lead
+// off the site. TestHostileInputs runs them.
 func hostileMarkdownCases() []hostileCase {
 	page := func(build func(b *strings.Builder)) func(t *testing.T, dir string) {
 		return func(t *testing.T, dir string) {
@@ -60,5 +61,11 @@ func hostileMarkdownCases() []hostileCase {
 		{name: "heading with a number for its id", files: heading(`{id=1}`),
 			want: 1, stderr: `content/a.md:6: error: the heading id 1 cannot be used: write it as \{#name\}`},
 		{name: "heading with an allowed id and class", files: heading(`{#stage-2 .govuk-heading-s}`), want: 0},
+		{name: "quick exit address without https://", files: map[string]string{"content/a.md": "A", "handbook.yaml": "title: T\nquick_exit:\n  url: www.bbc.co.uk\n"},
+			want: 1, stderr: `handbook.yaml:3: error: quick_exit.url "www.bbc.co.uk" must be an absolute address starting with https://`},
+		{name: "quick exit address that runs code", files: map[string]string{"content/a.md": "A", "handbook.yaml": "quick_exit:\n  url: javascript:history.back()\n"},
+			want: 1, stderr: `handbook.yaml:2: error: quick_exit.url "javascript:history.back\(\)" must be an absolute address starting with https://`},
+		{name: "quick exit address on the site itself", files: map[string]string{"content/a.md": "A", "handbook.yaml": "base_url: https://rscp.example.org/\nquick_exit:\n  url: https://rscp.example.org/\n"},
+			want: 1, stderr: `handbook.yaml:3: error: quick_exit.url "https://rscp.example.org/" is on this site`},
 	}
 }

@@ -50,7 +50,11 @@ func (a *adapter) serve(ctx context.Context, ev events.APIGatewayProxyRequest) e
 	}
 	rec := newRecorder()
 	a.h.ServeHTTP(rec, req)
-	return rec.response()
+	resp := rec.response()
+	if req.Method == http.MethodHead {
+		resp.Body, resp.IsBase64Encoded = "", false
+	}
+	return resp
 }
 
 func plain(status int, body string) events.APIGatewayProxyResponse {

@@ -88,6 +88,16 @@ func TestAdapter(t *testing.T) {
 			}
 		})
 	}
+	// HEAD gets GET's status and headers, and no body.
+	for _, path := range []string{"/search", "/.netlify/functions/search/json"} {
+		ev := events.APIGatewayProxyRequest{HTTPMethod: "HEAD", Path: path, QueryStringParameters: map[string]string{"q": "CSE"}}
+		head := a.serve(context.Background(), ev)
+		ev.HTTPMethod = "GET"
+		get := a.serve(context.Background(), ev)
+		if head.StatusCode != 200 || head.Headers["Content-Type"] != get.Headers["Content-Type"] || head.Body != "" {
+			t.Errorf("HEAD %s: %d %q, body %.40q; GET: %d %q", path, head.StatusCode, head.Headers["Content-Type"], head.Body, get.StatusCode, get.Headers["Content-Type"])
+		}
+	}
 	resp := a.serve(context.Background(), events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/search.json", QueryStringParameters: map[string]string{"q": "CSE"}})
 	var res []search.Result
 	if err := json.Unmarshal([]byte(resp.Body), &res); err != nil || len(res) == 0 {
