@@ -25,9 +25,9 @@ const (
 )
 
 const (
-	maxSubscribers = 64       // open event streams (browser tabs)
-	maxPanelItems  = 50       // errors listed in the panel
-	maxInFlight    = 256      // requests answered at once, event streams apart
+	maxSubscribers = 64  // open event streams (browser tabs)
+	maxPanelItems  = 50  // errors listed in the panel
+	maxInFlight    = 256 // requests answered at once, event streams apart
 	heartbeat      = 25 * time.Second
 )
 
