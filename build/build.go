@@ -235,16 +235,38 @@ func reportMissingHistory(h *gitHistory, skipped []string, diags *diag.List) {
 func addThemePages(in *site.Input, themeFS fs.FS, diags *diag.List) {
 	pages, d := source.LoadContent(themeFS, "content", in.Markdown)
 	diags.Merge(d)
-	have := map[string]bool{}
+	have := map[string]*site.Page{}
 	for _, p := range in.Pages {
-		have[p.URL] = true
+		have[p.URL] = p
 	}
 	for _, p := range pages {
-		if !have[p.URL] {
+		own := have[p.URL]
+		if own == nil {
 			p.File = "(theme) " + p.File
 			in.Pages = append(in.Pages, p)
+			continue
 		}
+		checkReplacedThemePage(own, p, diags)
 	}
+}
+
+// checkReplacedThemePage reports a site page at the address of one of the
+// theme's pages that a layout makes (search, glossary, contacts,
+// amendments) without that layout: the page would lose what the layout
+// makes, and for search, readers could no longer search the site.
+func checkReplacedThemePage(own, theirs *site.Page, diags *diag.List) {
+	if theirs.Layout == "" || own.Layout == theirs.Layout {
+		return
+	}
+	line := own.Line("layout")
+	if line == 0 {
+		line = 1
+	}
+	if theirs.Layout == "search" {
+		diags.Errorf(own.File, line, "this page is at %s, the address of the site's search page, without layout: search, so readers could not search the site: add layout: search to its front matter, or give the file another name", own.URL)
+		return
+	}
+	diags.Warnf(own.File, line, "this page is at %s, the address of the theme's %s page, without layout: %s, so it replaces that page and its list: add layout: %s to its front matter, or give the file another name", own.URL, theirs.Layout, theirs.Layout, theirs.Layout)
 }
 
 // ErrInterrupted is returned by BuildTo when its context ended first.

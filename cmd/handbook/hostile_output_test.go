@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -36,5 +37,47 @@ func TestBuildRemovesScratchOfKilledBuilds(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(tmp); len(left) > 0 {
 		t.Errorf("after a build, the temporary folder holds %s", left[0].Name())
+	}
+}
+
+// On Netlify, a production build whose clone cannot get the full git
+// history stops before building, rather than publishing every page without
+// its history; the test clones shallow from a repository that then goes.
+func TestNetlifyBuildNeedsFullHistory(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	script, err := os.ReadFile(filepath.Join("..", "..", "scripts", "netlify-build.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	origin := filepath.Join(dir, "origin")
+	git := func(in string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.name=Editor", "-c", "user.email=editor@example.org"}, args...)...)
+		cmd.Dir = in
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	writeFile(t, filepath.Join(origin, "scripts", "netlify-build.sh"), script)
+	writeFile(t, filepath.Join(origin, "content", "_index.md"), []byte("First.\n"))
+	git(origin, "init", "-q")
+	git(origin, "add", "-A")
+	git(origin, "commit", "-q", "-m", "First")
+	writeFile(t, filepath.Join(origin, "content", "_index.md"), []byte("Second.\n"))
+	git(origin, "commit", "-q", "-am", "Second")
+	git(dir, "clone", "-q", "--depth", "1", "file://"+origin, "clone")
+	if err := os.Rename(origin, origin+"-gone"); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", filepath.Join(dir, "clone", "scripts", "netlify-build.sh"), "production", "https://example.org/")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the production build went on without the git history:\n%s", out)
+	}
+	if !strings.Contains(string(out), "netlify-build.sh: error: git fetch --unshallow failed") {
+		t.Errorf("the build did not say why it stopped:\n%s", out)
 	}
 }
