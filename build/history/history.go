@@ -430,14 +430,6 @@ func (l *Log) rel(p string) (string, bool) {
 	return p[len(l.prefix):], true
 }
 
-// cut returns the bytes up to the next NUL and the rest.
-func cut(b []byte) (head, rest []byte) {
-	if i := bytes.IndexByte(b, 0); i >= 0 {
-		return b[:i], b[i+1:]
-	}
-	return b, nil
-}
-
 // parseRaw reads ":100644 100644 <old> <new> M" (status may carry a score, "R087").
 func parseRaw(meta []byte) (Change, bool) {
 	f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(string(meta)), ":"))

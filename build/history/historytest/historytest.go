@@ -210,3 +210,36 @@ func Large(t testing.TB, files, commits int) (*Repo, int) {
 	r.Git("reset", "-q", "--hard", "main")
 	return r, renames
 }
+
+// BulkEdit makes a site of pages pages under content/ (with handbook.yaml
+// and a home page) and commits commits times, every commit changing the
+// text of every page: the worst case for page history, a bulk edit
+// repeated. Made in one "git fast-import".
+func BulkEdit(t testing.TB, pages, commits int) *Repo {
+	t.Helper()
+	r := New(t)
+	var b bytes.Buffer
+	when := time.Date(2020, 1, 1, 9, 0, 0, 0, time.UTC).Unix()
+	file := func(path, text string) {
+		fmt.Fprintf(&b, "M 100644 inline %s\ndata %d\n%s\n", path, len(text), text)
+	}
+	for c := range commits {
+		msg := fmt.Sprintf("Bulk edit %d", c)
+		if c%10 == 0 {
+			msg += fmt.Sprintf("\n\nChange-Note: Bulk edit number %d of every page.", c)
+		}
+		fmt.Fprintf(&b, "commit refs/heads/main\ncommitter Editor <e@example.org> %d +0000\ndata %d\n%s\n", when+int64(c)*3600, len(msg), msg)
+		if c == 0 {
+			file("handbook.yaml", "title: Bulk Partnership\n")
+			file("content/_index.md", "---\ntitle: Bulk Partnership\nsummary: Home.\n---\nWelcome.\n")
+		}
+		for p := range pages {
+			file(fmt.Sprintf("content/section-%02d/page-%03d.md", p%10, p), fmt.Sprintf(
+				"---\ntitle: Page %d\nsummary: Page %d of the bulk site.\n---\n\nRevision %d of page %d.\n\n%s\n", p, p, c, p, strings.Repeat("Words about safeguarding children. ", 30)))
+		}
+		b.WriteByte('\n')
+	}
+	r.gitAt(time.Time{}, b.Bytes(), "fast-import", "--quiet")
+	r.Git("reset", "-q", "--hard", "main")
+	return r
+}
