@@ -27,6 +27,19 @@ func (s Severity) String() string {
 // MarshalText lets JSON output say "error" or "warning".
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
+// UnmarshalText reads "error" or "warning", as MarshalText writes them.
+func (s *Severity) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "error":
+		*s = Error
+	case "warning":
+		*s = Warning
+	default:
+		return fmt.Errorf("severity %q is not error or warning", b)
+	}
+	return nil
+}
+
 // Diagnostic is one problem in one place.
 type Diagnostic struct {
 	File     string   `json:"file"`

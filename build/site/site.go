@@ -70,11 +70,17 @@ type Site struct {
 	Contact   map[string]*Contact
 	Redirects []Redirect
 	Assets    []string
+	// Unreadable are the pages whose files have errors that keep them out
+	// of the site; their bodies are still checked.
+	Unreadable []*Page
 
 	root string // URL path every link starts with: "/", "/handbook/", "/v/2019/"
 	base string // URL path of the site without an edition prefix: "/", "/handbook/"
 
 	byFile  map[string]*Page // pages by path inside content/, for relative links
+	// unread holds the paths, addresses and ids of the unreadable pages:
+	// a link to one is not reported, its page's own error is the cause.
+	unread map[string]bool
 	anchors *anchorCache     // while New resolves links; nil otherwise
 }
 
@@ -100,7 +106,16 @@ func New(in *Input, opts Options) (*Site, *diag.List) {
 	if !strings.HasSuffix(s.root, "/") {
 		s.root += "/"
 	}
+	s.unread = map[string]bool{}
 	for _, p := range in.Pages {
+		if p.Unreadable {
+			s.Unreadable = append(s.Unreadable, p)
+			s.unread[p.Path], s.unread[p.URL] = true, true
+			if p.ID != "" {
+				s.unread["id:"+p.ID] = true
+			}
+			continue
+		}
 		if p.Draft() && !opts.Drafts {
 			continue
 		}
@@ -128,6 +143,12 @@ func New(in *Input, opts Options) (*Site, *diag.List) {
 		diags.Merge(&pageDiags[i])
 	}
 	s.checkGenerated(&diags)
+	for _, p := range s.Unreadable {
+		if p.Body != nil {
+			s.resolveLinks(p, p.Body, &diags)
+			s.resolveContacts(p, p.Body, &diags)
+		}
+	}
 	s.collectRedirects(&diags)
 	s.expandAcronyms()
 	return s, &diags
@@ -332,11 +353,11 @@ func (s *Site) resolveReferences(diags *diag.List) {
 		for _, id := range p.Related {
 			if r := s.ByID[id]; r != nil {
 				p.RelatedPages = append(p.RelatedPages, r)
-			} else {
+			} else if !s.unread["id:"+id] {
 				diags.Errorf(p.File, p.Line("related"), "related page %q does not exist: use the id of another page", id)
 			}
 		}
-		if p.ReplacedBy != "" && s.ByID[p.ReplacedBy] == nil {
+		if p.ReplacedBy != "" && s.ByID[p.ReplacedBy] == nil && !s.unread["id:"+p.ReplacedBy] {
 			diags.Errorf(p.File, p.Line("replaced_by"), "replaced_by %q is not the id of any page", p.ReplacedBy)
 		}
 		if t := p.Threshold; t != nil {
@@ -353,7 +374,7 @@ func (s *Site) resolveReferences(diags *diag.List) {
 		}
 		if b := p.Briefing; b != nil {
 			for _, id := range b.Procedures {
-				if s.ByID[id] == nil {
+				if s.ByID[id] == nil && !s.unread["id:"+id] {
 					diags.Errorf(p.File, p.Line("procedures"), "procedure %q does not exist: use the id of a procedure page", id)
 				}
 			}
@@ -481,6 +502,9 @@ func (s *Site) resolve(p *Page, dest string, l markdown.Link, diags *diag.List) 
 		if clean == "/contacts/" || clean == "/glossary/" || clean == "/search/" {
 			return s.Home, "", false
 		}
+		if s.unread[clean] {
+			return nil, "", false
+		}
 		diags.Errorf(p.File, l.Line, "link to %q: there is no page at that address", dest)
 		return nil, "", false
 	}
@@ -496,6 +520,9 @@ func (s *Site) resolve(p *Page, dest string, l markdown.Link, diags *diag.List) 
 			}
 			return target, frag, true
 		}
+	}
+	if s.unread[rel] || s.unread[strings.TrimSuffix(rel, "/")+"/_index.md"] {
+		return nil, "", false // the target's own error says why
 	}
 	diags.Errorf(p.File, l.Line, "link to %q: %s does not exist", dest, "content/"+rel)
 	return nil, "", false

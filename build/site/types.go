@@ -205,6 +205,11 @@ type Page struct {
 	// FieldLines holds the file line of each top-level front matter key,
 	// so that a problem with a field points at it.
 	FieldLines map[string]int
+	// Unreadable marks a page whose file has an error that keeps it out
+	// of the site (its front matter could not be read). The model keeps
+	// it apart: links to it are not reported again, and its body, when
+	// there is one, is still checked.
+	Unreadable bool
 
 	// Set by the model.
 	Parent       *Page

@@ -29,6 +29,9 @@ type decoder struct {
 	lineOffset int    // file lines before the YAML's first line
 	field      string // the field whose value is being decoded
 	budget     int    // nodes left to decode: aliases must not multiply the work
+	// unknown holds the unknown fields a strict decoder found: every one
+	// is reported in one run, and decoding goes on past them.
+	unknown []error
 }
 
 func newDecoder(data []byte, lineOffset int, strict bool) *decoder {
@@ -259,7 +262,7 @@ func structDecoder(t reflect.Type) decodeFunc {
 			f, known := fields[key.Value]
 			if !known {
 				if d.strict {
-					return d.unknownField(key, maps.Keys(fields))
+					d.unknown = append(d.unknown, d.unknownField(key, maps.Keys(fields)))
 				}
 				continue
 			}

@@ -12,5 +12,9 @@ import (
 // when the file has errors, which are in the list.
 func LoadPage(fsys fs.FS, file string, conv *markdown.Converter) (*site.Page, *diag.List) {
 	var diags diag.List
-	return loadPage(fsys, "content", file, conv, &diags), &diags
+	p := loadPage(fsys, "content", file, conv, &diags)
+	if p != nil && p.Unreadable {
+		return nil, &diags
+	}
+	return p, &diags
 }

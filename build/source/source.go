@@ -79,7 +79,7 @@ func loadConfig(fsys fs.FS, diags *diag.List) site.Config {
 	}
 	data, ok := cleanText("handbook.yaml", data, diags)
 	if ok {
-		if err := decodeYAML(data, configDecoder, reflect.ValueOf(&cfg).Elem()); err != nil {
+		for _, err := range decodeYAML(data, configDecoder, reflect.ValueOf(&cfg).Elem()) {
 			reportProblem(diags, "handbook.yaml", 0, err)
 			ok = false
 		}
@@ -92,13 +92,22 @@ func loadConfig(fsys fs.FS, diags *diag.List) site.Config {
 }
 
 // decodeYAML decodes data, a whole YAML file, into v with dec. Unknown
-// fields are errors.
-func decodeYAML(data []byte, dec decodeFunc, v reflect.Value) error {
+// fields are errors, all of them returned, after the one that stopped the
+// decoding if any.
+func decodeYAML(data []byte, dec decodeFunc, v reflect.Value) []error {
 	top, err := parseYAML(data)
-	if err != nil || top == nil {
-		return err
+	if err != nil {
+		return []error{err}
 	}
-	return newDecoder(data, 0, true).decode(dec, v, top)
+	if top == nil {
+		return nil
+	}
+	d := newDecoder(data, 0, true)
+	var errs []error
+	if err := d.decode(dec, v, top); err != nil {
+		errs = append(errs, err)
+	}
+	return append(errs, d.unknown...)
 }
 
 // reportProblem records err, a problem found in YAML that starts after
@@ -126,8 +135,10 @@ func loadList[T any](fsys fs.FS, file string, dec decodeFunc, diags *diag.List) 
 		return nil
 	}
 	var items []T
-	if err := decodeYAML(data, dec, reflect.ValueOf(&items).Elem()); err != nil {
-		reportProblem(diags, file, 0, err)
+	if errs := decodeYAML(data, dec, reflect.ValueOf(&items).Elem()); errs != nil {
+		for _, err := range errs {
+			reportProblem(diags, file, 0, err)
+		}
 		return nil
 	}
 	return items
@@ -256,14 +267,6 @@ func loadPage(fsys fs.FS, dir, file string, conv *markdown.Converter, diags *dia
 		diags.Errorf(file, 1, "the file is %.1f MB, more than the limit of %d MB for one page: split it into several pages", float64(size)/(1<<20), MaxFileSize>>20)
 		return nil
 	}
-	data, ok := cleanText(file, data, diags)
-	if !ok {
-		return nil
-	}
-	if lines := countLines(data); lines > MaxLines {
-		diags.Errorf(file, MaxLines+1, "the file has %d lines, more than the limit of %d for one page: split it into several pages", lines, MaxLines)
-		return nil
-	}
 	rel := strings.TrimPrefix(file, dir+"/")
 	p := &site.Page{File: file, Path: rel} // decodeFrontMatter makes FieldLines
 	p.URL, p.IsSection = urlFor(rel)
@@ -271,13 +274,26 @@ func loadPage(fsys fs.FS, dir, file string, conv *markdown.Converter, diags *dia
 		diags.Errorf(file, 0, "the file name %q gives no web address: use letters or digits in it", path.Base(rel))
 		return nil
 	}
+	data, ok := cleanText(file, data, diags)
+	if !ok {
+		return unreadable(p, nil)
+	}
+	if lines := countLines(data); lines > MaxLines {
+		diags.Errorf(file, MaxLines+1, "the file has %d lines, more than the limit of %d for one page: split it into several pages", lines, MaxLines)
+		return unreadable(p, nil)
+	}
 	front, body, bodyLine, err := splitFrontMatter(data)
 	if err != nil {
 		diags.Errorf(file, 1, "%v", err)
-		return nil
+		return unreadable(p, nil)
 	}
 	if !decodeFrontMatter(p, front, diags) {
-		return nil
+		// The body is still parsed, so that its own problems are found
+		// along with the front matter's.
+		unreadable(p, front)
+		p.Body = conv.Parse(body, bodyLine)
+		reportMarkdown(file, p.Body, diags)
+		return p
 	}
 	p.Body = conv.Parse(body, bodyLine)
 	reportMarkdown(file, p.Body, diags)
@@ -299,6 +315,20 @@ func reportMarkdown(file string, d *markdown.Doc, diags *diag.List) {
 	for _, pr := range d.Problems {
 		diags.Errorf(file, pr.Line, "%s", pr.Message)
 	}
+}
+
+// unreadable marks p as a page that could not be read, keeping what links
+// to it need: its file, address, and the id its front matter gives, found
+// line by line since the front matter as a whole is not valid.
+func unreadable(p *site.Page, front []byte) *site.Page {
+	*p = site.Page{File: p.File, Path: p.Path, URL: p.URL, IsSection: p.IsSection, Unreadable: true}
+	for l := range bytes.SplitSeq(front, []byte("\n")) {
+		if v, ok := bytes.CutPrefix(l, []byte("id:")); ok {
+			p.ID = strings.Trim(strings.TrimSpace(string(v)), `"'`)
+			break
+		}
+	}
+	return p
 }
 
 // readPage reads file with one open and its size from the open file, not

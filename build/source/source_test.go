@@ -311,3 +311,20 @@ func TestReadProblems(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigUnknownFieldsAllAtOnce: every unknown key of handbook.yaml is
+// reported in one run, nested ones too, and the known fields still count.
+func TestConfigUnknownFieldsAllAtOnce(t *testing.T) {
+	in, got := load(map[string]string{"handbook.yaml": "titel: Site\nbase_ur: /x\nquick_exit:\n  ur: https://example.org/\ndescription: Kept\n"})
+	want := []string{
+		`handbook.yaml:1: error: unknown field "titel" (did you mean "title"?)`,
+		`handbook.yaml:2: error: unknown field "base_ur" (did you mean "base_url"?)`,
+		`handbook.yaml:4: error: unknown field "ur" (did you mean "url"?)`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if in.Config.Description != "Kept" {
+		t.Errorf("description = %q: the fields after an unknown one are lost", in.Config.Description)
+	}
+}
