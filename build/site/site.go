@@ -77,11 +77,11 @@ type Site struct {
 	root string // URL path every link starts with: "/", "/handbook/", "/v/2019/"
 	base string // URL path of the site without an edition prefix: "/", "/handbook/"
 
-	byFile  map[string]*Page // pages by path inside content/, for relative links
+	byFile map[string]*Page // pages by path inside content/, for relative links
 	// unread holds the paths, addresses and ids of the unreadable pages:
 	// a link to one is not reported, its page's own error is the cause.
-	unread map[string]bool
-	anchors *anchorCache     // while New resolves links; nil otherwise
+	unread  map[string]bool
+	anchors *anchorCache // while New resolves links; nil otherwise
 }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
