@@ -60,6 +60,8 @@ func Check(s *Site, today time.Time) *diag.List {
 	for _, p := range s.Unreadable {
 		if p.Body != nil {
 			c.images(p, p.Body)
+			c.linkTexts(p, p.Body)
+			c.rawHTML(p, p.Body)
 			c.headings(p, p.Body, 1)
 		}
 	}
@@ -105,6 +107,8 @@ func (c *checker) page(p *Page) {
 			continue
 		}
 		c.images(p, doc)
+		c.linkTexts(p, doc)
+		c.rawHTML(p, doc)
 		// A box's heading is a level-2 heading: headings in its body start at 3.
 		top := 1
 		if i > 0 {
@@ -114,6 +118,8 @@ func (c *checker) page(p *Page) {
 	}
 	c.acronyms(p, docs)
 	c.placeholders(p, docs)
+	c.contactsInText(p, docs)
+	c.spelling(p, docs)
 }
 
 func (c *checker) review(p *Page) {

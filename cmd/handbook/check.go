@@ -5,10 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/rscp/handbook/build"
 	"github.com/rscp/handbook/build/diag"
+	"github.com/rscp/handbook/build/extlinks"
+	"github.com/rscp/handbook/build/markdown"
 	"github.com/rscp/handbook/build/site"
 )
 
@@ -37,6 +42,8 @@ func (m *Main) check(ctx context.Context, args []string) int {
 	format := fs.String("format", "text", "output format: text (file:line: severity: message) or json")
 	todayFlag := fs.String("today", "", "check review and verification dates as if today were this date (YYYY-MM-DD)")
 	since := fs.String("since", "", "also check the commits since this git ref (for a pull request, e.g. origin/main): warn when a published page's text changes with no Change-Note, and show the notes readers will get")
+	external := fs.Bool("external", false, "also check that links to other sites still work (answers kept for a day in .handbook-cache/)")
+	externalTimeout := fs.Duration("external-timeout", 10*time.Second, "with --external, how long to wait for each site")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -61,6 +68,12 @@ func (m *Main) check(ctx context.Context, args []string) int {
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "handbook check: %v\n", err)
 		return 1
+	}
+	if *external {
+		checker := &extlinks.Checker{Timeout: *externalTimeout, CacheFile: filepath.Join(*siteDir, ".handbook-cache", "external-links.json")}
+		if err := checkExternal(ctx, checker, *siteDir, diags); err != nil {
+			fmt.Fprintf(m.Stderr, "handbook check: external links: %v\n", err)
+		}
 	}
 	if ctx.Err() != nil {
 		return 1
@@ -171,3 +184,61 @@ func isBuildError(err error) bool {
 	var be *diag.BuildError
 	return errors.As(err, &be)
 }
+
+// checkExternal checks every link to another site of the published pages
+// and adds a problem for each that does not lead to a page: an error when
+// the site says the page is not there, a warning otherwise (the site may
+// be down for a while).
+func checkExternal(ctx context.Context, c *extlinks.Checker, siteDir string, diags *diag.List) error {
+	res, _ := build.Build(build.Options{SiteDir: siteDir, NoSearch: true})
+	if res == nil || res.Site == nil {
+		return nil
+	}
+	type place struct {
+		file string
+		line int
+	}
+	where := map[string][]place{}
+	var urls []string
+	for _, p := range res.Site.Pages {
+		for _, doc := range append([]*markdown.Doc{p.Body}, p.BoxBodies...) {
+			if doc == nil {
+				continue
+			}
+			for _, l := range doc.Links {
+				if u := strings.ToLower(l.Dest); !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+					continue
+				}
+				if where[l.Dest] == nil {
+					urls = append(urls, l.Dest)
+				}
+				where[l.Dest] = append(where[l.Dest], place{p.File, l.Line})
+			}
+		}
+	}
+	results, err := c.Check(ctx, urls)
+	for _, u := range urls {
+		r, ok := results[u]
+		if !ok || r.OK() || r.Checked.IsZero() {
+			continue
+		}
+		for _, at := range where[u] {
+			d := diag.Diagnostic{File: at.file, Line: at.line, Severity: diag.Warning, Check: checkExternalLink}
+			switch {
+			case r.Gone():
+				d.Severity = diag.Error
+				d.Message = fmt.Sprintf("link to %s: the site says there is no such page (%d): find where the page has moved to, or remove the link", u, r.Status)
+			case r.Err != "":
+				d.Message = fmt.Sprintf("link to %s: %s: check that the address is right; the site may be down for a while", u, r.Err)
+			default:
+				d.Message = fmt.Sprintf("link to %s: the site answered %d %s: check that the link still leads where it should", u, r.Status, http.StatusText(r.Status))
+			}
+			diags.Add(d)
+		}
+	}
+	return err
+}
+
+// checkExternalLink names, in JSON output, the problems of links to other
+// sites.
+const checkExternalLink = "external-link"
