@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,6 +39,10 @@ type Options struct {
 	// earlier build. The site folder, a folder holding it, its sources and
 	// files are refused even so.
 	Force bool
+	// Publishing marks a build of the site as it will be published
+	// (handbook build, handbook check): it warns when the site's address
+	// is unknown.
+	Publishing bool
 	// IndexDir is where BuildTo writes the search index; "" means
 	// IndexDir(dir), beside the site. It is never inside the site.
 	IndexDir string
@@ -114,6 +119,9 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	s, diags := site.New(in, site.Options{Drafts: opts.Drafts})
 	res.Diags.Merge(diags)
 	res.Site = s
+	if opts.Publishing {
+		reportMissingAddress(s, res.Diags)
+	}
 	if err := res.Diags.Err(); err != nil {
 		return res, err
 	}
@@ -210,6 +218,22 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	return res, nil
 }
 
+// reportMissingAddress warns that a site built without its address
+// cannot have absolute links: a search engine or feed reader is then
+// given addresses relative to the site, and no sitemap.
+func reportMissingAddress(s *site.Site, diags *diag.List) {
+	if s.HasAddress() {
+		return
+	}
+	what := "no base_url is set"
+	if b := s.Config.BaseURL; b != "/" {
+		what = "base_url " + strconv.Quote(b) + " is not an http(s) address with a host"
+	}
+	diags.Warnf("handbook.yaml", 0, "%s, so the site's address is unknown: sitemap.xml is left out, robots.txt names no sitemap, "+
+		"and feeds and canonical links use addresses relative to the site. Before publishing, set base_url: https://your-site.example/ "+
+		"in handbook.yaml or build with --base-url", what)
+}
+
 // reportMissingHistory gives the one warning a build without git history
 // gets: why, and what readers will not see.
 func reportMissingHistory(h *gitHistory, skipped []string, diags *diag.List) {
@@ -223,7 +247,7 @@ func reportMissingHistory(h *gitHistory, skipped []string, diags *diag.List) {
 		}
 		return
 	}
-	msg := "page history is unavailable: " + h.missing + ". Pages are built without their published and updated dates, history and git change notes"
+	msg := "page history is unavailable: " + h.missing + ". Pages are built without their published and updated dates, history and git change notes, and feeds are dated by the newest last_reviewed or effective_from date of the pages (or the day of the build)"
 	if len(skipped) > 0 {
 		msg += "; the editions read from git (" + strings.Join(skipped, ", ") + ") are left out"
 	}

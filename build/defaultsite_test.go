@@ -43,7 +43,7 @@ func TestDefaultSite(t *testing.T) {
 	if pages < 40 {
 		t.Errorf("only %d pages built; the default content has more", pages)
 	}
-	for _, want := range []string{"index.html", "sitemap.xml", "robots.txt", "404.html", "accessibility/index.html",
+	for _, want := range []string{"index.html", "robots.txt", "404.html", "accessibility/index.html",
 		"thresholds/index.html", "procedures/escalation/index.html", "contacts/index.html", "glossary/index.html", "arrangements/index.html"} {
 		if _, ok := site.Get(want); !ok {
 			t.Errorf("the default site has no %s", want)

@@ -284,7 +284,7 @@ func TestAmendments(t *testing.T) {
 	if e := f.Entries[0]; !strings.HasPrefix(e.Summary, "The MASH has a new address.") || !strings.Contains(e.Link.Href, "/amendments/#change-") {
 		t.Errorf("newest entry = %+v", e)
 	}
-	if e := f.Entries[1]; e.ID != "urn:handbook:change:"+major || e.Link.Href != "https://handbook.example/procedures/escalation/" {
+	if e := f.Entries[1]; e.ID != "https://handbook.example/amendments.xml#change-"+major[:10] || e.Link.Href != "https://handbook.example/procedures/escalation/" {
 		t.Errorf("second entry = %+v", e)
 	}
 	if f.Entries[3].Updated != "2022-11-01T00:00:00Z" {
@@ -323,7 +323,7 @@ func editionsRepo(t *testing.T) *historytest.Repo {
 
 func TestEditions(t *testing.T) {
 	r := editionsRepo(t)
-	res, m := buildSite(t, build.Options{SiteDir: r.Dir, Now: day(2025, 3, 1)})
+	res, m := buildSite(t, build.Options{SiteDir: r.Dir, Now: day(2025, 3, 1), BaseURL: "https://handbook.example/"})
 	if w := warnings(res.Diags); len(w) != 0 {
 		t.Errorf("warnings: %v", w)
 	}

@@ -3,6 +3,7 @@ package render
 import (
 	"html/template"
 	"strings"
+	"time"
 
 	"github.com/rscp/handbook/build/markdown"
 	"github.com/rscp/handbook/build/site"
@@ -69,9 +70,14 @@ type siteData struct {
 	// rendering nothing for each of them.
 	empty     *markdown.Doc
 	emptyHTML string
-	emptyOK   bool                // emptyHTML is empty's; else pages render it themselves
-	absPrefix string              // what s.AbsURL puts before s.Link (url.Parse once)
-	asset     func(string) string // View.Asset
+	emptyOK   bool   // emptyHTML is empty's; else pages render it themselves
+	absPrefix string // what s.AbsURL puts before s.Link (url.Parse once)
+	// undated is the date of a feed with no dated change (a build
+	// without git history): the newest last_reviewed or effective_from
+	// date of the site's pages that is not in the future, else the day
+	// of the build.
+	undated time.Time
+	asset   func(string) string // View.Asset
 	// amendments links the site's amendments page (View.AmendmentsURL).
 	amendments string
 	// levels holds the first threshold page of each level (the byLevel
@@ -91,6 +97,7 @@ func (t *Theme) siteData(s *site.Site) *siteData {
 	d.asset = func(name string) string {
 		return s.RootLink("/" + t.AssetDir + strings.TrimPrefix(name, "/"))
 	}
+	d.undated = newestDate(s, time.Now())
 	d.amendments = s.Link("/amendments/")
 	for _, p := range s.Pages {
 		if p.Layout == "amendments" {
@@ -106,6 +113,25 @@ func (t *Theme) siteData(s *site.Site) *siteData {
 	}
 	got, _ := t.sites.LoadOrStore(s, d)
 	return got.(*siteData)
+}
+
+// newestDate is the newest page date up to now, or now when there is none.
+func newestDate(s *site.Site, now time.Time) time.Time {
+	var newest time.Time
+	for _, p := range s.Pages {
+		for _, d := range []site.Date{p.LastReviewed, p.EffectiveFrom} {
+			if d.After(newest) && !d.After(now) {
+				newest = d.Time
+			}
+		}
+	}
+	if newest.IsZero() {
+		// The day of the build: the same for every build of the day, so
+		// that a rebuild that changes nothing changes no feed.
+		y, m, d := now.UTC().Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	return newest
 }
 
 // absURL is s.AbsURL(sitePath).

@@ -44,9 +44,9 @@ type atomEntry struct {
 	Summary string   `xml:"summary"`
 }
 
-func encodedFeed(t *testing.T, th *Theme, s *site.Site, self, alt, title, id string, updated time.Time, entries []Amendment) []byte {
+func encodedFeed(t *testing.T, th *Theme, s *site.Site, self, alt, title string, updated time.Time, entries []Amendment) []byte {
 	f := atomFeedXML{
-		Lang: s.Config.Language, ID: id, Title: title,
+		Lang: s.Config.Language, ID: th.feedID(s, self), Title: title,
 		Links: []atomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: th.absURL(s, self)},
 			{Rel: "alternate", Type: "text/html", Href: th.absURL(s, alt)},
@@ -57,10 +57,7 @@ func encodedFeed(t *testing.T, th *Theme, s *site.Site, self, alt, title, id str
 		if e.Date.After(updated) {
 			updated = e.Date
 		}
-		eid := "urn:handbook:change:" + e.Hash
-		if e.Hash == "" {
-			eid = "urn:handbook:change:" + e.Pages[0].ID + ":" + e.Date.Format("2006-01-02")
-		}
+		eid := th.entryID(s, self, e)
 		link := th.absURL(s, e.Pages[0].URL)
 		var titles []string
 		for _, p := range e.Pages {
@@ -79,7 +76,7 @@ func encodedFeed(t *testing.T, th *Theme, s *site.Site, self, alt, title, id str
 		})
 	}
 	if updated.IsZero() {
-		updated = time.Unix(0, 0)
+		updated = th.siteData(s).undated
 	}
 	f.Updated = updated.UTC().Format(time.RFC3339)
 	var b bytes.Buffer
@@ -132,8 +129,8 @@ func TestAtomFeedMatchesEncoder(t *testing.T) {
 			{"x\"y", "T", "https://example.org/sub/", entries[1:], day.AddDate(1, 0, 0)},
 		} {
 			s := feedSite(t, c.lang, c.title, c.base)
-			want := encodedFeed(t, th, s, "/a/updates.xml", "/a/", "Updates to "+c.title, "urn:"+odd, c.updated, c.entries)
-			got := th.atomFeed(s, "/a/updates.xml", "/a/", "Updates to "+c.title, "urn:"+odd, c.updated, c.entries)
+			want := encodedFeed(t, th, s, "/a/updates.xml", "/a/", "Updates to "+c.title, c.updated, c.entries)
+			got := th.atomFeed(s, "/a/updates.xml", "/a/", "Updates to "+c.title, c.updated, c.entries)
 			if !bytes.Equal(got, want) {
 				t.Errorf("feed differs from encoding/xml's:\n got: %s\nwant: %s", got, want)
 			}

@@ -2,6 +2,8 @@ package render
 
 import (
 	"bytes"
+	"crypto/sha1"
+	"encoding/hex"
 	"encoding/xml"
 	"fmt"
 	"sort"
@@ -191,7 +193,7 @@ func (t *Theme) historyFiles(s *site.Site, p *site.Page, h *PageHistory, x *Extr
 		for _, u := range h.Updates {
 			entries = append(entries, Amendment{Date: u.Date, Note: u.Note, Hash: u.Hash, Seq: u.Seq, Pages: []*site.Page{p}})
 		}
-		return t.writeAtomFeed(s, feedURL(p), p.URL, "Updates to "+p.Title+" – "+s.Config.Title, "urn:handbook:page:"+p.ID, h.Updated, entries,
+		return t.writeAtomFeed(s, feedURL(p), p.URL, "Updates to "+p.Title+" – "+s.Config.Title, pageUpdated(p, x), entries,
 			func(data []byte) error {
 				return emit(output.File{Path: strings.TrimPrefix(feedURL(p), "/"), Data: data})
 			})
@@ -214,9 +216,9 @@ func outPath(url string) string { return strings.TrimPrefix(url, "/") + "index.h
 // atomFeed returns an Atom feed of entries (newest first). self is the
 // feed's own site path, alt the page it belongs to. An entry links the
 // page it changed or, when it changed several, its place on alt.
-func (t *Theme) atomFeed(s *site.Site, self, alt, title, id string, updated time.Time, entries []Amendment) []byte {
+func (t *Theme) atomFeed(s *site.Site, self, alt, title string, updated time.Time, entries []Amendment) []byte {
 	var out []byte
-	_ = t.writeAtomFeed(s, self, alt, title, id, updated, entries, func(b []byte) error {
+	_ = t.writeAtomFeed(s, self, alt, title, updated, entries, func(b []byte) error {
 		out = bytes.Clone(b)
 		return nil
 	})
@@ -227,17 +229,18 @@ func (t *Theme) atomFeed(s *site.Site, self, alt, title, id string, updated time
 // which must not keep it. It writes the XML itself, as encoding/xml's
 // Encoder with a two-space indent would: the encoder finds every field
 // by reflection, and every page has a feed.
-func (t *Theme) writeAtomFeed(s *site.Site, self, alt, title, id string, updated time.Time, entries []Amendment, use func([]byte) error) error {
+func (t *Theme) writeAtomFeed(s *site.Site, self, alt, title string, updated time.Time, entries []Amendment, use func([]byte) error) error {
 	for _, e := range entries {
 		if e.Date.After(updated) {
 			updated = e.Date
 		}
 	}
 	if updated.IsZero() {
-		// A feed needs a date: with no changes, the start of the Unix epoch
-		// says "never" without changing from one build to the next.
-		updated = time.Unix(0, 0)
+		// A feed needs a date: without history (a shallow clone), the
+		// newest date the site's pages give.
+		updated = t.siteData(s).undated
 	}
+	id := t.feedID(s, self)
 	b := buffers.Get().(*bytes.Buffer)
 	defer buffers.Put(b)
 	b.Reset()
@@ -259,10 +262,7 @@ func (t *Theme) writeAtomFeed(s *site.Site, self, alt, title, id string, updated
 	x.element("    ", "name", s.Config.Title)
 	b.WriteString("  </author>\n")
 	for _, e := range entries {
-		eid := "urn:handbook:change:" + e.Hash
-		if e.Hash == "" {
-			eid = "urn:handbook:change:" + e.Pages[0].ID + ":" + e.Date.Format("2006-01-02")
-		}
+		eid := t.entryID(s, self, e)
 		link := t.absURL(s, e.Pages[0].URL)
 		var titles []string
 		for _, p := range e.Pages {
@@ -283,6 +283,36 @@ func (t *Theme) writeAtomFeed(s *site.Site, self, alt, title, id string, updated
 	}
 	b.WriteString("</feed>\n")
 	return use(b.Bytes())
+}
+
+// feedID is the Atom id of the feed at the site path self: its absolute
+// URL, unique to the site and stable while the address is. A site without
+// a base URL has no address: its ids are name-based UUIDs of the site's
+// title and the feed's path.
+func (t *Theme) feedID(s *site.Site, self string) string {
+	if s.HasAddress() {
+		return t.absURL(s, self)
+	}
+	return uuidURN(s.Config.Title + "\n" + s.Link(self))
+}
+
+// entryID is the id of a change's entry in the feed at self. The same
+// change has an entry in the amendments feed and in each changed page's
+// feed, with a different title, link and summary: each gets its own id.
+func (t *Theme) entryID(s *site.Site, self string, e Amendment) string {
+	if s.HasAddress() {
+		return t.absURL(s, self) + "#" + e.Anchor()
+	}
+	return uuidURN(s.Config.Title + "\n" + s.Link(self) + "#" + e.Anchor())
+}
+
+// uuidURN is a name-based (SHA-1, version 5) UUID URN of name.
+func uuidURN(name string) string {
+	h := sha1.Sum([]byte(name))
+	h[6] = h[6]&0x0f | 0x50
+	h[8] = h[8]&0x3f | 0x80
+	x := hex.EncodeToString(h[:16])
+	return "urn:uuid:" + x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
 }
 
 // xmlWriter writes the elements of a feed, escaping text as encoding/xml does.

@@ -375,11 +375,13 @@ func (t *Theme) siteFiles(s *site.Site, x *Extras) ([]output.File, error) {
 			amendURL = p.URL
 		}
 	}
+	if data, ok := t.sitemap(s, x); ok {
+		files = append(files, output.File{Path: "sitemap.xml", Data: data})
+	}
 	files = append(files,
-		output.File{Path: "sitemap.xml", Data: sitemap(s)},
 		output.File{Path: "robots.txt", Data: robots(s)},
 		output.File{Path: "_redirects", Data: redirects(s)},
-		output.File{Path: "amendments.xml", Data: t.atomFeed(s, "/amendments.xml", amendURL, "Amendments – "+s.Config.Title, "urn:handbook:amendments", updated, amendments)},
+		output.File{Path: "amendments.xml", Data: t.atomFeed(s, "/amendments.xml", amendURL, "Amendments – "+s.Config.Title, updated, amendments)},
 	)
 	return files, nil
 }

@@ -502,31 +502,82 @@ func glossaryLetters(terms []site.Term) []Letter {
 	return out
 }
 
-func sitemap(s *site.Site) []byte {
+// sitemap lists the pages for search engines, each with the date it last
+// changed when that is known. The format demands absolute addresses: a
+// site without a base URL gets none (ok is false).
+func (t *Theme) sitemap(s *site.Site, x *Extras) (data []byte, ok bool) {
+	if !s.HasAddress() {
+		return nil, false
+	}
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	var newest time.Time // the last change to any page
+	if x != nil {
+		for _, h := range x.History {
+			if h.Updated.After(newest) {
+				newest = h.Updated
+			}
+		}
+	}
 	for _, p := range s.Pages {
-		if p.Draft() || p.Withdrawn() {
+		// The search page is no page to land on from a search engine.
+		if p.Draft() || p.Withdrawn() || p.Layout == "search" {
 			continue
 		}
 		b.WriteString("  <url><loc>")
-		_ = xml.EscapeText(&b, []byte(s.AbsURL(p.URL)))
-		b.WriteString("</loc></url>\n")
+		_ = xml.EscapeText(&b, []byte(t.absURL(s, p.URL)))
+		b.WriteString("</loc>")
+		d := pageUpdated(p, x)
+		if d.IsZero() && strings.HasPrefix(p.File, "(theme)") {
+			// A page the theme makes from the others (amendments, A to
+			// Z, glossary) changes when they do.
+			d = newest
+		}
+		if !d.IsZero() {
+			b.WriteString("<lastmod>" + d.UTC().Format(time.RFC3339) + "</lastmod>")
+		}
+		b.WriteString("</url>\n")
 	}
 	b.WriteString("</urlset>\n")
-	return b.Bytes()
+	return b.Bytes(), true
 }
 
+// pageUpdated is when p last changed: its last commit, else the newest of
+// its last_reviewed and effective_from dates; zero when none is known.
+func pageUpdated(p *site.Page, x *Extras) time.Time {
+	if x != nil {
+		if h := x.History[p]; h != nil && !h.Updated.IsZero() {
+			return h.Updated
+		}
+	}
+	var d time.Time
+	for _, c := range []site.Date{p.LastReviewed, p.EffectiveFrom} {
+		if c.After(d) {
+			d = c.Time
+		}
+	}
+	return d
+}
+
+// robots allows every page and, when the site's address is known, names
+// the sitemap (the Sitemap line must be an absolute URL).
 func robots(s *site.Site) []byte {
-	return []byte("User-agent: *\nAllow: /\nSitemap: " + s.AbsURL("/sitemap.xml") + "\n")
+	out := "User-agent: *\nAllow: /\n"
+	if s.HasAddress() {
+		out += "Sitemap: " + s.AbsURL("/sitemap.xml") + "\n"
+	}
+	return []byte(out)
 }
 
 // redirects is Netlify's _redirects file: old URLs answer with a 301.
+// Forced ("301!"): each old URL also has a stub page (redirect.html) for
+// hosts without redirects, and Netlify would serve that file with a 200
+// instead of an unforced rule.
 func redirects(s *site.Site) []byte {
 	var b bytes.Buffer
 	for _, r := range s.Redirects {
-		fmt.Fprintf(&b, "%s %s 301\n", s.Link(r.From), s.Link(r.To.URL))
+		fmt.Fprintf(&b, "%s %s 301!\n", s.Link(r.From), s.Link(r.To.URL))
 	}
 	return b.Bytes()
 }

@@ -181,6 +181,16 @@ func (s *Site) RootLink(sitePath string) string {
 // Root is the URL path of the edition's home page.
 func (s *Site) Root() string { return s.root }
 
+// HasAddress reports whether the site's address is known: base_url (or
+// --base-url) names a host. Without it, links that would be absolute
+// (canonical links, feeds) are relative to the site, and the files whose
+// format demands absolute URLs (sitemap.xml, robots.txt's Sitemap line)
+// are left out.
+func (s *Site) HasAddress() bool {
+	u, err := url.Parse(s.Config.BaseURL)
+	return err == nil && u.Host != "" && (u.Scheme == "https" || u.Scheme == "http")
+}
+
 // AbsURL is the full URL of a site path, for canonical links and feeds.
 func (s *Site) AbsURL(sitePath string) string {
 	base := strings.TrimSuffix(s.Config.BaseURL, "/")

@@ -145,7 +145,7 @@ func runChecks(siteDir string, today time.Time) (*diag.List, int, error) {
 			all.Add(d)
 		}
 	}
-	pub, err := build.Build(build.Options{SiteDir: siteDir})
+	pub, err := build.Build(build.Options{SiteDir: siteDir, Publishing: true})
 	if pub == nil {
 		return nil, 0, err
 	}

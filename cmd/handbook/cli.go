@@ -86,7 +86,7 @@ func (m *Main) build(ctx context.Context, args []string) int {
 	// that replaces it only when all is done. Ctrl+C stops the build at
 	// once and leaves the output as it was; one that comes while the new
 	// site is being swapped in waits for the swap.
-	res, err := build.BuildTo(ctx, build.Options{SiteDir: *siteDir, BaseURL: *baseURL, Drafts: *drafts, Force: *force}, *outDir)
+	res, err := build.BuildTo(ctx, build.Options{SiteDir: *siteDir, BaseURL: *baseURL, Drafts: *drafts, Force: *force, Publishing: true}, *outDir)
 	if errors.Is(err, build.ErrInterrupted) {
 		fmt.Fprintf(m.Stderr, "build interrupted: %s was not changed\n", *outDir)
 		return 1
