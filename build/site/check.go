@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -123,7 +124,14 @@ func (c *checker) page(p *Page) {
 }
 
 func (c *checker) review(p *Page) {
-	if p.Draft() || !p.NextReview.Set() {
+	if p.Draft() {
+		return
+	}
+	if !p.NextReview.Set() {
+		if p.Procedure != nil {
+			c.add(diag.Warning, CheckReview, p.File, p.Line("type"),
+				"this procedure has no next_review date: agree one with its owner and add next_review: YYYY-MM-DD, so that it is reviewed before it goes out of date")
+		}
 		return
 	}
 	next := dateOf(p.NextReview.Time)
@@ -132,8 +140,10 @@ func (c *checker) review(p *Page) {
 	}
 	days := int(c.today.Sub(next).Hours() / 24)
 	if c.today.Sub(next) > ReviewGrace {
-		c.add(diag.Error, CheckReview, p.File, p.Line("next_review"),
-			"the review of this page is %d days overdue (next_review: %s): review it with its owner and set next_review to a new date; a page more than 90 days overdue cannot be published", days, p.NextReview.ISO())
+		// A warning, not an error: an overdue review must not hold up an
+		// urgent change to another page (or this one) in a pull request.
+		c.add(diag.Warning, CheckReview, p.File, p.Line("next_review"),
+			"the review of this page is %d days overdue (next_review: %s): review it with its owner and set next_review to a new date", days, p.NextReview.ISO())
 		return
 	}
 	c.add(diag.Warning, CheckReview, p.File, p.Line("next_review"),
@@ -407,6 +417,21 @@ func (c *checker) placeholders(p *Page, docs []*markdown.Doc) {
 	if a := p.Arrangement; a != nil && hasPlaceholder(a.Section) {
 		report(p.Line("section"), "section")
 	}
+	// A value the page cannot do without, left "to be confirmed".
+	needed := []struct{ name, val string }{}
+	if a := p.Arrangement; a != nil {
+		needed = append(needed, struct{ name, val string }{"section", a.Section})
+	}
+	if t := p.Threshold; t != nil {
+		needed = append(needed, struct{ name, val string }{"label", t.Label}, struct{ name, val string }{"response", t.Response})
+	}
+	for _, f := range needed {
+		if toBeConfirmed.MatchString(strings.TrimSpace(f.val)) && !seen[p.Line(f.name)] {
+			seen[p.Line(f.name)] = true
+			c.add(sev, CheckPlaceholder, p.File, p.Line(f.name),
+				"%s is %q: the page needs the real value before it is published", f.name, f.val)
+		}
+	}
 	if pr := p.Procedure; pr != nil && hasPlaceholder(pr.Chapter) {
 		report(p.Line("chapter"), "chapter")
 	}
@@ -438,3 +463,6 @@ func (c *checker) contacts() {
 		}
 	}
 }
+
+// toBeConfirmed matches a value left to be settled later.
+var toBeConfirmed = regexp.MustCompile(`(?i)^(to be (confirmed|decided|agreed)|tbc|tbd|tba)\.?$`)

@@ -75,3 +75,17 @@ func TestWordsAndLinks(t *testing.T) {
 		})
 	}
 }
+
+// TestProcedureWithoutReviewDate: a published procedure needs a review
+// date; a draft or another type of page does not.
+func TestProcedureWithoutReviewDate(t *testing.T) {
+	got := format(checkSite(t, map[string]string{
+		"content/p.md":     "---\ntitle: P\nsummary: S.\ntype: procedure\n---\nText.\n",
+		"content/d.md":     "---\ntitle: D\nsummary: S.\ntype: procedure\nstatus: draft\n---\nText.\n",
+		"content/plain.md": "---\ntitle: Plain\nsummary: S.\n---\nText.\n",
+	}, "2024-06-01"))
+	want := "content/p.md:4: warning: review-date: this procedure has no next_review date"
+	if len(got) != 1 || !strings.HasPrefix(got[0], want) {
+		t.Errorf("got:\n%s\nwant one problem starting %s", strings.Join(got, "\n"), want)
+	}
+}

@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/rscp/handbook/build"
 	"github.com/rscp/handbook/build/diag"
+	"github.com/rscp/handbook/build/site"
 )
 
 // Main is the program, shared by main and the tests.
@@ -74,12 +76,16 @@ func (m *Main) build(ctx context.Context, args []string) int {
 	baseURL := fs.String("base-url", "", "the site's public URL, e.g. https://procedures.example.org/ (overrides handbook.yaml)")
 	drafts := fs.Bool("drafts", false, "include draft pages")
 	force := fs.Bool("force", false, "replace the output folder even when it is not an earlier handbook build (everything in it is deleted)")
+	production := fs.Bool("production", os.Getenv("CONTEXT") == "production", "the build publishes the live site: pages with placeholder text are refused (default: true when CONTEXT=production, as on Netlify)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(m.Stderr, "handbook build: unexpected argument %q\n", fs.Arg(0))
 		return 2
+	}
+	if *production && !m.readyToPublish(*siteDir, *outDir) {
+		return 1
 	}
 	start := time.Now()
 	// Pages are written as they render, into a folder beside the output
@@ -121,4 +127,26 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// readyToPublish refuses a production build of a site whose published
+// pages still hold placeholder text (TODO, or "to be confirmed" where a
+// value is needed), printing each; the output folder is not touched.
+func (m *Main) readyToPublish(siteDir, outDir string) bool {
+	res, _ := build.Build(build.Options{SiteDir: siteDir, NoSearch: true})
+	if res == nil || res.Site == nil {
+		return true // the build itself reports why
+	}
+	var refused diag.List
+	for _, d := range site.Check(res.Site, time.Now()).Sorted() {
+		if d.Check == site.CheckPlaceholder && d.Severity == diag.Error {
+			refused.Add(d)
+		}
+	}
+	if !refused.HasErrors() {
+		return true
+	}
+	m.printDiags(&refused)
+	fmt.Fprintf(m.Stderr, "production build refused: published pages still have placeholder text; %s was not changed\n", outDir)
+	return false
 }
