@@ -320,58 +320,105 @@ func TestThresholdOverview(t *testing.T) {
 	}
 }
 
-// TestQuickExitDefaultSite checks that sensitive pages, and only they, show
-// Exit this page, with a link to the page on browsing safely.
+// TestQuickExitDefaultSite checks where the default site shows Exit this
+// page (sensitive pages and the sections and page types handbook.yaml
+// lists: the pages the public reaches from the route to help), that it
+// comes before the header, in a landmark with the link to the page on
+// browsing safely, and that every page links the route to help.
 func TestQuickExitDefaultSite(t *testing.T) {
 	res, pages := builtPages(t, build.Options{SiteDir: "..", NoSearch: true})
 	safety := res.Site.ByID["browsing-safely"]
 	if safety == nil {
 		t.Fatal("the default site has no page with id browsing-safely")
 	}
-	sensitive := 0
-	for _, p := range res.Site.Pages {
-		doc := pages[strings.TrimPrefix(p.URL, "/")+"index.html"]
-		if doc == nil || p.Withdrawn() {
+	want := map[string]bool{
+		"index.html": true, "worried-about-a-child/index.html": true, "contacts/index.html": true,
+		"search/index.html": true, "glossary/index.html": true, "amendments/index.html": true, "404.html": true,
+		"briefings/index.html": true, "briefings/online-safety/index.html": true,
+		"briefings/child-criminal-exploitation/index.html": true, "browsing-safely/index.html": true,
+		"procedures/escalation/index.html": false, "thresholds/level-3/index.html": false,
+		"arrangements/governance/index.html": false, "reports/index.html": false,
+	}
+	for file, on := range want {
+		doc := pages[file]
+		if doc == nil {
+			t.Errorf("%s was not built", file)
 			continue
 		}
 		exit := findAll(doc, func(n *html.Node) bool { return hasClass(n, "govuk-exit-this-page") })
-		help := findAll(doc, func(n *html.Node) bool { return hasClass(n, "hb-quick-exit-help") })
-		if !p.Sensitive {
-			if len(exit)+len(help) > 0 {
-				t.Errorf("%s is not sensitive but shows quick exit", p.URL)
+		if !on {
+			if len(exit) > 0 {
+				t.Errorf("%s shows Exit this page; handbook.yaml does not ask for it there", file)
 			}
 			continue
 		}
-		sensitive++
 		if len(exit) != 1 {
-			t.Errorf("%s is sensitive: %d Exit this page components, want 1", p.URL, len(exit))
+			t.Errorf("%s: %d Exit this page components, want 1", file, len(exit))
 			continue
 		}
 		if btn := findAll(exit[0], func(n *html.Node) bool { return hasClass(n, "govuk-exit-this-page__button") }); len(btn) != 1 || attr(btn[0], "href") != res.Site.Config.QuickExit.URL {
-			t.Errorf("%s: the Exit this page button does not go to %s", p.URL, res.Site.Config.QuickExit.URL)
+			t.Errorf("%s: the Exit this page button does not go to %s", file, res.Site.Config.QuickExit.URL)
 		}
-		if p == safety {
+		// Second in the tab order: nothing focusable between the skip link
+		// and the button; and the help line inside the same landmark.
+		focusable := findAll(doc, func(n *html.Node) bool {
+			return (n.Data == "a" && attr(n, "href") != "") || n.Data == "input" || n.Data == "button"
+		})
+		if len(focusable) < 2 || !hasClass(focusable[0], "govuk-skip-link") || !hasClass(focusable[1], "govuk-exit-this-page__button") {
+			t.Errorf("%s: Exit this page is not the first thing after the skip link", file)
+		}
+		aside := exit[0].Parent
+		for aside != nil && aside.Data != "aside" {
+			aside = aside.Parent
+		}
+		if aside == nil || attr(aside, "aria-label") == "" {
+			t.Errorf("%s: Exit this page is not in a labelled <aside> landmark", file)
+			continue
+		}
+		help := findAll(aside, func(n *html.Node) bool { return hasClass(n, "hb-quick-exit-help") })
+		if file == "browsing-safely/index.html" {
 			if len(help) != 0 {
-				t.Errorf("%s links to itself from quick exit", p.URL)
+				t.Errorf("%s links to itself from quick exit", file)
 			}
 			continue
 		}
 		if len(help) != 1 || len(findAll(help[0], func(n *html.Node) bool { return attr(n, "href") == safety.URL })) != 1 {
-			t.Errorf("%s has quick exit but no link to %s next to it", p.URL, safety.URL)
+			t.Errorf("%s has quick exit but no link to %s beside it, in its landmark", file, safety.URL)
 		}
 	}
-	if sensitive < 2 {
-		t.Errorf("only %d sensitive pages in the default site", sensitive)
+	// The route to help: on every page, in every edition, the current
+	// edition's pages on what to do when worried, contacts and changes.
+	routes := map[string]string{"/worried-about-a-child/": "Worried about a child? Report a concern", "/contacts/": "Contacts", "/amendments/": "What has changed"}
+	n := 0
+	for file, doc := range pages {
+		if strings.HasPrefix(file, "_") {
+			continue
+		}
+		nav := findAll(doc, func(n *html.Node) bool { return n.Data == "nav" && attr(n, "aria-label") == "Get help" })
+		if len(nav) != 1 {
+			t.Errorf("%s has %d route-to-help navigations, want 1", file, len(nav))
+			continue
+		}
+		for href, label := range routes {
+			if a := findAll(nav[0], func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == href }); len(a) != 1 || text(a[0]) != label {
+				t.Errorf("%s: the route to help has no link %q to %s", file, label, href)
+			}
+		}
+		n++
+	}
+	if n < 50 {
+		t.Errorf("only %d pages checked", n)
 	}
 }
 
-// TestQuickExitSections checks quick_exit.sections in handbook.yaml: every
-// page of a listed section has quick exit, without sensitive: true; a site
+// TestQuickExitSections checks quick_exit.sections and types in
+// handbook.yaml: every page of a listed section or type (here a layout)
+// has quick exit, without sensitive: true; a site
 // without a page on browsing safely shows the button without the link.
 func TestQuickExitSections(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
-		"handbook.yaml":                  "title: Test\nquick_exit:\n  url: https://example.org/away\n  sections: [public]\n",
+		"handbook.yaml":                  "title: Test\nquick_exit:\n  url: https://example.org/away\n  sections: [public]\n  types: [glossary]\n",
 		"content/_index.md":              "---\ntitle: Test\n---\nHome.\n",
 		"content/public/_index.md":       "---\ntitle: For the public\n---\nThe public section.\n",
 		"content/public/help.md":         "---\ntitle: Getting help\n---\nHelp.\n",
@@ -393,6 +440,7 @@ func TestQuickExitSections(t *testing.T) {
 	want := map[string]bool{
 		"public/index.html": true, "public/help/index.html": true, "public/more/index.html": true, "public/more/deeper/index.html": true,
 		"index.html": false, "practice/index.html": false, "practice/escalation/index.html": false,
+		"glossary/index.html": true, "search/index.html": false,
 	}
 	for file, on := range want {
 		doc := pages[file]

@@ -118,8 +118,12 @@ var hiddenText = regexp.MustCompile(`<span class="govuk-visually-hidden">[^<]*</
 // marked reports whether page marks text, and only text, with <ins> or
 // <del> (leaving out the words only screen readers hear).
 func marked(page, tag, text string) bool {
-	return strings.Contains(hiddenText.ReplaceAllString(page, ""), "<"+tag+">"+text+"</"+tag+">")
+	page = diffSign.ReplaceAllString(hiddenText.ReplaceAllString(page, ""), "")
+	return regexp.MustCompile("<" + tag + `(?: [^>]*)?>` + regexp.QuoteMeta(text) + "</" + tag + ">").MatchString(page)
 }
+
+// diffSign is the plus or minus before added or removed text, for the eye.
+var diffSign = regexp.MustCompile(`<span class="hb-diff__sign" aria-hidden="true">[^<]*</span>`)
 
 // Atom feed, as a subscriber's reader parses it.
 type feed struct {
@@ -207,13 +211,20 @@ func TestPageHistory(t *testing.T) {
 		}
 	}
 
-	// The full history lists every change, minor ones included, by the
-	// team (handbook.yaml sets no history.authors).
+	// The full history lists every change, minor ones included, in plain
+	// words: the note, else "Minor wording changes"; no commit subjects or
+	// hashes; made by the team (handbook.yaml sets no history.authors).
+	short := func(h string) string { return h[:10] }
 	hist := mainText(t, get(t, m, "procedures/escalation/history/index.html"))
-	for _, want := range []string{"Fix a typo in escalation", "Move escalation into procedures", "Publish the escalation procedure",
-		"Stage 2 must now be reached", "Test Partnership", "1 February 2023", "1 March 2023", "Agreed by the partnership"} {
+	for _, want := range []string{"Stage 2 must now be reached", "1 February 2023 Minor wording changes See the difference",
+		"1 March 2023 Minor wording changes", "Agreed by the partnership", "First publication of the escalation procedure", "Test Partnership"} {
 		if !strings.Contains(hist, want) {
 			t.Errorf("history page does not show %q:\n%s", want, hist)
+		}
+	}
+	for _, not := range []string{"Fix a typo in escalation", "Move escalation into procedures", "Test Author", "Reference", short(typo)} {
+		if strings.Contains(hist, not) {
+			t.Errorf("history page shows %q:\n%s", not, hist)
 		}
 	}
 	if strings.Index(hist, "5 June 2024") > strings.Index(hist, "1 February 2023") {
@@ -221,13 +232,12 @@ func TestPageHistory(t *testing.T) {
 	}
 
 	// Each change links to its word-level diff.
-	short := func(h string) string { return h[:10] }
 	change := get(t, m, "procedures/escalation/history/"+short(major)+"/index.html")
 	if !marked(change, "del", "28") || !marked(change, "ins", "5 working") {
 		t.Errorf("the change of 5 June 2024 does not mark 28 deleted and 5 working inserted:\n%s", mainText(t, change))
 	}
 	typoPage := get(t, m, "procedures/escalation/history/"+short(typo)+"/index.html")
-	if d := diffPart(typoPage); !marked(d, "ins", "line ") || strings.Count(d, "<ins>") != 1 || strings.Contains(d, "<del>") {
+	if d := diffPart(typoPage); !marked(d, "ins", "line ") || strings.Count(d, "<ins") != 1 || strings.Contains(d, "<del") {
 		t.Errorf("the typo fix should insert one word:\n%s", mainText(t, typoPage))
 	}
 	if _, ok := m.Get("procedures/escalation/history/" + short(moved) + "/index.html"); ok {
@@ -365,8 +375,49 @@ func TestEditions(t *testing.T) {
 			t.Errorf("the switcher on /partners/ has no %s", want)
 		}
 	}
-	if prio := get(t, m, "priorities/index.html"); !strings.Contains(prio, `href="/v/2019/"`) || !strings.Contains(mainText(t, prio), "This page is not in that edition") {
-		t.Error("the switcher of a page new in this edition does not send readers to the old edition's home, saying so")
+	// The switcher sits under the heading, says "versions" in plain words,
+	// and is only on pages another edition has.
+	if i, j := strings.Index(cur, "<h1"), strings.Index(cur, `class="govuk-details hb-editions"`); i < 0 || j < i {
+		t.Error("the switcher on /partners/ is not below the page's heading")
+	}
+	if !strings.Contains(mainText(t, cur), "Other versions of this page") {
+		t.Errorf("the switcher does not say \"Other versions of this page\":\n%s", mainText(t, cur))
+	}
+	if prio := get(t, m, "priorities/index.html"); strings.Contains(prio, "hb-editions") {
+		t.Error("a page no other edition has shows a version switcher")
+	}
+	for _, f := range []string{"search/index.html", "glossary/index.html", "partners/history/index.html"} {
+		if strings.Contains(get(t, m, f), "hb-editions") {
+			t.Errorf("%s shows a version switcher, though no edition has a version of its own", f)
+		}
+	}
+
+	// Archived and upcoming pages are kept out of search engines, and their
+	// titles say which edition they are and that it is not in force.
+	for file, title := range map[string]string{
+		"v/2019/partners/index.html": "<title>Safeguarding partners (superseded June 2019 edition)</title>",
+		"v/2030/partners/index.html": "<title>Safeguarding partners (Schools as partners edition, not yet in force)</title>",
+	} {
+		page := get(t, m, file)
+		if !strings.Contains(page, `<meta name="robots" content="noindex">`) {
+			t.Errorf("%s can be indexed", file)
+		}
+		if strings.Contains(page, `rel="canonical"`) {
+			t.Errorf("%s has a canonical link, as if it were the page in force", file)
+		}
+		if !strings.Contains(page, title) {
+			t.Errorf("%s: want %s, got %s", file, title, regexp.MustCompile(`<title>.*</title>`).FindString(page))
+		}
+		// The banner comes first but is not a heading: the page's outline
+		// starts with its <h1>.
+		if i, j := strings.Index(page, "hb-edition-banner"), strings.Index(page, "<h1"); i < 0 || j < 0 || i > j {
+			t.Errorf("%s has no banner above its heading", file)
+		} else if h := regexp.MustCompile(`<h[2-6]`).FindStringIndex(page); h != nil && h[0] < j {
+			t.Errorf("%s has a heading before its <h1>", file)
+		}
+	}
+	if strings.Contains(cur, `name="robots"`) {
+		t.Error("the current page is kept out of search engines")
 	}
 
 	// The compare page lists what was added, removed, moved and changed.
@@ -536,11 +587,40 @@ func TestDefaultSiteEditions(t *testing.T) {
 		!strings.Contains(mainText(t, old), "Clinical Commissioning Group") {
 		t.Errorf("the 2019 partners page:\n%s", mainText(t, old))
 	}
-	cmp := mainText(t, get(t, m, "v/2019/compare/index.html"))
+	cmpPage := get(t, m, "v/2019/compare/index.html")
+	cmp := mainText(t, cmpPage)
 	for _, want := range []string{"Wider partnership and Education Safeguarding Forum", "Priorities for 2023 to 2026", "Integrated Care Board"} {
 		if !strings.Contains(cmp, want) {
 			t.Errorf("the 2019 compare page does not mention %q", want)
 		}
+	}
+	// A summary first, one line per changed page with how much changed;
+	// then each page's diff folded; site pages are not counted.
+	summary, diffs, ok := strings.Cut(cmpPage, `<details class="govuk-details hb-compare-page"`)
+	if !ok || !strings.Contains(summary, `class="govuk-table hb-compare-summary"`) {
+		t.Fatal("the compare page has no summary table before the folded diffs")
+	}
+	rows := regexp.MustCompile(`<tr class="govuk-table__row"><th scope="row"[^>]*><a class="govuk-link" href="#page-[^"]+">[^<]+</a>.*?</th><td class="govuk-table__cell">\d+ words? added, \d+ removed</td></tr>`).FindAllString(summary, -1)
+	folded := strings.Count(cmpPage, `<details class="govuk-details hb-compare-page"`)
+	if len(rows) < 5 || len(rows) != folded {
+		t.Errorf("%d summary rows with word counts for %d folded diffs", len(rows), folded)
+	}
+	if strings.Contains(cmpPage, `hb-compare-page" open`) || strings.Contains(cmpPage, "hb-compare-page\" id=\"page-browsing-safely") {
+		t.Error("a diff is open, or a site page is compared")
+	}
+	_, table, _ := strings.Cut(summary, "hb-compare-summary")
+	for _, site := range []string{"Browsing safely", "Worried about a child?"} {
+		if strings.Contains(table, site) {
+			t.Errorf("the compare summary counts the site page %q", site)
+		}
+	}
+	// Headings and tables keep their structure; a removal next to an
+	// addition is marked apart, not run together.
+	if !strings.Contains(diffs, `role="heading" aria-level=`) || !strings.Contains(diffs, `<table class="govuk-table hb-diff__table">`) {
+		t.Error("the diffs show headings or tables as plain paragraphs")
+	}
+	if !strings.Contains(diffs, `</del><ins class="hb-diff__ins"><span class="hb-diff__sign" aria-hidden="true">+</span>`) {
+		t.Error("an addition after a removal has no sign of its own")
 	}
 	partners := mainText(t, get(t, m, "arrangements/safeguarding-partners/index.html"))
 	if !strings.Contains(partners, "The integrated care board replaces the clinical commissioning group as the health safeguarding partner") {
@@ -559,7 +639,7 @@ func TestUnchangedPageHasNoFirstVersionPage(t *testing.T) {
 	r.CommitFiles(day(2024, 7, 1), "Add a page", map[string]string{"content/once.md": "---\ntitle: Once\nsummary: Written once.\n---\nText.\n"})
 	_, m := buildSite(t, build.Options{SiteDir: r.Dir})
 	hist := mainText(t, get(t, m, "once/history/index.html"))
-	if !strings.Contains(hist, "First published; the text has not changed since.") || strings.Contains(hist, "See the first version") {
+	if !strings.Contains(hist, "First published The text has not changed since.") || strings.Contains(hist, "See the first version") {
 		t.Errorf("history of a page with one commit:\n%s", hist)
 	}
 	for _, p := range m.Paths() {

@@ -21,7 +21,9 @@ const base = config.baseURL;
 const origin = new URL(base).origin;
 const artifacts = config.artifacts;
 
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+// WCAG A and AA, and axe's best practices (landmarks, heading order,
+// labelled regions), which a reader with a screen reader feels as much.
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 360, height: 740 };
 
@@ -227,6 +229,34 @@ for (const [label, viewport] of want('types') ? [['1280', DESKTOP], ['360', PHON
         if (!(await visible(page, '.govuk-skip-link:focus'))) return `${pt.url}: the skip link is focused but not visible`;
         await page.keyboard.press('Shift+Tab');
       });
+      // The route to help is on every page, visible, below the header;
+      // where the page has Exit this page, it is the second Tab stop,
+      // straight after the skip link.
+      await check(`help-route/${pt.name}`, async () => {
+        const out = [];
+        const links = await page.evaluate(() => [...document.querySelectorAll('nav[aria-label="Get help"] a')].map((a) => {
+          const r = a.getBoundingClientRect();
+          return { text: a.textContent.trim(), href: new URL(a.href).pathname, visible: r.width > 1 && r.height > 1 && r.top < 400 };
+        }));
+        for (const [text, href] of [['Worried about a child? Report a concern', config.worriedURL], ['Contacts', config.contactsURL], ['What has changed', config.amendmentsURL]]) {
+          const l = links.find((x) => x.text === text);
+          if (!l) out.push(`no "${text}" link in the route to help`);
+          else if (l.href !== href) out.push(`"${text}" goes to ${l.href}, not ${href}`);
+          else if (!l.visible) out.push(`"${text}" is not visible near the top of the page`);
+        }
+        return out.map((p) => `${pt.url}: ${p}`);
+      });
+      if (config.quickExitTypes.includes(pt.name)) {
+        await check(`quick-exit/second-tab-stop/${pt.name}`, async () => {
+          await page.keyboard.press('Tab');
+          await page.keyboard.press('Tab');
+          const ok = await page.evaluate(() => document.activeElement?.classList.contains('govuk-exit-this-page__button'));
+          const where = await active(page);
+          await page.keyboard.press('Shift+Tab');
+          await page.keyboard.press('Shift+Tab');
+          return !ok && `${pt.url}: the second Tab focuses ${where}, not Exit this page`;
+        });
+      }
       jsText[pt.name] = await page.evaluate(() => [...document.querySelectorAll('main h1, main h2, main h3')]
         .filter((e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')
         .map((e) => e.textContent.trim()));
@@ -773,6 +803,117 @@ if (want('print')) {
   }
   await ctx.close();
   lap('print');
+}
+
+// ---------------------------------------------------------------------------
+// 7. The compare page: a summary first, each page's diff folded until
+//    opened, additions and removals told apart by colour and by a sign.
+// ---------------------------------------------------------------------------
+if (want('compare') && config.types.some((t) => t.name === 'compare')) {
+  const url = config.types.find((t) => t.name === 'compare').url;
+  for (const [label, viewport] of [['1280', DESKTOP], ['360', PHONE]]) {
+    const ctx = await newContext({ viewport });
+    await check(`compare/summary-and-folded-diffs-${label}`, async () => {
+      const page = await open(ctx, url);
+      const out = [];
+      const s = await page.evaluate(() => {
+        const table = document.querySelector('main table.hb-compare-summary');
+        const details = [...document.querySelectorAll('main details.hb-compare-page')];
+        const before = table && details[0] && (table.compareDocumentPosition(details[0]) & Node.DOCUMENT_POSITION_FOLLOWING);
+        const rows = table ? [...table.querySelectorAll('tbody tr')].map((tr) => tr.innerText.replace(/\s+/g, ' ').trim()) : [];
+        return {
+          rows, before: !!before, count: details.length,
+          open: details.filter((d) => d.open).length,
+          hiddenDiffs: details.filter((d) => { const x = d.querySelector('.hb-diff'); return x && x.getClientRects().length === 0; }).length,
+          height: document.documentElement.scrollHeight,
+        };
+      });
+      if (s.rows.length === 0) out.push('no summary table of the pages that changed');
+      if (!s.before) out.push('the summary does not come before the diffs');
+      if (s.rows.some((r) => !/\d+ words? added, \d+ removed/.test(r))) out.push(`a summary row does not say how much changed: ${s.rows.find((r) => !/added/.test(r))}`);
+      if (s.count !== s.rows.length) out.push(`${s.rows.length} summary rows for ${s.count} folded diffs`);
+      if (s.open > 0 || s.hiddenDiffs !== s.count) out.push(`${s.open} diffs open and ${s.count - s.hiddenDiffs} shown before any is opened`);
+      // Open the first by keyboard: its diff shows, with marked changes.
+      const n = await tabTo(page, () => document.activeElement?.matches('details.hb-compare-page > summary'), null, 80);
+      if (!n) out.push('Tab never reaches a folded diff');
+      else {
+        await page.keyboard.press('Enter');
+        const d = await page.evaluate(() => {
+          const det = document.querySelector('details.hb-compare-page[open]');
+          if (!det) return null;
+          const ins = det.querySelector('ins.hb-diff__ins'), del = det.querySelector('del.hb-diff__del');
+          const look = (el) => el && { bg: getComputedStyle(el).backgroundColor, line: getComputedStyle(el).textDecorationLine, sign: el.querySelector('.hb-diff__sign')?.textContent };
+          return { ins: look(ins), del: look(del) };
+        });
+        if (!d) out.push('Enter on a folded diff does not open it');
+        else if (!d.ins || !d.del) out.push('the opened diff shows no added or no removed text');
+        else {
+          if (d.ins.bg === d.del.bg || /rgba\(0, 0, 0, 0\)/.test(d.ins.bg + d.del.bg)) out.push(`added and removed text have no background colours of their own (${d.ins.bg}, ${d.del.bg})`);
+          if (d.ins.sign !== '+' || d.del.sign !== '−') out.push(`added and removed text are not marked by a sign (${d.ins.sign}, ${d.del.sign})`);
+          if (!/underline/.test(d.ins.line) || !/line-through/.test(d.del.line)) out.push(`added text is not underlined or removed text not struck through (${d.ins.line}, ${d.del.line})`);
+        }
+        await screenshot(page, label, 'compare-opened');
+      }
+      await page.close();
+      return out.map((p) => `${url}: ${p}`);
+    });
+    await ctx.close();
+  }
+  lap('compare');
+}
+
+// ---------------------------------------------------------------------------
+// 8. The arrangements and the procedures on one page, printed to PDF as a
+//    reader would from the browser: every sheet carries the stamp (its
+//    address, as a link at the foot of the sheet).
+// ---------------------------------------------------------------------------
+if (want('whole')) {
+  const ctx = await newContext({ viewport: DESKTOP });
+  const dir = join(artifacts, 'print');
+  mkdirSync(dir, { recursive: true });
+  for (const name of ['whole-arrangements', 'whole-procedures']) {
+    const url = config.types.find((t) => t.name === name).url;
+    await check(`print/${name}`, async () => {
+      const page = await open(ctx, url);
+      const parts = await page.evaluate(() => document.querySelectorAll('.hb-whole__part').length);
+      const pdf = await page.pdf({ format: 'A4', margin: { top: '10mm', right: '10mm', bottom: '10mm', left: '10mm' } });
+      await page.close();
+      writeFileSync(join(dir, name + '.pdf'), pdf);
+      const pages = countPDFPages(pdf);
+      const stamped = stampedPages(pdf, base + url);
+      const out = [];
+      if (pages < parts) out.push(`${parts} parts print on ${pages} A4 pages: each part should start a page`);
+      const missing = stamped.map((ok, i) => ok ? 0 : i + 1).filter(Boolean);
+      if (stamped.length !== pages || missing.length) out.push(`of ${pages} printed pages, these have no stamp with the address at their foot: ${missing.join(', ')}`);
+      console.log(`${url}: ${pages} A4 pages, ${stamped.filter(Boolean).length} stamped`);
+      return out.map((p) => `${url}: ${p}`);
+    });
+  }
+  await ctx.close();
+  lap('whole');
+}
+
+// stampedPages says, for each page of a PDF Chromium wrote, whether it has
+// a link to href in its bottom tenth: the print stamp, repeated at the foot
+// of every sheet. Chromium writes pages and link annotations as plain
+// (uncompressed) objects.
+function stampedPages(buf, href) {
+  const s = buf.toString('latin1');
+  const objs = new Map();
+  for (const m of s.matchAll(/(\d+) 0 obj\s*([\s\S]*?)endobj/g)) objs.set(m[1], m[2]);
+  const out = [];
+  for (const o of objs.values()) {
+    if (!/\/Type\s*\/Page(?![A-Za-z])/.test(o)) continue;
+    const box = (o.match(/\/MediaBox\s*\[([^\]]*)\]/) || [, '0 0 595 842'])[1].trim().split(/\s+/).map(Number);
+    const annots = (o.match(/\/Annots\s*\[([^\]]*)\]/) || [, ''])[1];
+    const ok = [...annots.matchAll(/(\d+) 0 R/g)].some(([, id]) => {
+      const a = objs.get(id) || '';
+      const rect = (a.match(/\/Rect\s*\[([^\]]*)\]/) || [, ''])[1].trim().split(/\s+/).map(Number);
+      return a.includes(`/URI (${href})`) && rect.length === 4 && rect[3] < box[1] + (box[3] - box[1]) / 10;
+    });
+    out.push(ok);
+  }
+  return out;
 }
 
 // countPDFPages counts the page objects of a PDF that Chromium wrote

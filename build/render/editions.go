@@ -2,6 +2,7 @@ package render
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/rscp/handbook/build/history"
@@ -98,6 +99,32 @@ type PageChange struct {
 	ID       string
 	Old, New *site.Page
 	Blocks   []DiffBlock // word-level diff of the page's text; nil when the text is the same
+	// WordsAdded and WordsRemoved say how much changed.
+	WordsAdded, WordsRemoved int
+}
+
+// countWords counts the words added and removed in blocks.
+func countWords(blocks []DiffBlock) (added, removed int) {
+	count := func(segs []DiffSegment) {
+		for _, sg := range segs {
+			n := len(strings.Fields(strings.ReplaceAll(sg.Text, "|", " ")))
+			switch {
+			case sg.Inserted:
+				added += n
+			case sg.Deleted:
+				removed += n
+			}
+		}
+	}
+	for _, b := range blocks {
+		count(b.Segments)
+		for _, row := range b.Rows {
+			for _, cell := range row {
+				count(cell)
+			}
+		}
+	}
+	return added, removed
 }
 
 // Anchor is the id of the page's entry on the compare page.
@@ -114,16 +141,21 @@ type Comparison struct {
 }
 
 // Compare compares two editions page by page, matching pages by id. Pages
-// the theme adds (accessibility, glossary) are left out.
+// the theme adds (accessibility, glossary) and the site's own pages
+// (browsing safely, about) are left out: an edition is its guidance.
 // Diffs come from cache (which may be nil).
 func Compare(oldEd, newEd *EditionInfo, cache *history.DiffCache) *Comparison {
 	c := &Comparison{Old: oldEd, New: newEd}
 	if oldEd.Site == nil || newEd.Site == nil {
 		return c
 	}
-	// A page counts when it is the edition's own; a page the theme adds
-	// (the accessibility statement, say) is the same in every edition.
-	content := func(p *site.Page) bool { return p != nil && p.File != "" && !isThemePage(p) && !p.Draft() }
+	// A page counts when it is the edition's own guidance; a page the
+	// theme adds (the accessibility statement, say) is the same in every
+	// edition, and a site page is about the website, not the arrangements.
+	typed := hasTypes(oldEd.Site) || hasTypes(newEd.Site)
+	content := func(p *site.Page) bool {
+		return p != nil && p.File != "" && !isThemePage(p) && !p.Draft() && !(typed && isSitePage(p))
+	}
 	live := func(p *site.Page) bool { return p != nil && !p.Withdrawn() && !p.Draft() }
 	for _, np := range newEd.Site.Pages {
 		if !content(np) || !live(np) {
@@ -149,6 +181,7 @@ func Compare(oldEd, newEd *EditionInfo, cache *history.DiffCache) *Comparison {
 		a, b := PageText(oldEd.Site.Markdown, op), PageText(newEd.Site.Markdown, np)
 		if a != b {
 			ch.Blocks = diffBlocks(cache.Paragraphs(a, b), 1)
+			ch.WordsAdded, ch.WordsRemoved = countWords(ch.Blocks)
 			c.Changed = append(c.Changed, ch)
 		}
 		if op.URL != np.URL {
@@ -164,6 +197,25 @@ func Compare(oldEd, newEd *EditionInfo, cache *history.DiffCache) *Comparison {
 	byURL(c.Added)
 	byURL(c.Removed)
 	return c
+}
+
+// isSitePage reports whether p is about the website rather than part of
+// the guidance, on a site that keeps its guidance in typed pages: the
+// home page, and a plain page (no type) that is not a section, outside
+// every section (browsing safely, about, contacts). A site of plain pages
+// only has no way to tell them apart: every page counts.
+func isSitePage(p *site.Page) bool {
+	return p.IsHome() || (p.Type == "" && !p.IsSection && (p.Parent == nil || p.Parent.IsHome()))
+}
+
+// hasTypes reports whether s has pages of a type (arrangement, …).
+func hasTypes(s *site.Site) bool {
+	for _, p := range s.Pages {
+		if p.Type != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func isThemePage(p *site.Page) bool {

@@ -356,10 +356,18 @@ func (x xmlWriter) link(indent, rel, typ, href string) {
 	x.b.WriteString("\"></link>\n")
 }
 
-// DiffBlock is one paragraph of a diff, ready for a template.
+// DiffBlock is one paragraph of a diff, a heading or a table, ready for
+// a template. A block with neither Segments nor Rows stands for unchanged
+// paragraphs left out.
 type DiffBlock struct {
 	Segments []DiffSegment
 	Changed  bool
+	// Heading is the level (2 to 6) of a heading on its page; 0 for a
+	// paragraph. Level is its level in the diff, one lower: a diff sits
+	// under a heading of level 2.
+	Heading, Level int
+	// Rows are a table's rows, each its cells' segments; nil for other blocks.
+	Rows [][][]DiffSegment
 }
 
 // DiffSegment is a run of a paragraph's text that was kept, added or
@@ -381,13 +389,104 @@ func changed(segs []history.Segment) bool {
 	return false
 }
 
-// diffBlock is the block of one paragraph of a diff.
+// diffBlock is the block of one paragraph of a diff; a heading or a
+// table row when its text is marked as one (see headingMark, cellSep).
 func diffBlock(segs []history.Segment) DiffBlock {
 	b := DiffBlock{Segments: make([]DiffSegment, len(segs)), Changed: changed(segs)}
 	for i, sg := range segs {
-		b.Segments[i] = DiffSegment{Op: sg.Op, Text: sg.Text, Inserted: sg.Op == history.Insert, Deleted: sg.Op == history.Delete}
+		b.Segments[i] = segment(sg.Op, sg.Text)
+	}
+	if len(segs) == 0 {
+		return b
+	}
+	first := segs[0].Text
+	switch {
+	case strings.HasPrefix(first, headingMark):
+		level := len(first) - len(strings.TrimLeft(first, headingMark))
+		if rest, ok := strings.CutPrefix(first[level:], " "); ok && level <= 6 {
+			b.Heading = max(level, 2)
+			b.Level = min(b.Heading+1, 6)
+			b.Segments = trimFirst(b.Segments, len(first)-len(rest))
+		}
+	case strings.HasPrefix(first, strings.TrimLeft(cellSep, " ")):
+		b.Rows = [][][]DiffSegment{cells(b.Segments)}
+		b.Segments = nil
 	}
 	return b
+}
+
+func segment(op history.Op, text string) DiffSegment {
+	return DiffSegment{Op: op, Text: text, Inserted: op == history.Insert, Deleted: op == history.Delete}
+}
+
+// trimFirst drops the first n bytes of the segments' text.
+func trimFirst(segs []DiffSegment, n int) []DiffSegment {
+	for len(segs) > 0 && n > 0 {
+		if n < len(segs[0].Text) {
+			segs[0].Text = segs[0].Text[n:]
+			break
+		}
+		n -= len(segs[0].Text)
+		segs = segs[1:]
+	}
+	return segs
+}
+
+// cells splits the segments of a table row ("| a | b |") into the
+// segments of each cell. A separator may span segments of different kinds
+// (a cell added at the end): the split is made on the row's whole text.
+func cells(segs []DiffSegment) [][]DiffSegment {
+	var text strings.Builder
+	for _, s := range segs {
+		text.WriteString(s.Text)
+	}
+	row := strings.TrimSpace(text.String())
+	lead := strings.Index(text.String(), row)
+	row = strings.TrimSuffix(strings.TrimPrefix(row, "|"), "|")
+	// Byte ranges of each cell's text in the whole.
+	type span struct{ from, to int }
+	var spans []span
+	at := lead + 1
+	for _, c := range strings.Split(row, "|") {
+		spans = append(spans, span{at, at + len(c)})
+		at += len(c) + 1
+	}
+	out := make([][]DiffSegment, len(spans))
+	pos := 0
+	for _, s := range segs {
+		end := pos + len(s.Text)
+		for i, sp := range spans {
+			from, to := max(pos, sp.from), min(end, sp.to)
+			if from < to {
+				out[i] = append(out[i], segment(s.Op, s.Text[from-pos:to-pos]))
+			}
+		}
+		pos = end
+	}
+	for i := range out {
+		out[i] = trimCell(out[i])
+	}
+	return out
+}
+
+// trimCell drops the spaces around a cell's text.
+func trimCell(segs []DiffSegment) []DiffSegment {
+	for len(segs) > 0 {
+		segs[0].Text = strings.TrimLeft(segs[0].Text, " ")
+		if segs[0].Text != "" {
+			break
+		}
+		segs = segs[1:]
+	}
+	for len(segs) > 0 {
+		last := &segs[len(segs)-1]
+		last.Text = strings.TrimRight(last.Text, " ")
+		if last.Text != "" {
+			break
+		}
+		segs = segs[:len(segs)-1]
+	}
+	return segs
 }
 
 // diffBlocks turns a paragraph diff into blocks for a template, leaving
@@ -417,7 +516,14 @@ func diffBlocks(paras [][]history.Segment, context int) []DiffBlock {
 			out = append(out, DiffBlock{})
 		}
 		gap = false
-		out = append(out, diffBlock(segs))
+		b := diffBlock(segs)
+		// The rows of one table make one block.
+		if n := len(out); b.Rows != nil && n > 0 && out[n-1].Rows != nil {
+			out[n-1].Rows = append(out[n-1].Rows, b.Rows...)
+			out[n-1].Changed = out[n-1].Changed || b.Changed
+			continue
+		}
+		out = append(out, b)
 	}
 	if gap && len(out) > 0 {
 		out = append(out, DiffBlock{})

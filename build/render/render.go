@@ -160,15 +160,21 @@ func (x *Extras) current() bool { return x == nil || x.Edition == nil || x.Editi
 // redirects and compare page: the theme's files, sitemap, feeds and other
 // root files belong to the current edition.
 func (t *Theme) Render(s *site.Site, x *Extras) ([]output.File, error) {
+	// Before the pages: the pipeline may drop a page's Markdown once
+	// the page is rendered (Extras.Rendered).
+	whole, err := t.wholeFiles(s, x)
+	if err != nil {
+		return nil, err
+	}
 	results := make([][]output.File, len(s.Pages))
-	err := t.renderPages(s, x, func(i int, f output.File) error {
+	err = t.renderPages(s, x, func(i int, f output.File) error {
 		results[i] = append(results[i], keep(f))
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	var files []output.File
+	files := whole
 	for _, r := range results {
 		files = append(files, r...)
 	}
@@ -194,6 +200,17 @@ func keep(f output.File) output.File {
 // valid only until emit returns (it is a reused buffer): emit must write
 // or copy it, not keep it.
 func (t *Theme) RenderTo(s *site.Site, x *Extras, emit func(output.File) error) error {
+	// Before the pages: the pipeline may drop a page's Markdown once
+	// the page is rendered (Extras.Rendered).
+	whole, err := t.wholeFiles(s, x)
+	if err != nil {
+		return err
+	}
+	for _, f := range whole {
+		if err := emit(f); err != nil {
+			return err
+		}
+	}
 	if err := t.renderPages(s, x, func(_ int, f output.File) error { return emit(f) }); err != nil {
 		return err
 	}
@@ -327,7 +344,7 @@ func (t *Theme) siteFiles(s *site.Site, x *Extras) ([]output.File, error) {
 		if file == "" {
 			continue // a rule in _redirects only
 		}
-		data, err := t.execute("redirect", redirectView{Site: s, To: s.Link(r.To.URL), Title: r.To.Title, Asset: t.asset(s)})
+		data, err := t.execute("redirect", redirectView{Site: s, To: s.Link(r.To.URL), Canonical: t.absURL(s, r.To.URL), Title: r.To.Title, Asset: t.asset(s)})
 		if err != nil {
 			return nil, fmt.Errorf("redirect page: %w", err)
 		}
@@ -394,8 +411,9 @@ func comparisonTitle(c *Comparison) string {
 }
 
 type redirectView struct {
-	Site  *site.Site
-	To    string
-	Title string
-	Asset func(string) string
+	Site      *site.Site
+	To        string // the page's link, relative to the host
+	Canonical string // its full address when the site has a base_url
+	Title     string
+	Asset     func(string) string
 }

@@ -30,6 +30,7 @@ type Chrome struct {
 	Section   *site.Page // the top-level section being read; nil outside one
 	OnSection bool       // the page being read is the section's own page
 	Asset     func(string) string
+	Help      HelpRoute // the same for every page of a site
 }
 
 // Trail is what the "breadcrumbs" template sees: it is rendered once per
@@ -160,7 +161,7 @@ func (v *View) Shared(name string) (template.HTML, error) {
 	if h, ok, err := v.theme.cachedHTML(k); ok {
 		return h, err
 	}
-	return v.theme.sharedHTML(k, Chrome{Site: v.Site, Section: v.Section, OnSection: on, Asset: v.Asset})
+	return v.theme.sharedHTML(k, Chrome{Site: v.Site, Section: v.Section, OnSection: on, Asset: v.Asset, Help: v.helpRoute()})
 }
 
 // OnSection reports whether the page is its top-level section's own page.

@@ -42,12 +42,12 @@ func PageText(conv *markdown.Converter, p *site.Page) string {
 			add(st.Who, st.Timescale, st.Action)
 		}
 	}
-	add(htmlText(renderDoc(conv, p.Body)))
+	add(markedText(renderDoc(conv, p.Body)))
 	if b := p.Briefing; b != nil {
 		for i, box := range b.Boxes {
 			add(box.Heading)
 			if i < len(p.BoxBodies) {
-				add(htmlText(renderDoc(conv, p.BoxBodies[i])))
+				add(markedText(renderDoc(conv, p.BoxBodies[i])))
 			}
 		}
 		add(b.Questions...)
@@ -98,11 +98,26 @@ var blockTags = map[string]bool{
 	"ul": true, "ol": true, "dl": true, "section": true, "br": true, "hr": true, "caption": true,
 }
 
+// A diff keeps headings and tables as structure: in the text PageText
+// makes, a heading starts with headingMark once per level ("## Scope") and
+// a table row is its cells between cellSep ("| 2023 | 145 |"). diffBlock
+// reads them back.
+const (
+	headingMark = "#"
+	cellSep     = " | "
+)
+
 // htmlText turns the HTML the Markdown renderer writes into plain text:
 // tags are dropped, blocks are separated by a blank line, table cells by
 // a space, and runs of spaces inside a block become one space. What is
 // hidden from screen readers (icons) is left out.
-func htmlText(h string) string {
+func htmlText(h string) string { return textOf(h, false) }
+
+// markedText is htmlText with headings and table rows marked (see
+// headingMark and cellSep).
+func markedText(h string) string { return textOf(h, true) }
+
+func textOf(h string, marked bool) string {
 	var blocks []string
 	var cur strings.Builder
 	flush := func() {
@@ -114,6 +129,7 @@ func htmlText(h string) string {
 	// Text inside an element with aria-hidden="true" (icons) is not read
 	// out, so it is left out; skipName and skip track that element.
 	skipName, skip := "", 0
+	row := 0 // cells so far in the table row
 	for len(h) > 0 {
 		lt := strings.IndexByte(h, '<')
 		if lt < 0 {
@@ -152,8 +168,23 @@ func htmlText(h string) string {
 			continue
 		}
 		switch {
+		case marked && !closing && len(name) == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6':
+			flush()
+			cur.WriteString(strings.Repeat(headingMark, int(name[1]-'0')) + " ")
+		case marked && !closing && name == "tr":
+			flush()
+			row = 0
+			cur.WriteString(strings.TrimLeft(cellSep, " "))
+		case marked && closing && name == "tr":
+			cur.WriteString(strings.TrimRight(cellSep, " "))
+			flush()
 		case blockTags[name]:
 			flush()
+		case marked && !closing && (name == "td" || name == "th"):
+			if row > 0 {
+				cur.WriteString(cellSep)
+			}
+			row++
 		case name == "td" || name == "th":
 			cur.WriteByte(' ')
 		}

@@ -33,8 +33,12 @@ type View struct {
 	TOCTree     []TOCItem // TOC with level-3 headings nested under their level-2 heading
 	Breadcrumbs []*site.Page
 	Section     *site.Page // the top-level section the page is in
-	Canonical   string
+	Canonical   string     // the canonical address; "" on pages search engines should leave out
+	Address     string     // the page's full address, for the print stamp
 	QuickExit   bool
+	// Description is the meta description: the summary, else made from
+	// what the page says.
+	Description string
 	Asset       func(string) string
 
 	// Editions and history.
@@ -47,7 +51,11 @@ type View struct {
 	Subject  *site.Page   // on a history or change page: the page it is about
 	Change   *Update      // on a change page: the change shown
 	Compare  *Comparison  // on a compare page
-	Extras   *Extras      // everything the pipeline passed in
+	Whole    *WholeDoc    // on a section's page with all its pages
+	// WholeURL links the section's pages on one page, on a section that
+	// has one.
+	WholeURL string
+	Extras   *Extras // everything the pipeline passed in
 	// HistoryMissing says why dates and updates from git are not shown.
 	HistoryMissing string
 	// HistoryURL links the full history of the page (or of the subject
@@ -155,15 +163,7 @@ func (v *View) BrowsingSafelyURL() string {
 
 // AmendmentsURL links the site's amendments page.
 func (v *View) AmendmentsURL() string {
-	s := v.Site
-	if v.Extras != nil && v.Edition != nil && !v.Edition.Current {
-		for _, e := range v.Extras.Editions {
-			if e.Current && e.Site != nil {
-				s = e.Site
-			}
-		}
-	}
-	return v.theme.siteData(s).amendments
+	return v.theme.siteData(v.currentSite()).amendments
 }
 
 // pageView is the View of p, rendered with the layout called name.
@@ -171,6 +171,10 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, name string, x *Extras) (*V
 	v, err := newView(s, p, t, t.layout(name))
 	if err != nil {
 		return nil, err
+	}
+	v.QuickExit = quickExit(s.Config.QuickExit, v.Section, p, name)
+	if hasWhole(s, p) {
+		v.WholeURL = s.Link(wholeURL(p))
 	}
 	if x == nil {
 		return v, nil
@@ -194,7 +198,11 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, name string, x *Extras) (*V
 			}
 		}
 	}
-	if len(x.Editions) > 1 && p.URL != "/404.html" {
+	// The switcher lists the editions that have the page itself. A page
+	// the build or the theme makes (compare, search, glossary) is the same
+	// in every edition: it has none.
+	if len(x.Editions) > 1 && p.ID != "" && p.File != "" && !isThemePage(p) && p.URL != "/404.html" {
+		others := 0
 		for _, e := range x.Editions {
 			if e.Site == nil {
 				continue
@@ -202,13 +210,16 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, name string, x *Extras) (*V
 			l := SwitchLink{Edition: e, Viewing: e == x.Edition}
 			if l.Viewing {
 				l.URL, l.Title, l.Exact = s.Link(p.URL), p.Title, true
+			} else if tp, exact := e.Find(p.ID); exact && !isThemePage(tp) {
+				l.URL, l.Title, l.Exact = e.Site.Link(tp.URL), tp.Title, true
+				others++
 			} else {
-				tp, exact := e.Find(p.ID, fallbacks...)
-				// A generated page (compare) is in no edition: its
-				// switcher goes to each edition's home, as expected.
-				l.URL, l.Title, l.Exact = e.Site.Link(tp.URL), tp.Title, exact || p.ID == ""
+				continue
 			}
 			v.Switcher = append(v.Switcher, l)
+		}
+		if others == 0 {
+			v.Switcher = nil
 		}
 	}
 	if e := x.Edition; e != nil && !e.Current {
@@ -270,15 +281,30 @@ func newView(s *site.Site, p *site.Page, t *Theme, l *layout) (*View, error) {
 	if p.URL != "/404.html" {
 		v.Canonical = t.absURL(s, p.URL)
 	}
-	v.QuickExit = p.Sensitive
-	if v.Section != nil {
-		for _, sec := range s.Config.QuickExit.Sections {
-			if strings.Trim(v.Section.URL, "/") == strings.Trim(sec, "/") {
-				v.QuickExit = true
+	v.Address = t.absURL(s, p.URL)
+	return v, nil
+}
+
+// quickExit reports whether the page p, rendered with layout, has the
+// Exit this page button: a sensitive page, a page of a section or of a
+// type (its type or its layout) that handbook.yaml lists under quick_exit.
+func quickExit(cfg site.QuickExitConfig, section, p *site.Page, layout string) bool {
+	if p.Sensitive {
+		return true
+	}
+	if section != nil {
+		for _, sec := range cfg.Sections {
+			if strings.Trim(section.URL, "/") == strings.Trim(sec, "/") {
+				return true
 			}
 		}
 	}
-	return v, nil
+	for _, typ := range cfg.Types {
+		if typ == layout || (p.Type != "" && typ == p.Type) {
+			return true
+		}
+	}
+	return false
 }
 
 // asset returns the function templates use to link a theme file.
@@ -351,15 +377,21 @@ func (d *PageDates) set(published, updated, effectiveFrom, lastReviewed, nextRev
 // them all (history pages set their Subject and History late).
 func (v *View) derive() {
 	p, reads := v.Page, v.layout.reads
-	switch {
-	case !reads["Title"]:
-	case p.IsHome() || p.Title == v.Site.Config.Title:
-		v.Title = v.Site.Config.Title
-	default:
-		v.Title = p.Title + " – " + v.Site.Config.Title
+	other := v.Edition != nil && !v.Edition.Current
+	if reads["Title"] {
+		v.Title = docTitle(p, v.Site.Config.Title, v.Edition)
 	}
-	v.NoIndex = p.Draft() || p.Withdrawn() || p.URL == "/404.html" ||
+	// Another edition's pages are not the guidance in force: search
+	// engines leave them out, so that nobody finds a superseded page
+	// instead of the current one.
+	v.NoIndex = p.Draft() || p.Withdrawn() || p.URL == "/404.html" || other ||
 		v.Subject != nil && (v.Subject.Draft() || v.Subject.Withdrawn()) // a withdrawn page's history and changes
+	if other {
+		v.Canonical = ""
+	}
+	if reads["Description"] {
+		v.Description = v.description()
+	}
 	if reads["HistoryURL"] {
 		v.HistoryURL = v.Site.Link(historyURL(v.about()))
 	}

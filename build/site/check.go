@@ -23,6 +23,7 @@ const (
 	CheckReview      = "review-date"
 	CheckContact     = "contact-verified"
 	CheckPlaceholder = "placeholder"
+	CheckTitle       = "duplicate-title"
 )
 
 // ReviewGrace is how long after its next_review date a page may go before
@@ -67,7 +68,39 @@ func Check(s *Site, today time.Time) *diag.List {
 		}
 	}
 	c.contacts()
+	c.titles()
 	return &l
+}
+
+// titles warns about pages that share a title: in search results, tabs
+// and menus a reader cannot tell them apart. Each page after the first is
+// reported, naming the first.
+func (c *checker) titles() {
+	first := map[string]*Page{}
+	for _, p := range c.s.Pages {
+		if p.Withdrawn() || p.Draft() || strings.TrimSpace(p.Title) == "" {
+			continue
+		}
+		key := strings.ToLower(strings.Join(strings.Fields(p.Title), " "))
+		f := first[key]
+		if f == nil {
+			first[key] = p
+			continue
+		}
+		if !editable(p) {
+			if !editable(f) {
+				continue
+			}
+			p, f = f, p // report the editor's file, naming the theme's page
+		}
+		line := 1
+		if l, ok := p.FieldLines["title"]; ok {
+			line = l
+		}
+		c.add(diag.Warning, CheckTitle, p.File, line,
+			"the title %q is also the title of %s (%s): readers cannot tell the pages apart in search results and menus; give this page a title that says how it differs (for example, name its type or audience)",
+			p.Title, f.URL, f.File)
+	}
 }
 
 // editable reports whether p is a file an editor wrote, rather than a

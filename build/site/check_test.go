@@ -56,6 +56,14 @@ func TestCheck(t *testing.T) {
 			today: "2024-06-01",
 		},
 		{
+			name: "two pages with one title",
+			files: map[string]string{
+				"content/a.md":   page("title: Information sharing\nsummary: S.\n", "Text.\n"),
+				"content/b/c.md": page("summary: S.\ntitle: Information  Sharing\n", "Text.\n"),
+			},
+			want: []string{`content/b/c.md:3: warning: duplicate-title: the title "Information  Sharing" is also the title of /a/ (content/a.md)`},
+		},
+		{
 			name:  "no summary",
 			files: map[string]string{"content/a.md": page("title: A\n", "Text.\n")},
 			want:  []string{"content/a.md:2: warning: summary: the page has no summary"},

@@ -94,6 +94,7 @@ type Change struct {
 // Meta is the front matter every page may have.
 type Meta struct {
 	Title           string   `yaml:"title"`
+	ShortTitle      string   `yaml:"short_title"` // for the site menu, where the title is too long
 	Summary         string   `yaml:"summary"`
 	Type            string   `yaml:"type"`
 	ID              string   `yaml:"id"`
@@ -313,6 +314,10 @@ type MarkdownConfig struct {
 type QuickExitConfig struct {
 	URL      string   `yaml:"url"`
 	Sections []string `yaml:"sections"` // top-level sections where every page has quick exit
+	// Types are the page types (arrangement, briefing, …) and layouts
+	// (home, page, contacts, search, glossary, amendments, 404, …) whose
+	// pages have quick exit.
+	Types []string `yaml:"types"`
 }
 
 // Config is handbook.yaml. Every field is optional.

@@ -1,0 +1,136 @@
+package render
+
+import (
+	"strings"
+
+	"github.com/rscp/handbook/build/site"
+)
+
+// maxTitle is the longest <title> search engines show whole.
+const maxTitle = 70
+
+// docTitle is the text of a page's <title>: the page's title and the
+// site's, shortened to maxTitle characters (the site's name goes first,
+// then words of the page's title). A page of another edition says which
+// edition it is and that it is not the one in force.
+func docTitle(p *site.Page, siteTitle string, ed *EditionInfo) string {
+	title := p.Title
+	if p.IsHome() || title == "" {
+		title = siteTitle
+	}
+	edition := editionSuffix(ed, false)
+	if runeLen(title+edition) > maxTitle {
+		edition = editionSuffix(ed, true)
+	}
+	if title != siteTitle {
+		if full := title + edition + " – " + siteTitle; runeLen(full) <= maxTitle {
+			return full
+		}
+	}
+	return clip(title, maxTitle-runeLen(edition)) + edition
+}
+
+// editionSuffix is what a title says of an edition other than the
+// current one; short names it by its name rather than its label.
+func editionSuffix(ed *EditionInfo, short bool) string {
+	if ed == nil || ed.Current {
+		return ""
+	}
+	name := ed.Label
+	if short || name == "" {
+		name = ed.Name
+	}
+	if ed.Upcoming {
+		return " (" + name + " edition, not yet in force)"
+	}
+	return " (superseded " + name + " edition)"
+}
+
+// clip shortens s to at most n characters, at a word boundary, ending
+// with an ellipsis when it cut anything.
+func clip(s string, n int) string {
+	if runeLen(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	cut := string(r[:max(0, n-1)])
+	if i := strings.LastIndexByte(cut, ' '); i > 0 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:–-") + "…"
+}
+
+func runeLen(s string) int { return len([]rune(s)) }
+
+// maxDescription is the longest meta description search engines show.
+const maxDescription = 160
+
+// description is the page's meta description: its summary, else a
+// sentence about a generated page, else the start of what it says.
+func (v *View) description() string {
+	p := v.Page
+	if p.Summary != "" {
+		return p.Summary
+	}
+	switch {
+	case v.Change != nil && v.Subject != nil:
+		return clip("What changed in “"+v.Subject.Title+"” on "+readerDate(v.Change.Date)+", with the text before and after.", maxDescription)
+	case v.Subject != nil:
+		return clip("When “"+v.Subject.Title+"” changed and what changed, newest first.", maxDescription)
+	case v.Compare != nil && v.Compare.Old != nil && v.Compare.New != nil:
+		return clip("Which pages changed between the "+v.Compare.Old.Label+" and "+v.Compare.New.Label+" editions, and how.", maxDescription)
+	case p.URL == "/404.html":
+		return "The page you asked for is not on this site. Search the site or start from the home page."
+	}
+	text := strings.Join(strings.Fields(htmlText(string(v.Content))), " ")
+	if text == "" {
+		return v.Site.Config.Description
+	}
+	return clip(text, maxDescription)
+}
+
+// Worried and contacts pages: every page links them (see HelpRoute).
+const (
+	WorriedID  = "worried-about-a-child"
+	ContactsID = "contacts"
+)
+
+// HelpRoute links the pages every page offers a reader looking for help:
+// what to do when worried about a child, who to contact, and what has
+// changed. Each is "" when the site has no such page. They are the
+// current edition's pages, also on another edition's pages.
+type HelpRoute struct {
+	Worried, Contacts, Changes string
+}
+
+// helpRoute is the HelpRoute of the page's site.
+func (v *View) helpRoute() HelpRoute {
+	s := v.currentSite()
+	link := func(id string) string {
+		if p := s.ByID[id]; p != nil && !p.Withdrawn() && !p.Draft() {
+			return s.Link(p.URL)
+		}
+		return ""
+	}
+	h := HelpRoute{Worried: link(WorriedID), Contacts: link(ContactsID)}
+	for _, p := range s.Pages {
+		if p.Layout == "amendments" && !p.Withdrawn() {
+			h.Changes = s.Link(p.URL)
+			break
+		}
+	}
+	return h
+}
+
+// currentSite is the site of the current edition: the page's own, or
+// the current edition's when the page is another edition's.
+func (v *View) currentSite() *site.Site {
+	if v.Extras != nil && v.Edition != nil && !v.Edition.Current {
+		for _, e := range v.Extras.Editions {
+			if e.Current && e.Site != nil {
+				return e.Site
+			}
+		}
+	}
+	return v.Site
+}
