@@ -515,3 +515,67 @@ func TestContactsAndEscalation(t *testing.T) {
 		t.Error("/procedures/escalation/ does not show its stages as a list (ol.hb-stages)")
 	}
 }
+
+// TestReportCharts checks the annual report: every table marked as a chart
+// is drawn as an SVG image named by its caption, with a description, and
+// keeps its table; every table has a heading of its own; no caption says
+// its unit twice.
+func TestReportCharts(t *testing.T) {
+	res, pages := builtPages(t, build.Options{SiteDir: "..", NoSearch: true})
+	p := res.Site.ByID["annual-report-2023-24"]
+	if p == nil || p.Report == nil {
+		t.Fatal("the default site has no annual report 2023-24")
+	}
+	doc := pages[strings.TrimPrefix(p.URL, "/")+"index.html"]
+	sections := findAll(doc, func(n *html.Node) bool { return n.Data == "section" && hasClass(n, "hb-figure") })
+	if len(sections) != len(p.Report.Tables) {
+		t.Fatalf("%d figure sections for %d tables", len(sections), len(p.Report.Tables))
+	}
+	charts := 0
+	for i, tbl := range p.Report.Tables {
+		sec := sections[i]
+		h3 := findAll(sec, func(n *html.Node) bool { return n.Data == "h3" })
+		if len(h3) != 1 || attr(sec, "aria-labelledby") != attr(h3[0], "id") {
+			t.Errorf("table %q has no heading of its own", tbl.Caption)
+			continue
+		}
+		if strings.Contains(text(h3[0]), "children children") || strings.Contains(text(h3[0]), "(per 10,000 children)") {
+			t.Errorf("the heading says its unit twice: %q", text(h3[0]))
+		}
+		if len(findAll(sec, func(n *html.Node) bool { return n.Data == "table" })) != 1 {
+			t.Errorf("%q lost its table", tbl.Caption)
+		}
+		svgs := findAll(sec, func(n *html.Node) bool { return n.Data == "svg" })
+		if tbl.Chart == "" {
+			if len(svgs) != 0 {
+				t.Errorf("%q is drawn although it is not marked as a chart", tbl.Caption)
+			}
+			continue
+		}
+		charts++
+		if len(svgs) != 1 || attr(svgs[0], "role") != "img" {
+			t.Errorf("%q is marked as a chart but has no SVG image", tbl.Caption)
+			continue
+		}
+		ids := strings.Fields(attr(svgs[0], "aria-labelledby"))
+		if len(ids) != 2 {
+			t.Errorf("%q: the chart is not labelled by a title and a description", tbl.Caption)
+			continue
+		}
+		title, desc := byID(doc, ids[0]), byID(doc, ids[1])
+		if title == nil || title.Data != "title" || !strings.HasPrefix(text(title), "Bar chart: "+tbl.Caption) {
+			t.Errorf("%q: the chart's name is not its caption", tbl.Caption)
+		}
+		if desc == nil || desc.Data != "desc" || !strings.Contains(text(desc), strings.TrimSpace(string(tbl.Rows[0][0]))) {
+			t.Errorf("%q: the chart's description does not read out its figures", tbl.Caption)
+		}
+		for _, n := range findAll(svgs[0], func(*html.Node) bool { return true }) {
+			if attr(n, "style") != "" {
+				t.Errorf("%q: the chart has a style attribute, which the Content-Security-Policy blocks", tbl.Caption)
+			}
+		}
+	}
+	if charts < 6 {
+		t.Errorf("only %d charts on the annual report", charts)
+	}
+}

@@ -248,13 +248,14 @@ for (const [label, viewport] of want('types') ? [['1280', DESKTOP], ['360', PHON
       });
       if (config.quickExitTypes.includes(pt.name)) {
         await check(`quick-exit/second-tab-stop/${pt.name}`, async () => {
-          await page.keyboard.press('Tab');
+          // From the top of the page: the skip link, then Exit this page.
+          await page.reload({ waitUntil: 'load' });
+          const n = await tabTo(page, () => document.activeElement?.classList.contains('govuk-skip-link'), null, 3);
+          if (!n) return `${pt.url}: Tab never reaches the skip link`;
           await page.keyboard.press('Tab');
           const ok = await page.evaluate(() => document.activeElement?.classList.contains('govuk-exit-this-page__button'));
           const where = await active(page);
-          await page.keyboard.press('Shift+Tab');
-          await page.keyboard.press('Shift+Tab');
-          return !ok && `${pt.url}: the second Tab focuses ${where}, not Exit this page`;
+          return !ok && `${pt.url}: the Tab after the skip link focuses ${where}, not Exit this page`;
         });
       }
       jsText[pt.name] = await page.evaluate(() => [...document.querySelectorAll('main h1, main h2, main h3')]
@@ -824,7 +825,7 @@ if (want('compare') && config.types.some((t) => t.name === 'compare')) {
         return {
           rows, before: !!before, count: details.length,
           open: details.filter((d) => d.open).length,
-          hiddenDiffs: details.filter((d) => { const x = d.querySelector('.hb-diff'); return x && x.getClientRects().length === 0; }).length,
+          hiddenDiffs: details.filter((d) => { const x = d.querySelector('.hb-diff'); return x && !x.checkVisibility(); }).length,
           height: document.documentElement.scrollHeight,
         };
       });
@@ -863,6 +864,52 @@ if (want('compare') && config.types.some((t) => t.name === 'compare')) {
 }
 
 // ---------------------------------------------------------------------------
+// 7b. Charts on a report: images with a name and a description a screen
+//     reader announces, their table right after them, no sideways scroll.
+// ---------------------------------------------------------------------------
+if (want('chart')) {
+  const url = config.types.find((t) => t.name === 'report').url;
+  for (const [label, viewport] of [['1280', DESKTOP], ['360', PHONE]]) {
+    const ctx = await newContext({ viewport });
+    await check(`chart/name-description-table-${label}`, async () => {
+      const page = await open(ctx, url);
+      const out = [];
+      const imgs = page.getByRole('img', { name: /^Bar chart: / });
+      const n = await imgs.count();
+      if (n === 0) out.push('no chart is an image named "Bar chart: …"');
+      for (let i = 0; i < n; i++) {
+        const c = await imgs.nth(i).evaluate((svg) => {
+          const ids = (svg.getAttribute('aria-labelledby') || '').split(/\s+/);
+          const desc = ids[1] && document.getElementById(ids[1]);
+          const section = svg.closest('section');
+          const table = section && section.querySelector('table');
+          const r = svg.getBoundingClientRect();
+          return {
+            name: ids[0] && document.getElementById(ids[0])?.textContent,
+            desc: desc ? desc.textContent : '',
+            heading: section?.querySelector('h3')?.textContent.trim(),
+            tableAfter: !!table && !!(svg.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING),
+            firstRow: table?.querySelector('tbody th')?.textContent.trim(),
+            width: r.width, right: r.right,
+          };
+        });
+        if (!c.heading || !c.name.includes(c.heading.replace(/ \(.*\)$/, ''))) out.push(`chart "${c.name}" is not named by its table's heading "${c.heading}"`);
+        if (!c.desc || !c.desc.includes(c.firstRow)) out.push(`chart "${c.name}" has no description reading out its figures`);
+        if (!c.tableAfter) out.push(`chart "${c.name}" has no table after it`);
+        if (c.width < 200 || c.right > viewport.width) out.push(`chart "${c.name}" is ${Math.round(c.width)} px wide, ending at ${Math.round(c.right)} px`);
+      }
+      const o = await horizontalOverflow(page);
+      if (o) out.push(o);
+      await screenshot(page, label, 'report-charts');
+      await page.close();
+      return out.map((p) => `${url}: ${p}`);
+    });
+    await ctx.close();
+  }
+  lap('chart');
+}
+
+// ---------------------------------------------------------------------------
 // 8. The arrangements and the procedures on one page, printed to PDF as a
 //    reader would from the browser: every sheet carries the stamp (its
 //    address, as a link at the foot of the sheet).
@@ -894,22 +941,23 @@ if (want('whole')) {
 }
 
 // stampedPages says, for each page of a PDF Chromium wrote, whether it has
-// a link to href in its bottom tenth: the print stamp, repeated at the foot
-// of every sheet. Chromium writes pages and link annotations as plain
-// (uncompressed) objects.
+// a link to href: the print stamp, repeated at the foot of every sheet (in
+// its bottom tenth; on the last sheet it follows the text). Chromium writes
+// pages and link annotations as plain (uncompressed) objects, in order.
 function stampedPages(buf, href) {
   const s = buf.toString('latin1');
   const objs = new Map();
   for (const m of s.matchAll(/(\d+) 0 obj\s*([\s\S]*?)endobj/g)) objs.set(m[1], m[2]);
   const out = [];
-  for (const o of objs.values()) {
-    if (!/\/Type\s*\/Page(?![A-Za-z])/.test(o)) continue;
+  const pages = [...objs.values()].filter((o) => /\/Type\s*\/Page(?![A-Za-z])/.test(o));
+  for (const [i, o] of pages.entries()) {
+    const last = i === pages.length - 1;
     const box = (o.match(/\/MediaBox\s*\[([^\]]*)\]/) || [, '0 0 595 842'])[1].trim().split(/\s+/).map(Number);
     const annots = (o.match(/\/Annots\s*\[([^\]]*)\]/) || [, ''])[1];
     const ok = [...annots.matchAll(/(\d+) 0 R/g)].some(([, id]) => {
       const a = objs.get(id) || '';
       const rect = (a.match(/\/Rect\s*\[([^\]]*)\]/) || [, ''])[1].trim().split(/\s+/).map(Number);
-      return a.includes(`/URI (${href})`) && rect.length === 4 && rect[3] < box[1] + (box[3] - box[1]) / 10;
+      return a.includes(`/URI (${href})`) && rect.length === 4 && (last || rect[3] < box[1] + (box[3] - box[1]) / 10);
     });
     out.push(ok);
   }

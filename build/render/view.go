@@ -76,6 +76,18 @@ type View struct {
 	layout *layout // the layout being executed
 }
 
+// HasCharts reports whether a report page draws any of its tables.
+func (v *View) HasCharts() bool {
+	if r := v.Page.Report; r != nil {
+		for _, t := range r.Tables {
+			if t.Chart != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Amendments are the major changes of the site by month, newest first.
 func (v *View) Amendments() []Month {
 	if v.Extras == nil {
@@ -468,6 +480,8 @@ func baseFuncs(t *Theme) template.FuncMap {
 			return out
 		},
 		"glossaryLetters": glossaryLetters,
+		"chart":           func(t site.DataTable, id string) template.HTML { return barChart(&t, id) },
+		"tableCaption":    func(t site.DataTable) string { return tableCaption(&t) },
 		"date":            readerDate,
 		"isoDate":         isoDate,
 		"isInsert":        func(op history.Op) bool { return op == history.Insert },

@@ -634,6 +634,26 @@ func checkPage(p *Page, diags *diag.List) {
 	if p.Withdrawn() && p.WithdrawnReason == "" {
 		diags.Errorf(p.File, p.Line("status"), "a withdrawn page needs withdrawn_reason: say why readers should no longer follow it")
 	}
+	if r := p.Report; r != nil {
+		for i, t := range r.Tables {
+			name := t.ID
+			if name == "" {
+				name = fmt.Sprintf("number %d", i+1)
+			}
+			if t.Chart != "" && t.Chart != "bar" {
+				diags.Errorf(p.File, p.Line("tables"), "table %s: chart: %q is not a kind of chart handbook draws; write chart: bar, or leave chart out", name, t.Chart)
+			}
+			for _, c := range t.ChartColumns {
+				found := false
+				for _, col := range t.Columns {
+					found = found || strings.EqualFold(strings.TrimSpace(col), strings.TrimSpace(c))
+				}
+				if !found {
+					diags.Errorf(p.File, p.Line("tables"), "table %s: chart_columns names %q, which is not one of its columns (%s)", name, c, strings.Join(t.Columns, ", "))
+				}
+			}
+		}
+	}
 }
 
 func (s *Site) collectRedirects(diags *diag.List) {

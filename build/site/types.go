@@ -179,6 +179,9 @@ type DataTable struct {
 	Rows    [][]Cell `yaml:"rows"`
 	Source  string   `yaml:"source"`
 	Chart   string   `yaml:"chart"`
+	// ChartColumns are the columns the chart draws; every column with
+	// figures (not totals) when empty.
+	ChartColumns []string `yaml:"chart_columns"`
 }
 
 // Report is an annual report or other report with figures.
