@@ -479,8 +479,16 @@ func expectedChecks(cfg Config) map[string][]string {
 	if cfg.Editions > 1 {
 		exp["keyboard"] = append(exp["keyboard"], "keyboard/version-switcher")
 	}
+	exp["whole"] = []string{"print/whole-arrangements", "print/whole-procedures"}
+	exp["chart"] = []string{"chart/name-description-table-1280", "chart/name-description-table-360"}
+	for _, name := range cfg.QuickExitTypes {
+		exp["types"] = append(exp["types"], "quick-exit/second-tab-stop/"+name)
+	}
 	for _, pt := range cfg.Types {
-		exp["types"] = append(exp["types"],
+		if pt.Name == "compare" {
+			exp["compare"] = []string{"compare/summary-and-folded-diffs-1280", "compare/summary-and-folded-diffs-360"}
+		}
+		exp["types"] = append(exp["types"], "help-route/"+pt.Name,
 			"page/"+pt.Name+"/no-console-errors", "page/"+pt.Name+"/no-csp-violations",
 			"page/"+pt.Name+"/no-third-party-requests", "keyboard/skip-link-first/"+pt.Name,
 			"page/"+pt.Name+"/no-horizontal-scroll-360", "axe/1280/"+pt.Name, "axe/360/"+pt.Name)

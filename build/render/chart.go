@@ -21,7 +21,7 @@ import (
 // Chart geometry, in the SVG's own units (it scales to its box).
 const (
 	chartWidth  = 600
-	chartValueW = 90  // room at the end of the longest bar for its value
+	chartValueW = 90 // room at the end of the longest bar for its value
 	chartBarH   = 18
 	chartBarGap = 4
 	chartGroupH = 26 // the label line above a group's bars
