@@ -140,9 +140,11 @@ func TestChangePagesAreBounded(t *testing.T) {
 			t.Errorf("%q: %d change pages, want %d", tt.yaml, len(got), tt.want)
 		}
 		hist := mainText(t, get(t, m, "escalation/history/index.html"))
+		// Every change is listed by its date, in plain words (not its
+		// commit subject).
 		for i := range 15 {
-			if !strings.Contains(hist, fmt.Sprintf("Edit %d ", i)) {
-				t.Errorf("%q: the history does not list Edit %d", tt.yaml, i)
+			if !strings.Contains(hist, fmt.Sprintf("%d January 2024 Minor wording changes", 1+i)) {
+				t.Errorf("%q: the history does not list the change of %d January 2024 (Edit %d)", tt.yaml, 1+i, i)
 			}
 		}
 		if n := strings.Count(hist, "only the latest changes are shown word by word"); n != 15-tt.want {

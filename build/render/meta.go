@@ -1,6 +1,7 @@
 package render
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/rscp/handbook/build/site"
@@ -133,4 +134,78 @@ func (v *View) currentSite() *site.Site {
 		}
 	}
 	return v.Site
+}
+
+// DatedPage is a page with the date it was first published (nil when
+// not known), for lists ordered by date.
+type DatedPage struct {
+	*site.Page
+	Published *DateText
+}
+
+// BriefingsByDate lists the site's 7-minute briefings, newest first by
+// the date each was first published; briefings without a known date
+// follow, in their usual order.
+func (v *View) BriefingsByDate() []DatedPage {
+	var out []DatedPage
+	for _, p := range v.Site.Pages {
+		if p.Briefing == nil || p.Withdrawn() || p.Draft() {
+			continue
+		}
+		d := DatedPage{Page: p}
+		if v.Extras != nil {
+			if h := v.Extras.History[p]; h != nil && !h.Published.IsZero() {
+				t := dateText(h.Published)
+				d.Published = &t
+			}
+		}
+		out = append(out, d)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Published, out[j].Published
+		switch {
+		case a == nil || b == nil:
+			return a != nil && b == nil
+		case a.ISO != b.ISO:
+			return a.ISO > b.ISO
+		}
+		return false
+	})
+	return out
+}
+
+// BriefingThemes are the themes of the site's briefings, in the order
+// first met, each with its briefings: the briefings index lists them, and
+// a briefing's themes link there.
+func (v *View) BriefingThemes() []BriefingTheme {
+	var out []BriefingTheme
+	index := map[string]int{}
+	for _, d := range v.BriefingsByDate() {
+		for _, slug := range d.Briefing.Themes {
+			i, ok := index[slug]
+			if !ok {
+				i = len(out)
+				index[slug] = i
+				out = append(out, BriefingTheme{Slug: slug, Label: themeLabel(slug)})
+			}
+			out[i].Pages = append(out[i].Pages, d.Page)
+		}
+	}
+	return out
+}
+
+// BriefingTheme is a theme of 7-minute briefings.
+type BriefingTheme struct {
+	Slug, Label string
+	Pages       []*site.Page
+}
+
+// themeLabel turns a theme's slug into words: "child-criminal-exploitation"
+// is "Child criminal exploitation".
+func themeLabel(slug string) string {
+	s := strings.TrimSpace(strings.ReplaceAll(slug, "-", " "))
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

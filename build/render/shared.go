@@ -178,15 +178,17 @@ func (v *View) BreadcrumbNav() (template.HTML, error) {
 	return v.theme.sharedHTML(k, Trail{Site: v.Site, Breadcrumbs: v.Breadcrumbs, theme: v.theme, set: set})
 }
 
-// SideNav is the side navigation of the page: its section's pages (or,
-// on a section page, the section's own pages) around it; nil when there
-// is none. Links holds the "sidenav-link" template of each page listed.
+// SideNav is the side navigation of the page: its section's pages around
+// it; nil when there is none, and on a section's own page. Links holds
+// the "sidenav-link" template of each page listed.
 func (v *View) SideNav() (*SideNav, error) {
 	p := v.Page
-	section := p.Parent
+	// A section's own page lists its pages in its body: the side
+	// navigation would list them a second time.
 	if p.IsSection {
-		section = p
+		return nil, nil
 	}
+	section := p.Parent
 	if section == nil || section.IsHome() || len(section.Children) == 0 {
 		return nil, nil
 	}

@@ -480,6 +480,7 @@ func baseFuncs(t *Theme) template.FuncMap {
 			return out
 		},
 		"glossaryLetters": glossaryLetters,
+		"themeLabel":      themeLabel,
 		"chart":           func(t site.DataTable, id string) template.HTML { return barChart(&t, id) },
 		"tableCaption":    func(t site.DataTable) string { return tableCaption(&t) },
 		"date":            readerDate,
