@@ -579,3 +579,52 @@ func TestReportCharts(t *testing.T) {
 		t.Errorf("only %d charts on the annual report", charts)
 	}
 }
+
+// TestBriefingsAndLists checks the lists readers scan: the briefings index
+// lists each briefing once (no side navigation repeating it), newest
+// first, with its themes as words linking to the index's list by theme; a
+// section's own page has no side navigation; the glossary links back to
+// its A to Z after each letter; step up and step down say which way.
+func TestBriefingsAndLists(t *testing.T) {
+	res, pages := builtPages(t, build.Options{SiteDir: "..", NoSearch: true})
+	index := pages["briefings/index.html"]
+	main := findAll(index, func(n *html.Node) bool { return n.Data == "main" })[0]
+	ids := map[string]bool{}
+	for _, n := range findAll(index, func(n *html.Node) bool { return attr(n, "id") != "" }) {
+		ids[attr(n, "id")] = true
+	}
+	for _, p := range res.Site.Pages {
+		if p.Briefing == nil || p.Draft() || p.Withdrawn() {
+			continue
+		}
+		links := findAll(main, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == p.URL })
+		if want := 1 + len(p.Briefing.Themes); len(links) != want {
+			t.Errorf("/briefings/ links %s %d times, want %d (once newest first, once under each theme)", p.URL, len(links), want)
+		}
+		doc := pages[strings.TrimPrefix(p.URL, "/")+"index.html"]
+		for _, th := range p.Briefing.Themes {
+			a := findAll(doc, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == "/briefings/#theme-"+th })
+			if len(a) != 1 || strings.Contains(text(a[0]), "-") || !ids["theme-"+th] {
+				t.Errorf("%s: the theme %q is not a link in words to its list on /briefings/", p.URL, th)
+			}
+		}
+	}
+	for _, sec := range res.Site.Sections {
+		if doc := pages[strings.TrimPrefix(sec.URL, "/")+"index.html"]; len(findAll(doc, func(n *html.Node) bool { return hasClass(n, "hb-sidenav") })) != 0 {
+			t.Errorf("%s lists its pages twice: in its body and in a side navigation", sec.URL)
+		}
+	}
+	if n := len(findAll(pages["arrangements/governance/index.html"], func(n *html.Node) bool { return hasClass(n, "hb-sidenav") })); n != 1 {
+		t.Errorf("a page in a section has %d side navigations, want 1", n)
+	}
+	gl := pages["glossary/index.html"]
+	letters := findAll(gl, func(n *html.Node) bool { return n.Data == "h2" && strings.HasPrefix(attr(n, "id"), "letter-") })
+	back := findAll(gl, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == "#glossary-letters" })
+	if len(letters) < 5 || len(back) != len(letters) || byID(gl, "glossary-letters") == nil {
+		t.Errorf("the glossary has %d letters and %d links back to its A to Z", len(letters), len(back))
+	}
+	step := text(findAll(pages["thresholds/level-2/index.html"], func(n *html.Node) bool { return attr(n, "aria-label") == "Step up and step down" })[0])
+	if !strings.Contains(step, "Step down to less need ↓") || !strings.Contains(step, "Step up to more need ↑") {
+		t.Errorf("step up and step down do not say which way: %q", step)
+	}
+}
