@@ -480,6 +480,7 @@ func expectedChecks(cfg Config) map[string][]string {
 		exp["keyboard"] = append(exp["keyboard"], "keyboard/version-switcher")
 	}
 	exp["whole"] = []string{"print/whole-arrangements", "print/whole-procedures"}
+	exp["types"] = append(exp["types"], "header/menu-on-one-line-1280")
 	exp["chart"] = []string{"chart/name-description-table-1280", "chart/name-description-table-360"}
 	for _, name := range cfg.QuickExitTypes {
 		exp["types"] = append(exp["types"], "quick-exit/second-tab-stop/"+name)

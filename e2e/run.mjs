@@ -246,6 +246,21 @@ for (const [label, viewport] of want('types') ? [['1280', DESKTOP], ['360', PHON
         }
         return out.map((p) => `${pt.url}: ${p}`);
       });
+      if (pt.name === 'home') {
+        // At 1280 px the menu is one line, under the site's name and the
+        // search box: no section alone on a second line.
+        await check('header/menu-on-one-line-1280', async () => {
+          const h = await page.evaluate(() => {
+            const tops = [...document.querySelectorAll('.govuk-service-navigation__item')].map((li) => Math.round(li.getBoundingClientRect().top));
+            const header = document.querySelector('header').getBoundingClientRect();
+            return { tops, height: Math.round(header.height) };
+          });
+          const out = [];
+          if (new Set(h.tops).size !== 1) out.push(`the menu wraps onto ${new Set(h.tops).size} lines (item tops ${h.tops.join(', ')})`);
+          if (h.height > 200) out.push(`the header is ${h.height} px tall`);
+          return out;
+        });
+      }
       if (config.quickExitTypes.includes(pt.name)) {
         await check(`quick-exit/second-tab-stop/${pt.name}`, async () => {
           // From the top of the page: the skip link, then Exit this page.
