@@ -527,7 +527,7 @@ func TestReportCharts(t *testing.T) {
 		t.Fatal("the default site has no annual report 2023-24")
 	}
 	doc := pages[strings.TrimPrefix(p.URL, "/")+"index.html"]
-	sections := findAll(doc, func(n *html.Node) bool { return n.Data == "section" && hasClass(n, "hb-figure") })
+	sections := findAll(doc, func(n *html.Node) bool { return hasClass(n, "hb-figure") })
 	if len(sections) != len(p.Report.Tables) {
 		t.Fatalf("%d figure sections for %d tables", len(sections), len(p.Report.Tables))
 	}
@@ -535,7 +535,7 @@ func TestReportCharts(t *testing.T) {
 	for i, tbl := range p.Report.Tables {
 		sec := sections[i]
 		h3 := findAll(sec, func(n *html.Node) bool { return n.Data == "h3" })
-		if len(h3) != 1 || attr(sec, "aria-labelledby") != attr(h3[0], "id") {
+		if len(h3) != 1 || attr(findAll(sec, func(n *html.Node) bool { return hasClass(n, "hb-table-wrap") })[0], "aria-labelledby") != attr(h3[0], "id") {
 			t.Errorf("table %q has no heading of its own", tbl.Caption)
 			continue
 		}

@@ -896,7 +896,7 @@ if (want('chart')) {
         const c = await imgs.nth(i).evaluate((svg) => {
           const ids = (svg.getAttribute('aria-labelledby') || '').split(/\s+/);
           const desc = ids[1] && document.getElementById(ids[1]);
-          const section = svg.closest('section');
+          const section = svg.closest('.hb-figure');
           const table = section && section.querySelector('table');
           const r = svg.getBoundingClientRect();
           return {
