@@ -13,10 +13,7 @@ import (
 // to the theme's scripts, so it is refused.
 var HeadingClasses = []string{"govuk-heading-l", "govuk-heading-m", "govuk-heading-s"}
 
-var (
-	attrID    = []byte("id")
-	attrClass = []byte("class")
-)
+var attrID = []byte("id")
 
 // setHeadingIDs gives every heading its id, in document order: an id set
 // with {#name} is checked and kept, any other is made from the heading's
