@@ -701,3 +701,17 @@ func normaliseAlias(a string) string {
 	}
 	return a
 }
+
+// EditURL is the address of p's file in the forge's editor ("Edit this
+// page"), or "" when handbook.yaml names no repo_url, in an older edition,
+// or for a page no editor wrote (a section the model made, a theme page).
+func (s *Site) EditURL(p *Page) string {
+	if s.Config.RepoURL == "" || s.root != s.base || p == nil || !editable(p) || !strings.HasPrefix(p.File, "content/") {
+		return ""
+	}
+	branch := s.Config.EditBranch
+	if branch == "" {
+		branch = "main"
+	}
+	return strings.TrimSuffix(s.Config.RepoURL, "/") + "/edit/" + branch + "/" + p.File
+}

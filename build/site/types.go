@@ -335,6 +335,11 @@ type Config struct {
 	Editions    []Edition       `yaml:"editions"`
 	Footer      []FooterLink    `yaml:"footer"`
 	History     HistoryConfig   `yaml:"history"`
+	// RepoURL is the address of the site's repository on GitHub
+	// (https://github.com/owner/name); with it every page links to its
+	// file in GitHub's editor, on EditBranch ("main" when empty).
+	RepoURL    string `yaml:"repo_url"`
+	EditBranch string `yaml:"edit_branch"`
 }
 
 // HistoryConfig says what page history publishes.
