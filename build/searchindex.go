@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -74,14 +75,54 @@ func searchIndexFiles(s *site.Site, done func(*site.Page)) (index, published []o
 	return index, published, nil
 }
 
-// Synonyms are the glossary's acronyms and aliases, for the search index.
+// Synonyms are the glossary's acronyms and aliases and the editors'
+// groups of data/synonyms.yaml, for the search index. A group that shares
+// a word with a glossary entry (or an earlier group) adds its words to it:
+// the query expands a word with one group only.
 func Synonyms(s *site.Site) []search.Synonym {
-	var out []search.Synonym
+	var all []search.Synonym
+	at := map[string]int{} // site.SynonymKey of every word: its entry in all
+	add := func(i int, words ...string) {
+		for _, w := range words {
+			if k := site.SynonymKey(w); k != "" {
+				if _, ok := at[k]; !ok {
+					at[k] = i
+				}
+			}
+		}
+	}
 	for _, t := range s.Glossary {
-		if t.Acronym == "" && len(t.Aliases) == 0 {
+		all = append(all, search.Synonym{Acronym: t.Acronym, Term: t.Term, Aliases: t.Aliases})
+		add(len(all)-1, append([]string{t.Acronym, t.Term}, t.Aliases...)...)
+	}
+	for _, g := range s.Synonyms {
+		if len(g.Words) == 0 {
 			continue
 		}
-		out = append(out, search.Synonym{Acronym: t.Acronym, Term: t.Term, Aliases: t.Aliases})
+		i := -1
+		for _, w := range g.Words {
+			if j, ok := at[site.SynonymKey(w)]; ok {
+				i = j
+				break
+			}
+		}
+		if i < 0 {
+			all = append(all, search.Synonym{Term: g.Words[0], Aliases: append([]string(nil), g.Words[1:]...)})
+			add(len(all)-1, g.Words...)
+			continue
+		}
+		for _, w := range g.Words {
+			if _, ok := at[site.SynonymKey(w)]; !ok {
+				all[i].Aliases = append(slices.Clip(all[i].Aliases), w)
+				add(i, w)
+			}
+		}
+	}
+	var out []search.Synonym
+	for _, syn := range all {
+		if syn.Acronym != "" || len(syn.Aliases) > 0 {
+			out = append(out, syn)
+		}
 	}
 	return out
 }

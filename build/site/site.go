@@ -23,6 +23,8 @@ type Input struct {
 	Pages    []*Page
 	Glossary []Term
 	Contacts []Contact
+	// Synonyms are editors' groups of words search treats as one (data/synonyms.yaml).
+	Synonyms []SynonymGroup
 	Assets   []string // other files under content/ (images, PDFs), by content path
 	// Redactions are what page history must not show (data/redactions.yaml).
 	Redactions []Redaction
@@ -67,6 +69,7 @@ type Site struct {
 	ByID      map[string]*Page
 	Glossary  []Term
 	Contacts  []Contact
+	Synonyms  []SynonymGroup
 	Contact   map[string]*Contact
 	Redirects []Redirect
 	Assets    []string
@@ -97,6 +100,7 @@ func New(in *Input, opts Options) (*Site, *diag.List) {
 		ByID:     map[string]*Page{},
 		Glossary: in.Glossary,
 		Contacts: in.Contacts,
+		Synonyms: in.Synonyms,
 		Contact:  map[string]*Contact{},
 		Assets:   in.Assets,
 		byFile:   map[string]*Page{},
@@ -122,6 +126,7 @@ func New(in *Input, opts Options) (*Site, *diag.List) {
 		s.Pages = append(s.Pages, p)
 	}
 	s.checkData(&diags)
+	s.checkSynonyms(&diags)
 	s.index(&diags)
 	s.buildTree()
 	s.resolveReferences(&diags)

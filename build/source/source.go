@@ -54,6 +54,7 @@ func Load(fsys fs.FS) (*site.Input, *diag.List) {
 	}
 	in.Glossary = loadList[site.Term](fsys, "data/glossary.yaml", glossaryDecoder, &diags)
 	in.Contacts = loadList[site.Contact](fsys, "data/contacts.yaml", contactsDecoder, &diags)
+	in.Synonyms = loadList[site.SynonymGroup](fsys, "data/synonyms.yaml", synonymsDecoder, &diags)
 	in.Redactions = loadList[site.Redaction](fsys, "data/redactions.yaml", redactionsDecoder, &diags)
 	in.Pages = loadPages(fsys, "content", in.Markdown, &diags)
 	return in, &diags
@@ -148,6 +149,7 @@ func loadList[T any](fsys fs.FS, file string, dec decodeFunc, diags *diag.List) 
 var (
 	glossaryDecoder   = listDecoder[site.Term]()
 	contactsDecoder   = listDecoder[site.Contact]()
+	synonymsDecoder   = listDecoder[site.SynonymGroup]()
 	redactionsDecoder = listDecoder[site.Redaction]()
 )
 
