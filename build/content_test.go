@@ -391,3 +391,104 @@ func TestContentNotCopiedFromSources(t *testing.T) {
 		}
 	}
 }
+
+// TestDemonstrationBanner checks status in handbook.yaml: "example" puts
+// the demonstration banner on every page, without it no page has one, and
+// any other value is an error that names the file, line and field.
+func TestDemonstrationBanner(t *testing.T) {
+	for _, tc := range []struct {
+		status  string
+		banners bool
+		err     string
+	}{
+		{"status: example\n", true, ""},
+		{"", false, ""},
+		{"status: live\n", false, ""},
+		{"status: demo\n", false, `handbook.yaml:2: error: status "demo" is not one of live, example`},
+	} {
+		dir := t.TempDir()
+		files := map[string]string{
+			"handbook.yaml":       "title: Test\n" + tc.status,
+			"content/_index.md":   "---\ntitle: Home\n---\nHome.\n",
+			"content/about.md":    "---\ntitle: About\n---\nAbout.\n",
+			"content/a/_index.md": "---\ntitle: Section\n---\nSection.\n",
+			"content/a/page.md":   "---\ntitle: Page\n---\nPage.\n",
+		}
+		for name, data := range files {
+			f := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(f, []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if tc.err != "" {
+			_, err := build.Build(build.Options{SiteDir: dir, NoSearch: true})
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%q: error %v, want one containing %q", tc.status, err, tc.err)
+			}
+			continue
+		}
+		_, pages := builtPages(t, build.Options{SiteDir: dir, NoSearch: true})
+		for file, doc := range pages {
+			banners := findAll(doc, func(n *html.Node) bool { return hasClass(n, "hb-demo-banner") })
+			if got := len(banners) == 1; got != tc.banners || len(banners) > 1 {
+				t.Errorf("%q: %s has %d demonstration banners", tc.status, file, len(banners))
+				continue
+			}
+			if tc.banners && !strings.Contains(text(banners[0]), "must be confirmed by the partnership") {
+				t.Errorf("%s: the banner reads %q", file, text(banners[0]))
+			}
+		}
+	}
+	_, pages := builtPages(t, build.Options{SiteDir: "..", NoSearch: true})
+	for file, doc := range pages {
+		if n := len(findAll(doc, func(n *html.Node) bool { return hasClass(n, "hb-demo-banner") })); n != 1 {
+			t.Errorf("default site: %s has %d demonstration banners, want 1", file, n)
+		}
+	}
+}
+
+// TestContactCardsGiveFallbacks checks that every contact card without a
+// number gives a reader a way to act now (999 and 101), that no
+// out-of-hours route ends at a service without a number, that a
+// service's own web site is shown, and that the cards on the contacts
+// page do not link to themselves.
+func TestContactCardsGiveFallbacks(t *testing.T) {
+	res, pages := builtPages(t, build.Options{SiteDir: "..", NoSearch: true})
+	cards := 0
+	for file, doc := range pages {
+		for _, card := range findAll(doc, func(n *html.Node) bool { return hasClass(n, "hb-contact-card") }) {
+			cards++
+			body := text(card)
+			if len(findAll(card, func(n *html.Node) bool { return hasClass(n, "hb-tbc") })) > 0 &&
+				!strings.Contains(body, "In an emergency, call 999. To reach the police when it is not an emergency, call 101.") {
+				t.Errorf("%s: a card without a number gives no fallback: %q", file, body)
+			}
+			if i := strings.Index(body, "Out of hours"); i >= 0 {
+				ooh := body[i:]
+				if !regexp.MustCompile(`\d{3}`).MatchString(ooh) {
+					t.Errorf("%s: the out-of-hours route ends without a number: %q", file, ooh)
+				}
+			}
+		}
+	}
+	if cards < 10 {
+		t.Errorf("only %d contact cards in the default site", cards)
+	}
+	doc := pages["contacts/index.html"]
+	for _, c := range res.Site.Contacts {
+		sec := byID(doc, c.ID)
+		if sec == nil {
+			t.Errorf("contacts page: no #%s", c.ID)
+			continue
+		}
+		if self := findAll(sec, func(n *html.Node) bool { return n.Data == "a" && strings.HasSuffix(attr(n, "href"), "#"+c.ID) }); len(self) > 0 {
+			t.Errorf("contacts page: the card for %s links to itself", c.ID)
+		}
+		if strings.HasPrefix(c.URL, "http") && len(findAll(sec, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == c.URL })) != 1 {
+			t.Errorf("contacts page: the card for %s does not show its web address %s", c.ID, c.URL)
+		}
+	}
+}

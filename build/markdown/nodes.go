@@ -62,7 +62,8 @@ type ContactInfo struct {
 	Email      string
 	Hours      string
 	OutOfHours string
-	URL        string // the contact's entry on the contacts page
+	URL        string // the contact's entry on the contacts page; "" on that page itself
+	Website    string // the service's own web site
 }
 
 // ContactRef is a link such as [MASH](contact:mash).

@@ -112,9 +112,20 @@ func WriteContactCard(w io.StringWriter, c ContactInfo) {
 		_, _ = w.WriteString(`</dd></div>`)
 	}
 	row("Phone", func() { writePhone(w, c.Phone) })
+	if strings.TrimSpace(c.Phone) == "" {
+		// A card without a number still gives a reader a way to act now.
+		row("Until then", func() {
+			_, _ = w.WriteString(`In an emergency, call <a class="govuk-link" href="tel:999">999</a>. To reach the police when it is not an emergency, call <a class="govuk-link" href="tel:101">101</a>.`)
+		})
+	}
 	if c.Email != "" {
 		row("Email", func() {
 			_, _ = w.WriteString(`<a class="govuk-link" href="mailto:` + e(c.Email) + `">` + e(c.Email) + `</a>`)
+		})
+	}
+	if c.Website != "" {
+		row("Website", func() {
+			_, _ = w.WriteString(`<a class="govuk-link" href="` + e(c.Website) + `">` + e(c.Website) + `</a>`)
 		})
 	}
 	if c.Hours != "" {

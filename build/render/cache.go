@@ -49,6 +49,22 @@ func (t *Theme) contactCard(s *site.Site, id string) template.HTML {
 	})
 }
 
+// contactEntry is the card of contact id on the contacts page, whose
+// title would otherwise link to the card itself.
+func (t *Theme) contactEntry(s *site.Site, id string) template.HTML {
+	return t.snippet(snippetKey{s, 'e', id}, func() template.HTML {
+		c := s.Contact[id]
+		if c == nil {
+			return ""
+		}
+		info := s.ContactInfo(c)
+		info.URL = ""
+		var b strings.Builder
+		markdown.WriteContactCard(&b, info)
+		return template.HTML(b.String())
+	})
+}
+
 // inline renders short Markdown from front matter (stage actions,
 // questions) without its paragraph.
 func (t *Theme) inline(s *site.Site, text string) template.HTML {

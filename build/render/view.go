@@ -444,8 +444,9 @@ func PageTypeLabel(typ string) string {
 
 func baseFuncs(t *Theme) template.FuncMap {
 	return template.FuncMap{
-		"typeLabel":   PageTypeLabel,
-		"contactCard": t.contactCard,
+		"typeLabel":    PageTypeLabel,
+		"contactCard":  t.contactCard,
+		"contactEntry": t.contactEntry,
 		"contactInfo": func(s *site.Site, id string) *markdown.ContactInfo {
 			c := s.Contact[id]
 			if c == nil {

@@ -421,12 +421,19 @@ func (s *Site) ContactInfo(c *Contact) markdown.ContactInfo {
 		ooh = other.Service
 		if other.Phone != "" {
 			ooh += ": " + other.Phone
+		} else {
+			// The route out of hours must not end at a card with no number.
+			ooh += ": number to be confirmed; in an emergency call 999"
 		}
 	}
-	return markdown.ContactInfo{
+	info := markdown.ContactInfo{
 		Service: c.Service, Phone: c.Phone, Email: c.Email, Hours: c.Hours,
 		OutOfHours: ooh, URL: s.Link("/contacts/") + "#" + c.ID,
 	}
+	if u := strings.ToLower(strings.TrimSpace(c.URL)); strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+		info.Website = strings.TrimSpace(c.URL)
+	}
+	return info
 }
 
 var unsafeScheme = regexp.MustCompile(`(?i)^\s*(javascript|vbscript|data|file):`)

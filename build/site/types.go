@@ -340,6 +340,8 @@ type Config struct {
 	// file in GitHub's editor, on EditBranch ("main" when empty).
 	RepoURL    string `yaml:"repo_url"`
 	EditBranch string `yaml:"edit_branch"`
+	// Status "example" marks a demonstration site: every page says so.
+	Status string `yaml:"status"`
 }
 
 // HistoryConfig says what page history publishes.
@@ -381,6 +383,10 @@ func (a *AuthorDisplay) UnmarshalText(b []byte) error {
 	}
 	return fmt.Errorf("history: authors must be team, names or none, not %q", b)
 }
+
+// StatusExample is the status of a demonstration site, whose contacts and
+// local details are still to be confirmed.
+const StatusExample = "example"
 
 // FooterLink is an extra link in the footer.
 type FooterLink struct {

@@ -85,11 +85,25 @@ func loadConfig(fsys fs.FS, diags *diag.List) site.Config {
 			ok = false
 		}
 	}
+	if cfg.Status != "" && cfg.Status != "live" && cfg.Status != site.StatusExample {
+		diags.Errorf("handbook.yaml", configLine(data, "status"), "status %q is not one of live, example: use example for a demonstration site, or leave it out", cfg.Status)
+		cfg.Status = site.StatusExample
+	}
 	cfg.Defaults()
 	if ok {
 		checkQuickExit(cfg, data, diags)
 	}
 	return cfg
+}
+
+// configLine is the line of the top-level field name in handbook.yaml, or 0.
+func configLine(data []byte, name string) int {
+	for i, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, name+":") {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // decodeYAML decodes data, a whole YAML file, into v with dec. Unknown

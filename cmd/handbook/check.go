@@ -64,7 +64,7 @@ func (m *Main) check(ctx context.Context, args []string) int {
 		}
 		today = d.Time
 	}
-	diags, pages, err := runChecks(*siteDir, today)
+	diags, pages, tbc, err := runChecks(*siteDir, today)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "handbook check: %v\n", err)
 		return 1
@@ -99,7 +99,8 @@ func (m *Main) check(ctx context.Context, args []string) int {
 			Errors      int                   `json:"errors"`
 			Warnings    int                   `json:"warnings"`
 			ChangeNotes []build.PendingChange `json:"change_notes,omitempty"`
-		}{append([]diag.Diagnostic{}, list...), nerr, nwarn, pending}
+			Unconfirmed []site.ToConfirm      `json:"unconfirmed"`
+		}{append([]diag.Diagnostic{}, list...), nerr, nwarn, pending, append([]site.ToConfirm{}, tbc...)}
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {
@@ -111,6 +112,12 @@ func (m *Main) check(ctx context.Context, args []string) int {
 			fmt.Fprintln(m.Stdout, d.String())
 		}
 		printChangeNotes(m, *since, pending)
+		for _, u := range tbc {
+			fmt.Fprintf(m.Stdout, "%s:%d: to confirm: %s\n", u.File, u.Line, u.What)
+		}
+		if len(tbc) > 0 {
+			fmt.Fprintf(m.Stdout, "%s still to be confirmed: confirm them with the partnership before launch\n", plural(len(tbc), "detail"))
+		}
 		switch {
 		case nerr+nwarn == 0:
 			fmt.Fprintf(m.Stdout, "checked %s: no problems found\n", plural(pages, "page"))
@@ -126,14 +133,15 @@ func (m *Main) check(ctx context.Context, args []string) int {
 	return 0
 }
 
-// runChecks runs the build's own validation and the editorial checks.
+// runChecks runs the build's own validation and the editorial checks, and
+// lists what the published site still has to confirm.
 //
 // The build is run twice: without drafts, exactly as it is published, so
 // that a problem only the published site has (a link to a draft) is
 // reported; and with drafts, as previews show them, keeping only the
 // problems of the draft pages themselves. The editorial checks look at
 // every page, drafts included.
-func runChecks(siteDir string, today time.Time) (*diag.List, int, error) {
+func runChecks(siteDir string, today time.Time) (*diag.List, int, []site.ToConfirm, error) {
 	all := &diag.List{}
 	seen := map[diag.Diagnostic]bool{}
 	add := func(d diag.Diagnostic) {
@@ -147,7 +155,7 @@ func runChecks(siteDir string, today time.Time) (*diag.List, int, error) {
 	}
 	pub, err := build.Build(build.Options{SiteDir: siteDir, Publishing: true})
 	if pub == nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	for _, d := range pub.Diags.Sorted() {
 		add(d)
@@ -157,9 +165,13 @@ func runChecks(siteDir string, today time.Time) (*diag.List, int, error) {
 	}
 	withDrafts, err := build.Build(build.Options{SiteDir: siteDir, Drafts: true, NoSearch: true})
 	if withDrafts == nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	pages := 0
+	var tbc []site.ToConfirm
+	if s := pub.Site; s != nil {
+		tbc = site.Unconfirmed(s)
+	}
 	if s := withDrafts.Site; s != nil {
 		drafts := map[string]bool{}
 		for _, p := range s.Pages {
@@ -177,7 +189,7 @@ func runChecks(siteDir string, today time.Time) (*diag.List, int, error) {
 		}
 		pages = len(s.Pages)
 	}
-	return all, pages, nil
+	return all, pages, tbc, nil
 }
 
 func isBuildError(err error) bool {
