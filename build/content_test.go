@@ -406,23 +406,13 @@ func TestDemonstrationBanner(t *testing.T) {
 		{"status: live\n", false, ""},
 		{"status: demo\n", false, `handbook.yaml:2: error: status "demo" is not one of live, example`},
 	} {
-		dir := t.TempDir()
-		files := map[string]string{
+		dir := writeSite(t, map[string]string{
 			"handbook.yaml":       "title: Test\n" + tc.status,
 			"content/_index.md":   "---\ntitle: Home\n---\nHome.\n",
 			"content/about.md":    "---\ntitle: About\n---\nAbout.\n",
 			"content/a/_index.md": "---\ntitle: Section\n---\nSection.\n",
 			"content/a/page.md":   "---\ntitle: Page\n---\nPage.\n",
-		}
-		for name, data := range files {
-			f := filepath.Join(dir, filepath.FromSlash(name))
-			if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(f, []byte(data), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		})
 		if tc.err != "" {
 			_, err := build.Build(build.Options{SiteDir: dir, NoSearch: true})
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
