@@ -16,9 +16,9 @@ import (
 func TestUnconfirmed(t *testing.T) {
 	fsys := fstest.MapFS{
 		"data/contacts.yaml": {Data: []byte("- id: mash\n  service: MASH\n  phone: \"\"\n- id: police\n  service: Police\n  phone: \"101\"\n")},
-		"content/a.md": {Data: []byte("---\ntitle: A\nsummary: Hours to be confirmed.\n---\n\nFine.\n\nThe date is **To be confirmed**.\n")},
-		"content/p.md": {Data: []byte("---\ntitle: P\ntype: procedure\nstages:\n  - who: Anyone\n    timescale: To be confirmed\n    action: Act.\n  - who: Manager\n    action: Decide.\n---\n\nNothing unknown here.\n")},
-		"content/b.md": {Data: []byte("---\ntitle: B\n---\n\nAll confirmed.\n")},
+		"content/a.md":       {Data: []byte("---\ntitle: A\nsummary: Hours to be confirmed.\n---\n\nFine.\n\nThe date is **To be confirmed**.\n")},
+		"content/p.md":       {Data: []byte("---\ntitle: P\ntype: procedure\nstages:\n  - who: Anyone\n    timescale: To be confirmed\n    action: Act.\n  - who: Manager\n    action: Decide.\n---\n\nNothing unknown here.\n")},
+		"content/b.md":       {Data: []byte("---\ntitle: B\n---\n\nAll confirmed.\n")},
 	}
 	in, d := source.Load(fsys)
 	if d.HasErrors() {
