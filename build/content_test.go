@@ -392,6 +392,22 @@ func TestContentNotCopiedFromSources(t *testing.T) {
 	}
 }
 
+// writeSite writes files (path: content) into a new site folder.
+func writeSite(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		f := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
 // TestDemonstrationBanner checks status in handbook.yaml: "example" puts
 // the demonstration banner on every page, without it no page has one, and
 // any other value is an error that names the file, line and field.
