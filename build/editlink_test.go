@@ -42,3 +42,33 @@ func TestEditThisPage(t *testing.T) {
 		t.Error("an edit link without repo_url")
 	}
 }
+
+// TestFrontDoor: the emergency line of a procedure names the front door
+// that handbook.yaml's front_door gives, from data/contacts.yaml; without
+// it only the police.
+func TestFrontDoor(t *testing.T) {
+	build1 := func(cfg string) (*build.Result, error) {
+		return build.BuildFS(fstest.MapFS{
+			"handbook.yaml":      {Data: []byte("title: Test\n" + cfg)},
+			"content/_index.md":  {Data: []byte("---\ntitle: Test\n---\nWelcome.\n")},
+			"content/p.md":       {Data: []byte("---\ntitle: P\ntype: procedure\n---\nText.\n")},
+			"data/contacts.yaml": {Data: []byte("- id: front\n  service: Children's Services Front Door\n  phone: 0300 123 4567\n")},
+		}, build.Options{})
+	}
+	res, err := build1("front_door: front\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := output.NewMemory(res.Files)
+	if text := mainText(t, get(t, m, "p/index.html")); !strings.Contains(text, "call the police on 999. If you are worried about a child, contact Children's Services Front Door on 0300 123 4567.") {
+		t.Errorf("emergency line:\n%s", text)
+	}
+	res, _ = build1("")
+	m, _ = output.NewMemory(res.Files)
+	if text := mainText(t, get(t, m, "p/index.html")); strings.Contains(text, "If you are worried") || strings.Contains(text, "MASH") {
+		t.Errorf("without front_door:\n%s", text)
+	}
+	if _, err := build1("front_door: mash\n"); err == nil || !strings.Contains(err.Error(), `front_door "mash" is not a contact in data/contacts.yaml`) {
+		t.Errorf("unknown front door: %v", err)
+	}
+}

@@ -126,6 +126,9 @@ func New(in *Input, opts Options) (*Site, *diag.List) {
 		s.Pages = append(s.Pages, p)
 	}
 	s.checkData(&diags)
+	if id := in.Config.FrontDoor; id != "" && s.Contact[id] == nil {
+		diags.Errorf("handbook.yaml", 0, "front_door %q is not a contact in data/contacts.yaml: use the id of the service that takes concerns about a child", id)
+	}
 	s.checkSynonyms(&diags)
 	s.index(&diags)
 	s.buildTree()
@@ -726,4 +729,15 @@ func (s *Site) EditURL(p *Page) string {
 		branch = "main"
 	}
 	return strings.TrimSuffix(s.Config.RepoURL, "/") + "/edit/" + branch + "/" + p.File
+}
+
+// FrontDoor is the contact that takes concerns about a child, as pages
+// show it; nil when handbook.yaml names none.
+func (s *Site) FrontDoor() *markdown.ContactInfo {
+	c := s.Contact[s.Config.FrontDoor]
+	if c == nil {
+		return nil
+	}
+	info := s.ContactInfo(c)
+	return &info
 }

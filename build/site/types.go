@@ -342,6 +342,10 @@ type Config struct {
 	EditBranch string `yaml:"edit_branch"`
 	// Status "example" marks a demonstration site: every page says so.
 	Status string `yaml:"status"`
+	// FrontDoor is the id of the contact in data/contacts.yaml that takes
+	// concerns about a child (a MASH, a children's services front door):
+	// the emergency line of practitioners' pages names it.
+	FrontDoor string `yaml:"front_door"`
 }
 
 // HistoryConfig says what page history publishes.
