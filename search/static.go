@@ -454,14 +454,7 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 	sort.Strings(names)
 	for _, t := range names {
 		k := termShard(t, shards)
-		b := bufs[k]
-		if b == nil {
-			b = &bytes.Buffer{}
-			b.WriteByte('{')
-			bufs[k] = b
-		} else {
-			b.WriteByte(',')
-		}
+		b := openShard(bufs, k)
 		sd.writeTerm(b, t, sd.terms[t])
 	}
 	// Synonym groups go in the shard of each of their variants' first
@@ -494,14 +487,7 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 	sort.Strings(synStems)
 	for _, st := range synStems {
 		k := termShard(st, shards)
-		b := bufs[k]
-		if b == nil {
-			b = &bytes.Buffer{}
-			b.WriteByte('{')
-			bufs[k] = b
-		} else {
-			b.WriteByte(',')
-		}
+		b := openShard(bufs, k)
 		q, _ := json.Marshal("~syn:" + st)
 		b.Write(q)
 		b.WriteString(":[")
@@ -709,4 +695,18 @@ func stopWords() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// openShard returns shard k's buffer, ready for the next "term":value
+// pair: started with "{" when new, continued with "," otherwise.
+func openShard(bufs []*bytes.Buffer, k int) *bytes.Buffer {
+	b := bufs[k]
+	if b == nil {
+		b = &bytes.Buffer{}
+		b.WriteByte('{')
+		bufs[k] = b
+	} else {
+		b.WriteByte(',')
+	}
+	return b
 }
