@@ -626,5 +626,77 @@ func TestBriefingsAndLists(t *testing.T) {
 	step := text(findAll(pages["thresholds/level-2/index.html"], func(n *html.Node) bool { return attr(n, "aria-label") == "Step up and step down" })[0])
 	if !strings.Contains(step, "Step down to less need ↓") || !strings.Contains(step, "Step up to more need ↑") {
 		t.Errorf("step up and step down do not say which way: %q", step)
+
+// TestWholeDocument checks the arrangements and the procedures on one
+// page, in each edition: every part in order under a contents list whose
+// links all land on the page, ids unique, one <h1>, the edition named, the
+// print stamp with the page's address, and a link from the section.
+func TestWholeDocument(t *testing.T) {
+	res, pages := builtPages(t, build.Options{SiteDir: "..", NoSearch: true})
+	for _, c := range []struct{ section, file, edition string }{
+		{"/arrangements/", "arrangements/whole/index.html", "Working Together 2023"},
+		{"/procedures/", "procedures/whole/index.html", "Working Together 2023"},
+		{"", "v/2019/arrangements/whole/index.html", "June 2019 – Working Together 2018"},
+	} {
+		doc := pages[c.file]
+		if doc == nil {
+			t.Errorf("%s was not built", c.file)
+			continue
+		}
+		if h1 := findAll(doc, func(n *html.Node) bool { return n.Data == "h1" }); len(h1) != 1 || !strings.HasSuffix(text(h1[0]), " in full") {
+			t.Errorf("%s: want one <h1> ending \"in full\"", c.file)
+		}
+		main := findAll(doc, func(n *html.Node) bool { return n.Data == "main" })[0]
+		if !strings.Contains(text(main), c.edition+" edition") {
+			t.Errorf("%s does not name the edition %q", c.file, c.edition)
+		}
+		ids := map[string]bool{}
+		for _, n := range findAll(doc, func(n *html.Node) bool { return attr(n, "id") != "" }) {
+			if ids[attr(n, "id")] {
+				t.Errorf("%s: id %q is used twice", c.file, attr(n, "id"))
+			}
+			ids[attr(n, "id")] = true
+		}
+		for _, a := range findAll(doc, func(n *html.Node) bool { return n.Data == "a" && strings.HasPrefix(attr(n, "href"), "#") }) {
+			if id := strings.TrimPrefix(attr(a, "href"), "#"); !ids[id] {
+				t.Errorf("%s: the link %q (%s) goes nowhere on the page", c.file, attr(a, "href"), text(a))
+			}
+		}
+		contents := findAll(doc, func(n *html.Node) bool { return hasClass(n, "hb-whole-contents__list") })
+		parts := findAll(doc, func(n *html.Node) bool { return hasClass(n, "hb-whole__part") })
+		if len(contents) != 1 || len(parts) < 8 || len(findAll(contents[0], func(n *html.Node) bool { return n.Data == "li" })) != len(parts) {
+			t.Errorf("%s: %d parts, and a contents list that does not list each", c.file, len(parts))
+		}
+		stamp := findAll(doc, func(n *html.Node) bool { return n.Data == "tfoot" && hasClass(n, "hb-whole__stamp") })
+		want := "/" + strings.TrimSuffix(c.file, "index.html")
+		if len(stamp) != 1 || !strings.HasPrefix(text(stamp[0]), "Printed from "+want) {
+			t.Errorf("%s: no print stamp with its address %s in the table's foot", c.file, want)
+		}
+		if c.section == "" {
+			continue
+		}
+		// The parts in the section's order, each page of the section once.
+		sec := res.Site.ByURL[c.section]
+		var wantTitles, got []string
+		for _, p := range sec.Children {
+			if !p.Draft() && !p.Withdrawn() && !p.IsSection {
+				wantTitles = append(wantTitles, p.Title)
+			}
+		}
+		for _, part := range parts {
+			h2 := findAll(part, func(n *html.Node) bool { return n.Data == "h2" })[0]
+			title := text(h2)
+			if i := strings.IndexByte(title, ' '); i > 0 && strings.ContainsAny(title[:1], "0123456789") {
+				title = title[i+1:]
+			}
+			got = append(got, title)
+		}
+		if strings.Join(got, "\n") != strings.Join(wantTitles, "\n") {
+			t.Errorf("%s parts:\n%s\nwant:\n%s", c.file, strings.Join(got, "\n"), strings.Join(wantTitles, "\n"))
+		}
+		secDoc := pages[strings.TrimPrefix(c.section, "/")+"index.html"]
+		if len(findAll(secDoc, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == want })) != 1 {
+			t.Errorf("%s does not link %s", c.section, want)
+		}
 	}
 }
