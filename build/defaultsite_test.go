@@ -626,6 +626,8 @@ func TestBriefingsAndLists(t *testing.T) {
 	step := text(findAll(pages["thresholds/level-2/index.html"], func(n *html.Node) bool { return attr(n, "aria-label") == "Step up and step down" })[0])
 	if !strings.Contains(step, "Step down to less need ↓") || !strings.Contains(step, "Step up to more need ↑") {
 		t.Errorf("step up and step down do not say which way: %q", step)
+	}
+}
 
 // TestWholeDocument checks the arrangements and the procedures on one
 // page, in each edition: every part in order under a contents list whose
