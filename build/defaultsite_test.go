@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"os"
 	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -416,8 +415,7 @@ func TestQuickExitDefaultSite(t *testing.T) {
 // has quick exit, without sensitive: true; a site
 // without a page on browsing safely shows the button without the link.
 func TestQuickExitSections(t *testing.T) {
-	dir := t.TempDir()
-	files := map[string]string{
+	dir := writeSite(t, map[string]string{
 		"handbook.yaml":                  "title: Test\nquick_exit:\n  url: https://example.org/away\n  sections: [public]\n  types: [glossary]\n",
 		"content/_index.md":              "---\ntitle: Test\n---\nHome.\n",
 		"content/public/_index.md":       "---\ntitle: For the public\n---\nThe public section.\n",
@@ -426,16 +424,7 @@ func TestQuickExitSections(t *testing.T) {
 		"content/public/more/deeper.md":  "---\ntitle: Deeper\n---\nDeeper.\n",
 		"content/practice/_index.md":     "---\ntitle: Practice\n---\nPractice.\n",
 		"content/practice/escalation.md": "---\ntitle: Escalation\n---\nEscalate.\n",
-	}
-	for name, data := range files {
-		f := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(f, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	_, pages := builtPages(t, build.Options{SiteDir: dir, NoSearch: true})
 	want := map[string]bool{
 		"public/index.html": true, "public/help/index.html": true, "public/more/index.html": true, "public/more/deeper/index.html": true,
