@@ -15,6 +15,7 @@ import (
 	"github.com/rscp/handbook/build/history"
 	"github.com/rscp/handbook/build/output"
 	"github.com/rscp/handbook/build/render"
+	"github.com/rscp/handbook/build/searchdocs"
 	"github.com/rscp/handbook/build/site"
 	"github.com/rscp/handbook/build/source"
 	"github.com/rscp/handbook/internal/cpuclock"
@@ -155,7 +156,7 @@ func BenchmarkWrite(b *testing.B) {
 // BenchmarkSearchIndex is the search stage: the bleve index of every page.
 func BenchmarkSearchIndex(b *testing.B) {
 	s := model(b, load(b, os.DirFS(benchSite(b))))
-	docs := build.SearchDocs(s)
+	docs := searchdocs.Docs(s)
 	var syns []search.Synonym
 	for _, t := range s.Glossary {
 		syns = append(syns, search.Synonym{Acronym: t.Acronym, Term: t.Term, Aliases: t.Aliases})
@@ -178,7 +179,7 @@ func BenchmarkSearchIndex(b *testing.B) {
 func BenchmarkStaticSearch(b *testing.B) {
 	s := model(b, load(b, os.DirFS(benchSite(b))))
 	dir := filepath.Join(b.TempDir(), "index")
-	if err := search.Build(dir, build.SearchDocs(s), build.Synonyms(s)); err != nil {
+	if err := search.Build(dir, searchdocs.Docs(s), searchdocs.Synonyms(s)); err != nil {
 		b.Fatal(err)
 	}
 	var files []search.File

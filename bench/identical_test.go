@@ -9,6 +9,7 @@ import (
 
 	"github.com/rscp/handbook/bench/corpus"
 	"github.com/rscp/handbook/build"
+	"github.com/rscp/handbook/build/searchdocs"
 	"github.com/rscp/handbook/internal/par"
 )
 
@@ -48,7 +49,7 @@ func TestParallelBuildIsIdentical(t *testing.T) {
 			t.Errorf("%s differs between the sequential and the parallel build", f.Path)
 		}
 	}
-	if !reflect.DeepEqual(build.SearchDocs(seq.Site), build.SearchDocs(many.Site)) {
+	if !reflect.DeepEqual(searchdocs.Docs(seq.Site), searchdocs.Docs(many.Site)) {
 		t.Errorf("the search documents differ between the sequential and the parallel build")
 	}
 	if !reflect.DeepEqual(seq.Diags.Sorted(), many.Diags.Sorted()) {

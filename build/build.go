@@ -17,6 +17,7 @@ import (
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/output"
 	"github.com/rscp/handbook/build/render"
+	"github.com/rscp/handbook/build/searchdocs"
 	"github.com/rscp/handbook/build/site"
 	"github.com/rscp/handbook/build/source"
 )
@@ -162,7 +163,7 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	go func() {
 		defer close(indexDone)
 		if !opts.NoSearch {
-			index, staticSearch, indexErr = searchIndexFiles(s, release.done)
+			index, staticSearch, indexErr = searchdocs.Index(s, release.done)
 		}
 	}()
 	defer func() { <-indexDone }()

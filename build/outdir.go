@@ -63,3 +63,13 @@ func within(path string, dir os.FileInfo) bool {
 		path = up
 	}
 }
+
+// IndexDir is the folder the search index of a site built into out goes
+// to: beside out, never inside it, so that publishing out publishes none
+// of the index (its side files hold the text of every page, for the
+// server: nothing a reader should download). "public" gives
+// "public.search". `handbook search` opens it there, and the Netlify build
+// copies it into the function's bundle.
+func IndexDir(out string) string {
+	return filepath.Clean(out) + ".search"
+}

@@ -3,6 +3,7 @@ package build
 import (
 	"sync/atomic"
 
+	"github.com/rscp/handbook/build/searchdocs"
 	"github.com/rscp/handbook/build/site"
 )
 
@@ -23,7 +24,7 @@ func newBodyRelease(s *site.Site, withIndex bool) *bodyRelease {
 	counts := make([]atomic.Int32, len(s.Pages))
 	for i, p := range s.Pages {
 		n := int32(1)
-		if withIndex && searchable(p) {
+		if withIndex && searchdocs.Searchable(p) {
 			n++
 		}
 		counts[i].Store(n)

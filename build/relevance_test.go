@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rscp/handbook/build"
+	"github.com/rscp/handbook/build/searchdocs"
 	"github.com/rscp/handbook/search"
 )
 
@@ -27,7 +28,7 @@ func TestRelevance(t *testing.T) {
 	for _, term := range res.Site.Glossary {
 		syns = append(syns, search.Synonym{Acronym: term.Acronym, Term: term.Term, Aliases: term.Aliases})
 	}
-	if err := search.Build(dir, build.SearchDocs(res.Site), syns); err != nil {
+	if err := search.Build(dir, searchdocs.Docs(res.Site), syns); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := search.Open(dir)
@@ -97,7 +98,7 @@ func TestRankingRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "index.bleve")
-	if err := search.Build(dir, build.SearchDocs(res.Site), build.Synonyms(res.Site)); err != nil {
+	if err := search.Build(dir, searchdocs.Docs(res.Site), searchdocs.Synonyms(res.Site)); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := search.Open(dir)

@@ -24,6 +24,7 @@ import (
 	"github.com/rscp/handbook/build"
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/output"
+	"github.com/rscp/handbook/build/searchdocs"
 	"github.com/rscp/handbook/internal/scratch"
 	"github.com/rscp/handbook/search"
 )
@@ -434,7 +435,7 @@ func (s *Server) makeSearch(res *build.Result) (h http.Handler, closeFn func(), 
 func (s *Server) searchSource(res *build.Result) SearchSource {
 	s.buildMu.Lock()
 	defer s.buildMu.Unlock()
-	return SearchSource{Docs: build.SearchDocs(res.Site), Synonyms: build.Synonyms(res.Site), Files: res.Files}
+	return SearchSource{Docs: searchdocs.Docs(res.Site), Synonyms: searchdocs.Synonyms(res.Site), Files: res.Files}
 }
 
 // subscribe registers a browser for reload events.

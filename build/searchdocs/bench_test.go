@@ -1,4 +1,4 @@
-package build
+package searchdocs
 
 import (
 	"testing"
@@ -10,13 +10,13 @@ import (
 	"github.com/rscp/handbook/internal/cpuclock"
 )
 
-// BenchmarkSearchIndexFiles is the search index as `handbook build` makes
+// BenchmarkIndex is the search index as `handbook build` makes
 // it: each page's document made from the model on the index goroutines
-// (searchIndexFiles). bench/BenchmarkSearchIndex times search.Build of
+// (Index). bench/BenchmarkSearchIndex times search.Build of
 // documents made beforehand. It reports the process's CPU time per build
 // (cpu-ms/op), which, unlike ns/op, does not grow when other work shares
 // the cores.
-func BenchmarkSearchIndexFiles(b *testing.B) {
+func BenchmarkIndex(b *testing.B) {
 	fsys := fstest.MapFS{}
 	for _, f := range corpus.New(corpus.Options{Pages: 2000}).HandbookFiles() {
 		fsys[f.Path] = &fstest.MapFile{Data: f.Data}
@@ -32,7 +32,7 @@ func BenchmarkSearchIndexFiles(b *testing.B) {
 	b.ReportAllocs()
 	defer cpuclock.Report(b)()
 	for b.Loop() {
-		files, _, err := searchIndexFiles(s, nil)
+		files, _, err := Index(s, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,9 +1,14 @@
-package build
+// Package searchdocs turns the model into the search index's documents:
+// one per page a reader can find, with the text the page shows, its
+// sections (body headings and what its template makes of front matter:
+// threshold indicators, procedure stages, briefing boxes, glossary terms,
+// contacts) and the glossary's and editors' synonyms. It reads the model
+// and nothing else; package search indexes what it makes.
+package searchdocs
 
 import (
 	"bytes"
 	"path"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,29 +24,19 @@ import (
 	"github.com/rscp/handbook/search"
 )
 
-// IndexDir is the folder the search index of a site built into out goes
-// to: beside out, never inside it, so that publishing out publishes none
-// of the index (its side files hold the text of every page, for the
-// server: nothing a reader should download). "public" gives
-// "public.search". `handbook search` opens it there, and the Netlify build
-// copies it into the function's bundle.
-func IndexDir(out string) string {
-	return filepath.Clean(out) + ".search"
-}
-
-// searchIndexFiles builds the search index of the current edition from
-// the same pages the site shows, and returns its files, with paths
-// relative to the index folder, and the static search data made from it,
-// which is published: its paths are relative to the site.
+// Index builds the search index of the current edition from the same
+// pages the site shows, and returns its files, with paths relative to the
+// index folder, and the static search data made from it, which is
+// published: its paths are relative to the site.
 // Each page's search document is made while the index is built, on its
 // goroutines, and dropped once analysed: the text of every page is never
-// held at once (SearchDocs would hold it all). done, when not nil, is
-// called with each page once its document is made.
-func searchIndexFiles(s *site.Site, done func(*site.Page)) (index, published []output.File, err error) {
+// held at once (Docs would hold it all). done, when not nil, is called
+// with each page once its document is made.
+func Index(s *site.Site, done func(*site.Page)) (index, published []output.File, err error) {
 	var pages []*site.Page
 	var urls []string
 	for _, p := range s.Pages {
-		if searchable(p) {
+		if Searchable(p) {
 			pages = append(pages, p)
 			urls = append(urls, s.Link(p.URL))
 		}
@@ -127,13 +122,13 @@ func Synonyms(s *site.Site) []search.Synonym {
 	return out
 }
 
-// SearchDocs turns the pages readers can find into search documents:
-// drafts, withdrawn pages and pages with nothing to read are left out.
-func SearchDocs(s *site.Site) []search.Doc {
+// Docs turns the pages readers can find into search documents: drafts,
+// withdrawn pages and pages with nothing to read are left out.
+func Docs(s *site.Site) []search.Doc {
 	var docs []search.Doc
 	var m docMaker
 	for _, p := range s.Pages {
-		if !searchable(p) {
+		if !Searchable(p) {
 			continue
 		}
 		if d, ok := m.doc(s, p); ok {
@@ -143,8 +138,9 @@ func SearchDocs(s *site.Site) []search.Doc {
 	return docs
 }
 
-// searchable reports whether p may be a search document.
-func searchable(p *site.Page) bool {
+// Searchable reports whether p may be a search document: Index reads
+// the pages it accepts, and no others.
+func Searchable(p *site.Page) bool {
 	return !p.Draft() && !p.Withdrawn() && p.URL != "/search/"
 }
 
@@ -154,7 +150,7 @@ type docMaker struct {
 	// lend: a document's body (and its sections' texts) is the body
 	// buffer itself, valid until the next document is made, instead of a
 	// copy. search.BuildFiles keeps nothing of a document once it is
-	// analysed; SearchDocs keeps them all.
+	// analysed; Docs keeps them all.
 	lend bool
 
 	plain []byte    // the body's top-level blocks as plain text, untrimmed
