@@ -16,6 +16,7 @@ import (
 
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/output"
+	"github.com/rscp/handbook/build/pagehistory"
 	"github.com/rscp/handbook/build/render"
 	"github.com/rscp/handbook/build/searchdocs"
 	"github.com/rscp/handbook/build/site"
@@ -130,7 +131,7 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	// History and editions: git is read here, once per build, and what it
 	// gives is handed to render, which never runs git.
 	hist := <-histReady
-	addMoveRedirects(s, hist.log)
+	pagehistory.AddMoveRedirects(s, hist.log)
 	eds, skipped := buildEditions(fsys, in, s, themeFS, hist, opts, res.Diags)
 	reportMissingHistory(hist, skipped, res.Diags)
 	if err := res.Diags.Err(); err != nil {
@@ -139,7 +140,7 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	res.Editions = infos(eds)
 	extras := &render.Extras{
 		Editions:       res.Editions,
-		History:        pageHistories(s, in.Redactions, hist, opts.Cache, res.Diags),
+		History:        pagehistory.Build(s, in.Redactions, hist.log, opts.Cache.pageVersions(), opts.Cache.diffCache(), res.Diags),
 		HistoryMissing: hist.missing,
 		Notices:        upcomingNotices(eds),
 	}

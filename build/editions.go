@@ -167,9 +167,9 @@ func buildEditions(fsys fs.FS, in *site.Input, cur *site.Site, themeFS fs.FS, h 
 	}
 	for _, ed := range eds[1:] {
 		if ed.info.Upcoming {
-			ed.compare = render.Compare(current.info, ed.info, opts.Cache.diffs())
+			ed.compare = render.Compare(current.info, ed.info, opts.Cache.diffCache())
 		} else {
-			ed.compare = render.Compare(ed.info, current.info, opts.Cache.diffs())
+			ed.compare = render.Compare(ed.info, current.info, opts.Cache.diffCache())
 		}
 	}
 	return eds, skipped

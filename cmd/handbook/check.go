@@ -14,6 +14,7 @@ import (
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/extlinks"
 	"github.com/rscp/handbook/build/markdown"
+	"github.com/rscp/handbook/build/pagehistory"
 	"github.com/rscp/handbook/build/site"
 )
 
@@ -25,7 +26,7 @@ const checkChangeNotes = "change-notes"
 
 // printChangeNotes shows, for each page changed since ref, the change
 // note readers will get.
-func printChangeNotes(m *Main, ref string, pending []build.PendingChange) {
+func printChangeNotes(m *Main, ref string, pending []pagehistory.PendingChange) {
 	for _, pc := range pending {
 		for _, n := range pc.Notes {
 			fmt.Fprintf(m.Stdout, "%s: change note that will be published: %s\n", pc.File, n)
@@ -78,10 +79,10 @@ func (m *Main) check(ctx context.Context, args []string) int {
 	if ctx.Err() != nil {
 		return 1
 	}
-	var pending []build.PendingChange
+	var pending []pagehistory.PendingChange
 	if *since != "" {
 		var more *diag.List
-		pending, more, err = build.PendingChanges(*siteDir, *since)
+		pending, more, err = pagehistory.PendingChanges(*siteDir, *since)
 		if err != nil {
 			fmt.Fprintf(m.Stderr, "handbook check: %v\n", err)
 			return 1
@@ -95,11 +96,11 @@ func (m *Main) check(ctx context.Context, args []string) int {
 	nerr, nwarn := diags.Count()
 	if *format == "json" {
 		out := struct {
-			Diagnostics []diag.Diagnostic     `json:"diagnostics"`
-			Errors      int                   `json:"errors"`
-			Warnings    int                   `json:"warnings"`
-			ChangeNotes []build.PendingChange `json:"change_notes,omitempty"`
-			Unconfirmed []site.ToConfirm      `json:"unconfirmed"`
+			Diagnostics []diag.Diagnostic           `json:"diagnostics"`
+			Errors      int                         `json:"errors"`
+			Warnings    int                         `json:"warnings"`
+			ChangeNotes []pagehistory.PendingChange `json:"change_notes,omitempty"`
+			Unconfirmed []site.ToConfirm            `json:"unconfirmed"`
 		}{append([]diag.Diagnostic{}, list...), nerr, nwarn, pending, append([]site.ToConfirm{}, tbc...)}
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")

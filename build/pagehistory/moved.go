@@ -1,4 +1,4 @@
-package build
+package pagehistory
 
 import (
 	"sort"
@@ -9,11 +9,11 @@ import (
 	"github.com/rscp/handbook/build/source"
 )
 
-// addMoveRedirects keeps the addresses of moved pages working: for every
+// AddMoveRedirects keeps the addresses of moved pages working: for every
 // earlier path git's rename records give a page (git mv), the address that
 // path had redirects to the page, as an alias in front matter would. An
 // address that a page or an alias has now is left to it.
-func addMoveRedirects(s *site.Site, log *history.Log) {
+func AddMoveRedirects(s *site.Site, log *history.Log) {
 	taken := map[string]bool{}
 	for _, r := range s.Redirects {
 		taken[r.From] = true

@@ -1,7 +1,13 @@
-package build
+// Package pagehistory turns the site's git log into what readers see of
+// each page's past: its published versions with dates, change notes and
+// word-level diffs, less drafts and redactions (data/redactions.yaml); the
+// redirects that keep moved pages' addresses working; and, for a pull
+// request, the pages it changes and the change notes it gives them. git
+// itself is read by package history; render shows what this package
+// makes.
+package pagehistory
 
 import (
-	"errors"
 	"sort"
 	"strings"
 	"testing/fstest"
@@ -13,30 +19,6 @@ import (
 	"github.com/rscp/handbook/build/site"
 	"github.com/rscp/handbook/build/source"
 )
-
-// gitHistory is what the build knows of the site's git history.
-type gitHistory struct {
-	log     *history.Log
-	missing string // why there is no history; "" when there is
-}
-
-// readHistory reads the history of the site folder: one git log for every
-// file. Without a site folder (a build from an in-memory file system) there
-// is nothing to read.
-func readHistory(siteDir string) *gitHistory {
-	if siteDir == "" {
-		return &gitHistory{missing: "the site was not read from a folder"}
-	}
-	log, err := history.Load(siteDir)
-	h := &gitHistory{log: log}
-	var ue *history.UnavailableError
-	if errors.As(err, &ue) {
-		h.missing = ue.Reason
-	} else if err != nil {
-		h.missing = err.Error()
-	}
-	return h
-}
 
 // shownChange is a commit that published a version of a page, with the
 // version before it that readers saw.
@@ -54,8 +36,10 @@ type shownChange struct {
 // of each page get a word-level diff of the text a reader sees; older ones
 // are listed without. Earlier versions are read through git cat-file: once
 // to tell drafts from published versions, again only for the texts diffed.
-func pageHistories(s *site.Site, redactions []site.Redaction, h *gitHistory, cache *Cache, diags *diag.List) map[*site.Page]*render.PageHistory {
-	red := newRedactor(redactions, h.log, diags)
+// cache and diffs, when not nil, keep what was read and diffed for the
+// next build; log may be nil (no history).
+func Build(s *site.Site, redactions []site.Redaction, log *history.Log, cache *Cache, diffs *history.DiffCache, diags *diag.List) map[*site.Page]*render.PageHistory {
+	red := newRedactor(redactions, log, diags)
 	limit := s.Config.History.ChangePages
 	out := map[*site.Page]*render.PageHistory{}
 
@@ -63,18 +47,18 @@ func pageHistories(s *site.Site, redactions []site.Redaction, h *gitHistory, cac
 	// version: the page as it is.
 	var versions []string
 	for _, p := range s.Pages {
-		if log := h.log.File(p.File); len(log) > 1 {
+		if log := log.File(p.File); len(log) > 1 {
 			for _, ch := range log {
 				versions = append(versions, ch.NewBlob)
 			}
 		}
 	}
-	drafts := cache.draftVersions(versions, h.log, diags)
+	drafts := cache.draftVersions(versions, log, diags)
 
 	shown := map[*site.Page][]shownChange{}
 	var blobIDs []string
 	for _, p := range s.Pages {
-		list := publishedChanges(h.log.File(p.File), drafts, red)
+		list := publishedChanges(log.File(p.File), drafts, red)
 		if len(list) > 1 {
 			for i := range list[:min(limit, len(list))] {
 				list[i].diff = true
@@ -85,7 +69,7 @@ func pageHistories(s *site.Site, redactions []site.Redaction, h *gitHistory, cac
 	}
 	texts, missing := cache.knownTexts(blobIDs)
 	if len(missing) > 0 {
-		blobs, err := h.log.Blobs(missing)
+		blobs, err := log.Blobs(missing)
 		if err != nil {
 			diags.Warnf("", 0, "earlier versions of pages could not be read, so page histories have no diffs: %v", err)
 		}
@@ -117,9 +101,9 @@ func pageHistories(s *site.Site, redactions []site.Redaction, h *gitHistory, cac
 			switch {
 			case !ch.diff || !okB || !okA:
 			case u.Added:
-				u.Diff = cache.diffs().Paragraphs(after, after)
+				u.Diff = diffs.Paragraphs(after, after)
 			case before != after:
-				u.Diff = cache.diffs().Paragraphs(before, after)
+				u.Diff = diffs.Paragraphs(before, after)
 			}
 			ph.All = append(ph.All, u)
 		}

@@ -1,0 +1,101 @@
+package pagehistory
+
+import (
+	"maps"
+	"sync"
+
+	"github.com/rscp/handbook/build/diag"
+	"github.com/rscp/handbook/build/history"
+)
+
+// Cache keeps what one build read of earlier versions of pages for the
+// next: the text readers saw of each (a blob never changes) and whether it
+// was a draft. A nil Cache reads everything again. It is safe for
+// concurrent use.
+type Cache struct {
+	mu           sync.Mutex
+	texts        map[string]string // blob id → page text
+	drafts       map[string]bool   // blob id → whether that version was a draft
+	hits, misses int               // texts asked for, found and not found
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache {
+	return &Cache{texts: map[string]string{}, drafts: map[string]bool{}}
+}
+
+// knownTexts returns the cached texts of ids and the ids it does not have.
+func (c *Cache) knownTexts(ids []string) (known map[string]string, missing []string) {
+	known = map[string]string{}
+	if c == nil {
+		return known, ids
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	asked := map[string]bool{"": true} // "": no version (a file added)
+	for _, id := range ids {
+		if asked[id] {
+			continue
+		}
+		asked[id] = true
+		if t, ok := c.texts[id]; ok {
+			known[id] = t
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	c.hits += len(known)
+	c.misses += len(missing)
+	return known, missing
+}
+
+// TextStats says how many earlier page texts the builds using c asked for
+// were found in it, and how many had to be read from git.
+func (c *Cache) TextStats() (hits, misses int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits, c.misses
+}
+
+func (c *Cache) rememberTexts(texts map[string]string) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, t := range texts {
+		c.texts[id] = t
+	}
+}
+
+// draftVersions says of each version (blob id) whether the page was a
+// draft in it, reading the versions the cache does not know through one
+// git cat-file, one at a time.
+func (c *Cache) draftVersions(ids []string, log *history.Log, diags *diag.List) map[string]bool {
+	out := make(map[string]bool, len(ids))
+	missing := ids
+	if c != nil {
+		missing = nil
+		c.mu.Lock()
+		for _, id := range ids {
+			if d, ok := c.drafts[id]; ok {
+				out[id] = d
+			} else {
+				missing = append(missing, id)
+			}
+		}
+		c.mu.Unlock()
+	}
+	read := map[string]bool{}
+	err := log.EachBlob(missing, func(id string, b []byte) { read[id] = draftVersion(b) })
+	if err != nil {
+		diags.Warnf("", 0, "earlier versions of pages could not be read, so draft versions cannot be told apart: %v", err)
+	}
+	if c != nil {
+		c.mu.Lock()
+		maps.Copy(c.drafts, read)
+		c.mu.Unlock()
+	}
+	maps.Copy(out, read)
+	return out
+}
