@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -19,7 +20,7 @@ import (
 	"github.com/rscp/handbook/build/site"
 	"github.com/rscp/handbook/build/source"
 	"github.com/rscp/handbook/internal/cpuclock"
-	"github.com/rscp/handbook/internal/par"
+
 	"github.com/rscp/handbook/search"
 	"github.com/rscp/handbook/themes"
 )
@@ -98,11 +99,10 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
-// BenchmarkParseSequential is BenchmarkParse on one goroutine, to show
+// BenchmarkParseSequential is BenchmarkParse on one processor, to show
 // what reading files in parallel gives.
 func BenchmarkParseSequential(b *testing.B) {
-	defer func(w int) { par.Workers = w }(par.Workers)
-	par.Workers = 1
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	BenchmarkParse(b)
 }
 

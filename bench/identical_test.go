@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -10,7 +11,6 @@ import (
 	"github.com/rscp/handbook/bench/corpus"
 	"github.com/rscp/handbook/build"
 	"github.com/rscp/handbook/build/searchdocs"
-	"github.com/rscp/handbook/internal/par"
 )
 
 // TestParallelBuildIsIdentical builds a generated site with the source and
@@ -26,8 +26,7 @@ func TestParallelBuildIsIdentical(t *testing.T) {
 	}
 	buildWith := func(workers int) *build.Result {
 		t.Helper()
-		defer func(w int) { par.Workers = w }(par.Workers)
-		par.Workers = workers
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(workers))
 		res, err := build.BuildFS(fsys, build.Options{NoSearch: true})
 		if err != nil {
 			t.Fatalf("workers=%d: %v\n%v", workers, err, res.Diags.Sorted())

@@ -32,15 +32,16 @@ const (
 	retryAfter = "1"
 )
 
-// DefaultMaxSearches is how many searches a handler runs at once unless
+// defaultMaxSearches is how many searches a handler runs at once unless
 // WithMaxSearches says otherwise: a few per CPU, so that a burst of
 // requests queues briefly instead of starving the server.
-var DefaultMaxSearches = max(8, 4*runtime.GOMAXPROCS(0))
+func defaultMaxSearches() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
 
 // HandlerOption changes a handler made by NewHandler.
 type HandlerOption func(*handler)
 
-// WithMaxSearches sets how many searches run at once (at least 1).
+// WithMaxSearches sets how many searches run at once (at least 1), for a
+// host whose memory or CPU calls for another limit than the default.
 func WithMaxSearches(n int) HandlerOption {
 	return func(h *handler) { h.slots = make(chan struct{}, max(n, 1)) }
 }
@@ -52,11 +53,11 @@ func WithMaxSearches(n int) HandlerOption {
 //
 // The HTML page works without JavaScript. Errors in what the reader typed give
 // 400 with a message; responses are never cached and nothing is logged.
-// A query string over 2 KB gives 400; when DefaultMaxSearches searches are
+// A query string over 2 KB gives 400; when the most searches allowed are
 // running and none ends within a quarter of a second, the request gets 503
 // with Retry-After.
 func NewHandler(ix *Index, shell []byte, opts ...HandlerOption) http.Handler {
-	h := &handler{ix: ix, slots: make(chan struct{}, DefaultMaxSearches)}
+	h := &handler{ix: ix, slots: make(chan struct{}, defaultMaxSearches())}
 	for _, o := range opts {
 		o(h)
 	}
@@ -70,8 +71,18 @@ func NewHandler(ix *Index, shell []byte, opts ...HandlerOption) http.Handler {
 	return h
 }
 
+// LoadingHandler answers the same requests as NewHandler while its index
+// is being made: 503 with Retry-After, and on the search page, in shell,
+// the form and a message saying so.
+func LoadingHandler(shell []byte) http.Handler {
+	return NewHandler(nil, shell)
+}
+
+// loadingMessage is what LoadingHandler answers.
+const loadingMessage = "The search index is still being made. Try again in a few seconds."
+
 type handler struct {
-	ix            *Index
+	ix            *Index // nil: the index is being made (LoadingHandler)
 	before, after []byte
 	slots         chan struct{} // one token per running search
 }
@@ -133,6 +144,15 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	vals := r.URL.Query()
 	text, typ := cleanText(vals.Get("q")), vals.Get("type")
+	if h.ix == nil {
+		w.Header().Set("Retry-After", retryAfter)
+		if asJSON {
+			h.fail(w, true, http.StatusServiceUnavailable, loadingMessage, "", "")
+			return
+		}
+		h.page(w, http.StatusServiceUnavailable, pageData{Query: text, Types: typeOptions(typ), Notice: loadingMessage})
+		return
+	}
 
 	if asJSON {
 		h.serveJSON(w, r, text, typ)
@@ -240,6 +260,7 @@ type pageData struct {
 	Query   string
 	Types   []typeOption
 	Error   string
+	Notice  string // why there are no results yet, when that is no one's mistake
 	Initial bool
 	Count   int
 	Results []resultView
@@ -285,6 +306,9 @@ var fragmentTmpl = template.Must(template.New("results").Parse(`<div class="hb-s
 </div>
 </div>
 {{- end}}
+{{- if .Notice}}
+<div class="govuk-inset-text" role="status">{{.Notice}}</div>
+{{- end}}
 <form class="hb-search-page-form" method="get" action="/search" role="search">
 <div class="govuk-form-group{{if .Error}} govuk-form-group--error{{end}}">
 <label class="govuk-label govuk-label--m" for="hb-search-q">Search this site</label>
@@ -303,7 +327,7 @@ var fragmentTmpl = template.Must(template.New("results").Parse(`<div class="hb-s
 </div>
 <button type="submit" class="govuk-button" data-module="govuk-button">Search</button>
 </form>
-{{- if not (or .Error .Initial)}}
+{{- if not (or .Error .Notice .Initial)}}
 <h2 class="govuk-heading-m" id="hb-search-results-heading">{{.Count}} result{{if ne .Count 1}}s{{end}} for ‘{{.Query}}’</h2>
 {{- if .Results}}
 <ol class="hb-search-results govuk-list" aria-labelledby="hb-search-results-heading">

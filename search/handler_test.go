@@ -258,3 +258,29 @@ func TestHandlerRefusesLongQueryStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadingHandler is what the dev server answers while the index is
+// being made: the search page with the reader's query kept in the form and
+// a notice, 503 with Retry-After, and the same from /search.json.
+func TestLoadingHandler(t *testing.T) {
+	h := LoadingHandler([]byte(testShell))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/search?q=neglect&type=procedure", nil))
+	body := rec.Body.String()
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("GET /search: %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	for _, want := range []string{"<h1>Search</h1>", `role="status">` + loadingMessage, `value="neglect"`, `value="procedure" selected`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("GET /search has no %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "No pages matched") || strings.Contains(body, "0 results") {
+		t.Errorf("GET /search says nothing matched while the index is being made:\n%s", body)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/search.json?q=neglect", nil))
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Content-Type") != "application/json; charset=utf-8" || !strings.Contains(rec.Body.String(), loadingMessage) {
+		t.Errorf("GET /search.json: %d %q %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+	}
+}

@@ -124,8 +124,8 @@ func (l *Log) Files() []string {
 	return out
 }
 
-// Timeout bounds every git command.
-var Timeout = 2 * time.Minute
+// gitTimeout bounds every git command.
+const gitTimeout = 2 * time.Minute
 
 // Load reads the history of the site folder dir with one "git log" pass.
 // When git is missing, dir is not in a repository, the repository has no
@@ -195,7 +195,7 @@ const logFormat = "%H%x00%aI%x00%aN%x00%s%x00%B%x00"
 
 // readLog runs one "git log" of revs and reads its output as it comes.
 func (l *Log) readLog(revs string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), gitTimeout)
 	defer cancel()
 	cmd := l.command(ctx, l.dir, "log", "-z", "--raw", "--no-abbrev", "-M", "--topo-order", "--no-color",
 		"--format="+logFormat, revs, "--", ".")
@@ -455,7 +455,7 @@ func (l *Log) git(stdin []byte, args ...string) ([]byte, error) {
 }
 
 func (l *Log) gitIn(dir string, stdin []byte, args ...string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), gitTimeout)
 	defer cancel()
 	cmd := l.command(ctx, dir, args...)
 	if stdin != nil {
@@ -519,7 +519,7 @@ func (l *Log) EachBlob(ids []string, use func(id string, b []byte)) error {
 	if in.Len() == 0 {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), gitTimeout)
 	defer cancel()
 	cmd := l.command(ctx, l.dir, "cat-file", "--batch")
 	cmd.Stdin = &in

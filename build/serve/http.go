@@ -9,12 +9,14 @@ import (
 	"net"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/output"
+	"github.com/rscp/handbook/search"
 )
 
 // Paths the dev server adds to the site. They are under a folder no site
@@ -100,12 +102,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := s.cur.Load()
-	if st.search != nil && (r.URL.Path == "/search" || r.URL.Path == "/search/" || r.URL.Path == "/search.json") {
-		s.serveInjected(w, r, st, st.search)
-		return
+	if r.URL.Path == "/search.json" || slices.Contains(searchPages, r.URL.Path) {
+		switch {
+		case st.search != nil:
+			s.serveInjected(w, r, st, st.search)
+			return
+		case st.searchWait && st.site != nil:
+			shell, _ := st.site.Get("search/index.html")
+			s.serveInjected(w, r, st, search.LoadingHandler(shell))
+			return
+		}
 	}
 	s.serveSite(w, r, st)
 }
+
+// searchPages are the addresses of the search page, which Options.Search
+// answers.
+var searchPages = []string{"/search", "/search/"}
 
 // hostAllowed refuses requests for other host names when the server listens
 // on loopback only, so that a web page cannot reach the preview through DNS
@@ -139,10 +152,10 @@ func (s *Server) loopbackOnly() bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// SitePath maps the path of a request to a file of the built site. It
+// sitePath maps the path of a request to a file of the built site. It
 // refuses anything that is not a plain path inside the site: "..",
 // encoded dots, slashes or backslashes, empty segments and control bytes.
-func SitePath(escaped, decoded string) (string, bool) {
+func sitePath(escaped, decoded string) (string, bool) {
 	if !strings.HasPrefix(escaped, "/") || !strings.HasPrefix(decoded, "/") {
 		return "", false
 	}
@@ -186,7 +199,7 @@ func (s *Server) serveSite(w http.ResponseWriter, r *http.Request, st *state) {
 		}
 		return
 	}
-	p, ok := SitePath(r.URL.EscapedPath(), r.URL.Path)
+	p, ok := sitePath(r.URL.EscapedPath(), r.URL.Path)
 	var data []byte
 	if ok {
 		data, ok = st.site.Get(p)

@@ -13,8 +13,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -25,7 +23,6 @@ import (
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/output"
 	"github.com/rscp/handbook/build/searchdocs"
-	"github.com/rscp/handbook/internal/scratch"
 	"github.com/rscp/handbook/search"
 )
 
@@ -48,6 +45,14 @@ type Options struct {
 	// Search, when set, makes the handler for /search and /search.json from
 	// each site that builds. See SearchFunc.
 	Search SearchFunc
+	// Build makes the site in memory; nil means build.Build. The server
+	// passes its own build.Options: drafts shown, no search index, the
+	// cache it keeps between builds.
+	Build func(build.Options) (*build.Result, error)
+	// OnBuild, when set, is told about each whole build once its site is
+	// in service (or, when it failed, its errors are) and browsers have
+	// been told.
+	OnBuild func(BuildInfo)
 }
 
 // SearchFunc makes the search handler for a freshly built site. The dev
@@ -95,16 +100,14 @@ type SearchSource struct {
 
 // Server is the development server. It is an http.Handler.
 type Server struct {
-	opts    Options
-	buildFn func(build.Options) (*build.Result, error) // build.Build; tests replace it
-	cache   *build.Cache                               // git-derived work kept between rebuilds
+	opts  Options
+	cache *build.Cache // git-derived work kept between rebuilds
 
 	cur        atomic.Pointer[state]
 	listenAddr atomic.Pointer[string] // set by Run
 
 	fullMu  sync.Mutex // one whole build at a time
 	buildMu sync.Mutex // guards what follows and the swap of cur
-	gen     uint64
 	// base is the last whole build that succeeded, which one-page edits
 	// are patched into (build.Result.Patch); patched holds the files
 	// patched in since, with the number of the change that patched each.
@@ -129,9 +132,6 @@ type Server struct {
 	searchJobs chan *build.Result // the newest site waiting to be indexed
 	searchDone chan struct{}      // closed when the search worker has stopped
 
-	searchReady func()          // tests: called when a search handler is in service
-	afterBuild  func(BuildInfo) // tests: called after each whole build
-
 	closeMu sync.Mutex
 	closing map[*func()]bool // search handlers replaced and not yet closed
 }
@@ -146,6 +146,9 @@ type state struct {
 	pages    int               // pages in site
 	search   http.Handler      // nil when search is off
 	closeFn  func()            // closes search
+	// searchWait is true from start-up until the first search handler is
+	// made (or could not be): the search page says the index is loading.
+	searchWait bool
 }
 
 // BuildInfo describes one rebuild.
@@ -170,9 +173,12 @@ func New(opts Options) *Server {
 	if opts.Log == nil {
 		opts.Log = io.Discard
 	}
-	s := &Server{opts: opts, buildFn: build.Build, cache: build.NewCache(), subs: map[chan reloadEvent]struct{}{}, patched: map[string]uint64{}, done: make(chan struct{}), watching: make(chan struct{}),
+	if opts.Build == nil {
+		opts.Build = build.Build
+	}
+	s := &Server{opts: opts, cache: build.NewCache(), subs: map[chan reloadEvent]struct{}{}, patched: map[string]uint64{}, done: make(chan struct{}), watching: make(chan struct{}),
 		inFlight: make(chan struct{}, maxInFlight)}
-	s.cur.Store(&state{})
+	s.cur.Store(&state{searchWait: opts.Search != nil})
 	return s
 }
 
@@ -196,88 +202,113 @@ func (s *Server) fullBuild(everyone bool) BuildInfo {
 	res, err := s.safeBuild()
 
 	s.buildMu.Lock()
-	defer s.buildMu.Unlock()
-	// Edits patched in while this build ran may be newer than the files it
-	// read: patch them into it too, so that the preview never goes back.
-	var later []output.File
-	if err == nil && res != nil {
-		if paths := s.patchedSince(seq); len(paths) > 0 {
-			files, ok := s.safePatch(res, paths)
-			if !ok && !everyone {
-				// Those edits asked for a build of their own, which
-				// will read them: keep serving the site as it is.
-				return BuildInfo{Gen: s.gen, OK: true, Pages: s.cur.Load().pages, Took: time.Since(start)}
-			}
-			later = files
-		}
-	}
-	took := time.Since(start)
-
 	old := s.cur.Load()
-	next := &state{gen: s.gen + 1, site: old.site, built: old.built, pages: old.pages, search: old.search, closeFn: old.closeFn}
-	info := BuildInfo{Took: took}
+	next := s.nextState(old, res, err, seq, everyone)
+	took := time.Since(start)
+	if next == nil {
+		s.buildMu.Unlock()
+		return BuildInfo{Gen: old.gen, OK: true, Pages: old.pages, Took: took}
+	}
+	if next.problems == nil {
+		s.adopt(res, seq)
+	}
+	s.announce(old, next, everyone)
+	s.buildMu.Unlock()
+
+	info := BuildInfo{Gen: next.gen, OK: next.problems == nil, Pages: next.pages, Took: took}
 	if res != nil && res.Diags != nil {
 		info.Errors, info.Warnings = res.Diags.Count()
 	}
+	if !info.OK {
+		info.Errors = max(info.Errors, 1)
+	}
+	s.report(info, next.problems)
+	return info
+}
+
+// nextState works out what a whole build puts in service in place of old,
+// without doing so: the site it made, or, when it failed, old's site with
+// its problems. Edits patched in since change seq was seen may be newer
+// than the files the build read, so they are patched into res too, and
+// the preview never goes back. When one of them cannot be and everyone is
+// false, nextState returns nil: the build that edit asked for will read it,
+// and until then the site in service stays.
+func (s *Server) nextState(old *state, res *build.Result, err error, seq uint64, everyone bool) *state {
+	next := &state{gen: old.gen + 1, site: old.site, built: old.built, pages: old.pages, search: old.search, closeFn: old.closeFn, searchWait: old.searchWait}
 	if err == nil && res != nil {
+		var later []output.File
+		if paths := s.patchedSince(seq); len(paths) > 0 {
+			files, ok := s.safePatch(res, paths)
+			if !ok && !everyone {
+				return nil
+			}
+			later = files
+		}
 		mem, merr := output.NewMemory(res.Files)
 		if merr == nil && len(later) > 0 {
 			mem, merr = mem.With(later)
 		}
-		if merr != nil {
-			err = merr
-		} else {
+		if merr == nil {
 			next.site, next.built = mem, time.Now()
 			if res.Site != nil {
 				next.pages = len(res.Site.Pages)
 			}
-			s.base = res
-			for p, at := range s.patched {
-				if at <= seq {
-					delete(s.patched, p)
-				}
-			}
-			if s.opts.Search != nil {
-				s.queueSearch(res)
-			}
+			return next
+		}
+		err = merr
+	}
+	next.problems = problems(res, err)
+	return next
+}
+
+// adopt makes res, whose site is going into service, the build that
+// one-page edits are patched into, and has its search made.
+func (s *Server) adopt(res *build.Result, seq uint64) {
+	s.base = res
+	for p, at := range s.patched {
+		if at <= seq {
+			delete(s.patched, p)
 		}
 	}
-	if err != nil {
-		next.problems = problems(res, err)
-		info.Errors = max(info.Errors, 1)
+	if s.opts.Search != nil {
+		s.queueSearch(res)
 	}
-	info.OK = err == nil
-	info.Pages = next.pages
+}
 
+// announce puts next in service in place of old and tells browsers: all
+// of them when everyone is true or the problems changed, else those
+// showing a page that changed; none, and next keeps old's number, when no
+// page changed. buildMu must be held.
+func (s *Server) announce(old, next *state, everyone bool) {
 	ev := reloadEvent{}
 	if !everyone && sameProblems(old.problems, next.problems) && old.site != nil {
 		changed := next.site.Changed(old.site)
 		if len(changed) == 0 {
-			next.gen = old.gen // nothing a browser shows changed
+			next.gen = old.gen
 		} else {
 			ev.pages = pagesOf(changed)
 		}
 	}
-	s.gen = next.gen
-	info.Gen = next.gen
 	s.cur.Store(next)
 	if next.gen != old.gen {
 		ev.gen = next.gen
 		s.broadcast(ev)
 	}
+}
 
-	if s.afterBuild != nil {
-		defer s.afterBuild(info)
-	}
+// report logs a whole build and tells Options.OnBuild.
+func (s *Server) report(info BuildInfo, problems []diag.Diagnostic) {
 	if info.OK {
-		s.logf("built %d pages in %s", info.Pages, took.Round(time.Millisecond))
+		s.logf("built %d pages in %s", info.Pages, info.Took.Round(time.Millisecond))
 	} else {
-		s.logf("build failed in %s: the preview still shows the last version that built", took.Round(time.Millisecond))
-		for _, p := range next.problems {
+		s.logf("build failed in %s: the preview still shows the last version that built", info.Took.Round(time.Millisecond))
+		for _, p := range problems {
 			s.logf("  %s", p)
 		}
 	}
-	return info
+	if s.opts.OnBuild != nil {
+		s.opts.OnBuild(info)
+	}
 }
 
 // closeLater closes a replaced search index once requests on it are done.
@@ -332,7 +363,7 @@ func (s *Server) safeBuild() (res *build.Result, err error) {
 	}()
 	// The search index is built apart (see SearchFunc), so that a one-page
 	// edit reloads without waiting for it.
-	return s.buildFn(build.Options{SiteDir: s.opts.SiteDir, BaseURL: s.opts.BaseURL, Drafts: true, NoSearch: true, Cache: s.cache})
+	return s.opts.Build(build.Options{SiteDir: s.opts.SiteDir, BaseURL: s.opts.BaseURL, Drafts: true, NoSearch: true, Cache: s.cache})
 }
 
 func firstLines(b []byte, n int) string {
@@ -391,18 +422,25 @@ func (s *Server) searchWorker() {
 			return
 		case res := <-s.searchJobs:
 			h, closeFn, ok := s.makeSearch(res)
-			if !ok {
-				continue
-			}
 			s.buildMu.Lock()
 			cur := s.cur.Load()
+			if !ok && !cur.searchWait {
+				s.buildMu.Unlock()
+				continue
+			}
 			next := *cur
-			next.search, next.closeFn = h, closeFn
+			next.gen++
+			next.searchWait = false
+			if ok {
+				next.search, next.closeFn = h, closeFn
+			}
 			s.cur.Store(&next)
+			// A search page opened before the index was ready says so:
+			// it reloads now.
+			s.broadcast(reloadEvent{gen: next.gen, pages: searchPages})
 			s.buildMu.Unlock()
-			s.closeLater(cur.closeFn)
-			if s.searchReady != nil {
-				s.searchReady()
+			if ok {
+				s.closeLater(cur.closeFn)
 			}
 		}
 	}
@@ -468,40 +506,6 @@ func (s *Server) broadcast(ev reloadEvent) {
 		}
 		ch <- next
 	}
-}
-
-// Extract writes the files whose paths start with prefix into a new
-// temporary folder, without the prefix, and returns the folder and a
-// function that removes it. It is for search.Open, which reads an index
-// from a folder.
-func Extract(files []output.File, prefix string) (dir string, cleanup func(), err error) {
-	dir, err = scratch.Dir("handbook-serve")
-	if err != nil {
-		return "", nil, err
-	}
-	cleanup = func() { os.RemoveAll(dir) }
-	n := 0
-	for _, f := range files {
-		rel, ok := strings.CutPrefix(f.Path, prefix)
-		if !ok || !output.ValidPath(rel) {
-			continue
-		}
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			cleanup()
-			return "", nil, err
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			cleanup()
-			return "", nil, err
-		}
-		n++
-	}
-	if n == 0 {
-		cleanup()
-		return "", nil, fmt.Errorf("the build made no files under %s", prefix)
-	}
-	return dir, cleanup, nil
 }
 
 // File returns the data of the built file at p.

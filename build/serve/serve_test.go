@@ -479,14 +479,13 @@ func TestIgnoredNames(t *testing.T) {
 // stubServer is a Server whose builds are counted and reported on a
 // channel, for testing the batching loop without a file system.
 func stubServer(t *testing.T, debounce time.Duration) (*Server, chan uint64) {
-	s := New(Options{SiteDir: t.TempDir(), Debounce: debounce, Log: testLog{t}})
 	built := make(chan uint64, 100)
 	var n atomic.Uint64
-	s.buildFn = func(build.Options) (*build.Result, error) {
+	count := func(build.Options) (*build.Result, error) {
 		built <- n.Add(1)
 		return &build.Result{Diags: &diag.List{}}, nil
 	}
-	return s, built
+	return New(Options{SiteDir: t.TempDir(), Debounce: debounce, Log: testLog{t}, Build: count}), built
 }
 
 func waitBuild(t *testing.T, built chan uint64) uint64 {
@@ -575,11 +574,18 @@ func TestOverflowRebuilds(t *testing.T) {
 func TestPanickingBuildDoesNotCrash(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, smallSite())
-	s := New(Options{SiteDir: dir, Log: testLog{t}})
+	var broken atomic.Bool
+	buildOrPanic := func(opts build.Options) (*build.Result, error) {
+		if broken.Load() {
+			panic("a bug in a stage")
+		}
+		return build.Build(opts)
+	}
+	s := New(Options{SiteDir: dir, Log: testLog{t}, Build: buildOrPanic})
 	if info := s.Rebuild(); !info.OK {
 		t.Fatalf("first build failed: %+v", info)
 	}
-	s.buildFn = func(build.Options) (*build.Result, error) { panic("a bug in a stage") }
+	broken.Store(true)
 	if info := s.Rebuild(); info.OK || info.Errors != 1 {
 		t.Errorf("Rebuild after a panic = %+v", info)
 	}
@@ -601,12 +607,16 @@ func TestPanickingBuildDoesNotCrash(t *testing.T) {
 	}
 }
 
+// The site is served before its search index is ready: until then the
+// search page says the index is being made, and once it is, the browsers
+// on the search page reload and it answers. Each build gets a new index.
 func TestSearchHook(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, smallSite())
 	var closed atomic.Int32
-	ready := make(chan struct{}, 10)
+	gate := make(chan struct{})
 	search := func(src SearchSource) (http.Handler, func(), error) {
+		<-gate
 		if _, ok := File(src.Files, "a/index.html"); !ok || len(src.Docs) == 0 {
 			t.Errorf("the search hook does not get the built site")
 		}
@@ -626,58 +636,45 @@ func TestSearchHook(t *testing.T) {
 			io.WriteString(w, "<!DOCTYPE html><html><head><title>Search</title></head><body><main>Results for "+r.URL.Query().Get("q")+" in "+version+"</main></body></html>")
 		}), func() { closed.Add(1) }, nil
 	}
-	ts := start(t, dir, Options{Search: search}, func(s *Server) { s.searchReady = func() { ready <- struct{}{} } })
+	ts := start(t, dir, Options{Search: search})
 	ev := ts.events(t)
 	gen := ev.next(t).gen
-	select {
-	case <-ready:
-	case <-time.After(wait):
-		t.Fatal("search never became ready")
+
+	if code, body := ts.get(t, "/a/"); code != 200 || !strings.Contains(body, "Version one") {
+		t.Fatalf("the site is not served while its index is made: GET /a/ = %d:\n%s", code, body)
 	}
 	code, body := ts.get(t, "/search?q=neglect")
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "still being made") || !strings.Contains(body, `value="neglect"`) || !strings.Contains(body, ReloadScriptPath) {
+		t.Errorf("GET /search before the index is ready = %d:\n%s", code, body)
+	}
+	if code, body := ts.get(t, "/search.json?q=neglect"); code != http.StatusServiceUnavailable || !strings.Contains(body, "still being made") {
+		t.Errorf("GET /search.json before the index is ready = %d %s", code, body)
+	}
+
+	close(gate)
+	x := ev.reload(t, gen)
+	if !slices.Contains(x.pages, "/search") {
+		t.Errorf("when the index is ready the event names %v; want the search page", x.pages)
+	}
+	code, body = ts.get(t, "/search?q=neglect")
 	if code != 200 || !strings.Contains(body, "Results for neglect in Page A") || !strings.Contains(body, ReloadScriptPath) {
 		t.Errorf("GET /search = %d:\n%s", code, body)
 	}
 	if code, body := ts.get(t, "/search.json?q=neglect"); code != 200 || body != `[{"title":"A"}]` {
 		t.Errorf("GET /search.json = %d %s", code, body)
 	}
-	// After an edit the search is rebuilt from the new site.
+
+	// After an edit the search is made again from the new site.
 	writeFiles(t, dir, map[string]string{"content/a.md": "---\ntitle: Page A two\n---\nText.\n"})
-	ev.reload(t, gen)
-	select {
-	case <-ready:
-	case <-time.After(wait):
-		t.Fatal("search was not rebuilt")
-	}
-	if _, body := ts.get(t, "/search?q=x"); !strings.Contains(body, "in Page A two") {
-		t.Errorf("search still serves the old site:\n%s", body)
+	for {
+		x = ev.reload(t, x.gen)
+		if _, body := ts.get(t, "/search?q=x"); strings.Contains(body, "in Page A two") {
+			break
+		}
 	}
 }
 
-func TestExtract(t *testing.T) {
-	dir := t.TempDir()
-	writeFiles(t, dir, smallSite())
-	res, err := build.Build(build.Options{SiteDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, cleanup, err := Extract(res.Files, "a/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
-		t.Error(err)
-	}
-	cleanup()
-	if _, err := os.Stat(out); !os.IsNotExist(err) {
-		t.Errorf("cleanup left %s", out)
-	}
-	if _, _, err := Extract(res.Files, "_search/none/"); err == nil {
-		t.Error("Extract of no files did not fail")
-	}
-}
-
-func TestSitePath(t *testing.T) {
+func TestSitePathRefusesEscapes(t *testing.T) {
 	for _, tt := range []struct{ escaped, decoded, want string }{
 		{"/", "/", "index.html"},
 		{"/a/", "/a/", "a/index.html"},
@@ -692,9 +689,9 @@ func TestSitePath(t *testing.T) {
 		{"x", "x", ""},
 		{"/.", "/.", ""},
 	} {
-		got, ok := SitePath(tt.escaped, tt.decoded)
+		got, ok := sitePath(tt.escaped, tt.decoded)
 		if got != tt.want || ok != (tt.want != "") {
-			t.Errorf("SitePath(%q) = %q, %v; want %q", tt.escaped, got, ok, tt.want)
+			t.Errorf("sitePath(%q) = %q, %v; want %q", tt.escaped, got, ok, tt.want)
 		}
 	}
 }
@@ -705,7 +702,7 @@ func TestMarkdownEditPatchesOnePage(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, smallSite())
 	builds := make(chan BuildInfo, 10)
-	ts := start(t, dir, Options{}, func(s *Server) { s.afterBuild = func(i BuildInfo) { builds <- i } })
+	ts := start(t, dir, Options{OnBuild: func(i BuildInfo) { builds <- i }})
 	<-builds // the first build
 	ev := ts.events(t)
 	gen := ev.next(t).gen

@@ -59,11 +59,10 @@ func (s *Server) tryPatch(paths []string, seq uint64) bool {
 	if len(changed) == 0 {
 		return true // saved without a change
 	}
-	s.gen++
 	next := *cur
-	next.gen, next.site, next.built = s.gen, mem, time.Now()
+	next.gen, next.site, next.built = cur.gen+1, mem, time.Now()
 	s.cur.Store(&next)
-	s.broadcast(reloadEvent{gen: s.gen, pages: pagesOf(changed)})
+	s.broadcast(reloadEvent{gen: next.gen, pages: pagesOf(changed)})
 	s.logf("updated %s in %s", strings.Join(paths, ", "), time.Since(start).Round(time.Millisecond))
 	return true
 }

@@ -18,9 +18,9 @@ import (
 	"github.com/fsnotify/fsnotify"
 )
 
-// WatchedDirs are the folders of a site whose changes cause a rebuild,
+// watchedDirs are the folders of a site whose changes cause a rebuild,
 // with everything under them. handbook.yaml is watched too.
-var WatchedDirs = []string{"content", "data", "themes", "editions"}
+var watchedDirs = []string{"content", "data", "themes", "editions"}
 
 // maxWait bounds how long a stream of changes can put a rebuild off.
 const maxWait = time.Second
@@ -200,7 +200,7 @@ func (w *watcher) classify(ev fsnotify.Event) (relevant, structural bool) {
 		if name == "handbook.yaml" {
 			return true, false
 		}
-		for _, d := range WatchedDirs {
+		for _, d := range watchedDirs {
 			if name == d {
 				if ev.Has(fsnotify.Create) {
 					w.addTree(ev.Name)
@@ -226,14 +226,14 @@ func (w *watcher) classify(ev fsnotify.Event) (relevant, structural bool) {
 	return true, ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename)
 }
 
-// inWatchedDir reports whether name lies under one of the WatchedDirs.
+// inWatchedDir reports whether name lies under one of the watchedDirs.
 func (w *watcher) inWatchedDir(name string) bool {
 	r, ok := w.rel(name)
 	if !ok {
 		return false
 	}
 	top, _, _ := strings.Cut(r, "/")
-	return slices.Contains(WatchedDirs, top)
+	return slices.Contains(watchedDirs, top)
 }
 
 // rel returns the path of a watched file relative to the site folder,
@@ -273,7 +273,7 @@ func (w *watcher) sync() error {
 	if err := w.fw.Add(w.root); err != nil {
 		firstErr = err
 	}
-	for _, d := range WatchedDirs {
+	for _, d := range watchedDirs {
 		for _, p := range w.dirs(filepath.Join(w.root, d)) {
 			keep[p] = true
 			if err := w.fw.Add(p); err != nil && firstErr == nil && !errors.Is(err, fs.ErrNotExist) {
@@ -361,7 +361,7 @@ func fingerprint(root string) uint64 {
 	if fi, err := os.Stat(filepath.Join(root, "handbook.yaml")); err == nil {
 		add("handbook.yaml", fi)
 	}
-	for _, d := range WatchedDirs {
+	for _, d := range watchedDirs {
 		_ = filepath.WalkDir(filepath.Join(root, d), func(p string, e fs.DirEntry, err error) error {
 			if err != nil {
 				return nil

@@ -37,8 +37,8 @@ const (
 	MaxLines = 100_000
 )
 
-// ReservedIDs are element ids used by the page templates; headings never take them.
-var ReservedIDs = []string{"main-content", "search", "search-input", "top", "site-nav", "on-this-page", "page-updates", "related", "footer"}
+// reservedIDs are element ids used by the page templates; headings never take them.
+var reservedIDs = []string{"main-content", "search", "search-input", "top", "site-nav", "on-this-page", "page-updates", "related", "footer"}
 
 // Load reads the site in fsys (the site folder). Problems are returned as
 // diagnostics; pages with errors are left out of the result.
@@ -49,7 +49,7 @@ func Load(fsys fs.FS) (*site.Input, *diag.List) {
 		Config: cfg,
 		Markdown: markdown.New(markdown.Options{
 			UnsafeHTML:  cfg.Markdown.UnsafeHTML,
-			ReservedIDs: ReservedIDs,
+			ReservedIDs: reservedIDs,
 		}),
 	}
 	in.Glossary = loadList[site.Term](fsys, "data/glossary.yaml", glossaryDecoder, &diags)

@@ -7,15 +7,12 @@ import (
 	"sync/atomic"
 )
 
-// Workers is the number of goroutines Each uses; 1 runs the work in order
-// on the caller's goroutine (tests use it to check that a parallel build
-// gives the same result as a sequential one).
-var Workers = runtime.GOMAXPROCS(0)
-
-// Each calls f(0) … f(n-1), on up to Workers goroutines, and returns when
-// every call has returned. The calls must not depend on each other.
+// Each calls f(0) … f(n-1), on up to runtime.GOMAXPROCS(0) goroutines, and
+// returns when every call has returned. The calls must not depend on each
+// other. With GOMAXPROCS 1 the calls run in order on the caller's
+// goroutine.
 func Each(n int, f func(i int)) {
-	workers := min(Workers, n)
+	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
 		for i := range n {
 			f(i)

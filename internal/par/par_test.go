@@ -1,23 +1,39 @@
 package par
 
 import (
+	"runtime"
 	"sync/atomic"
 	"testing"
 )
 
 func TestEachCallsEveryIndexOnce(t *testing.T) {
-	for _, workers := range []int{1, 2, 8} {
-		old := Workers
-		Workers = workers
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2, 8} {
+		runtime.GOMAXPROCS(procs)
 		const n = 1000
 		var calls [n]atomic.Int32
 		Each(n, func(i int) { calls[i].Add(1) })
-		Workers = old
 		for i := range calls {
 			if got := calls[i].Load(); got != 1 {
-				t.Fatalf("workers=%d: f(%d) was called %d times", workers, i, got)
+				t.Fatalf("GOMAXPROCS=%d: f(%d) was called %d times", procs, i, got)
 			}
 		}
+	}
+}
+
+// With one processor the calls are made in order, so that a build can be
+// checked against a sequential one.
+func TestEachInOrderOnOneProcessor(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	var order []int
+	Each(100, func(i int) { order = append(order, i) })
+	for i, got := range order {
+		if got != i {
+			t.Fatalf("call %d was f(%d)", i, got)
+		}
+	}
+	if len(order) != 100 {
+		t.Fatalf("%d calls, want 100", len(order))
 	}
 }
 
