@@ -195,7 +195,7 @@ func (t *Theme) historyFiles(s *site.Site, p *site.Page, h *PageHistory, x *Extr
 		}
 		return t.writeAtomFeed(s, feedURL(p), p.URL, "Updates to "+p.Title+" – "+s.Config.Title, pageUpdated(p, x), entries,
 			func(data []byte) error {
-				return emit(output.File{Path: strings.TrimPrefix(feedURL(p), "/"), Data: data})
+				return emit(output.File{Path: site.DecodedPath(strings.TrimPrefix(feedURL(p), "/")), Data: data})
 			})
 	}
 	return nil
@@ -211,7 +211,7 @@ func (t *Theme) syntheticPage(s *site.Site, parent *site.Page, url, title, id st
 	}
 }
 
-func outPath(url string) string { return strings.TrimPrefix(url, "/") + "index.html" }
+func outPath(url string) string { return site.FilePath(url) }
 
 // atomFeed returns an Atom feed of entries (newest first). self is the
 // feed's own site path, alt the page it belongs to. An entry links the

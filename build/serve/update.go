@@ -10,6 +10,7 @@ import (
 	"github.com/rscp/handbook/build"
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/output"
+	"github.com/rscp/handbook/build/site"
 )
 
 // maxReloadPages is how many changed pages a reload event names; a build
@@ -164,9 +165,9 @@ func pagesOf(paths []string) []string {
 		case p == "index.html":
 			pages = append(pages, "/")
 		case strings.HasSuffix(p, "/index.html"):
-			pages = append(pages, "/"+strings.TrimSuffix(p, "index.html"))
+			pages = append(pages, site.EscapePath("/"+strings.TrimSuffix(p, "index.html")))
 		case strings.HasSuffix(p, ".html"):
-			pages = append(pages, "/"+p)
+			pages = append(pages, site.EscapePath("/"+p))
 		case strings.HasSuffix(p, ".xml") || strings.HasSuffix(p, ".txt") || p == "_redirects":
 			// Feeds, robots.txt and redirects are not part of any page.
 		default:

@@ -51,9 +51,9 @@ func (r Redirect) File() string {
 	rel := strings.TrimPrefix(r.From, "/")
 	switch ext := strings.ToLower(path.Ext(rel)); {
 	case strings.HasSuffix(rel, "/"):
-		return rel + "index.html"
+		return FilePath(r.From)
 	case ext == ".html" || ext == ".htm":
-		return rel
+		return DecodedPath(rel)
 	}
 	return ""
 }
@@ -263,7 +263,7 @@ func (s *Site) index(diags *diag.List) {
 }
 
 func defaultID(u string) string {
-	id := strings.ReplaceAll(strings.Trim(u, "/"), "/", "-")
+	id := strings.ReplaceAll(strings.Trim(DecodedPath(u), "/"), "/", "-")
 	if id == "" {
 		return "home"
 	}
@@ -507,7 +507,7 @@ func (s *Site) resolve(p *Page, dest string, l markdown.Link, diags *diag.List) 
 		}
 		for _, a := range s.Assets {
 			if a == rel {
-				l.SetDest(s.Link("/" + rel))
+				l.SetDest(s.Link(EscapePath("/" + rel)))
 				return nil, "", false
 			}
 		}
@@ -517,7 +517,7 @@ func (s *Site) resolve(p *Page, dest string, l markdown.Link, diags *diag.List) 
 		}
 	}
 	if strings.HasPrefix(pathPart, "/") {
-		clean := path.Clean(pathPart)
+		clean := EscapePath(path.Clean(pathPart))
 		if !strings.HasSuffix(clean, "/") {
 			clean += "/"
 		}
@@ -707,7 +707,8 @@ func normaliseAlias(a string) string {
 	if !strings.HasPrefix(a, "/") || strings.Contains(a, "..") || strings.ContainsAny(a, "?#\\ \t\n") {
 		return ""
 	}
-	a = path.Clean(a)
+	// One spelling of each address: "/über/" and "/%C3%BCber/" are one alias.
+	a = EscapePath(path.Clean(DecodedPath(a)))
 	if a == "/" {
 		return ""
 	}

@@ -287,7 +287,7 @@ func loadPage(fsys fs.FS, dir, file string, conv *markdown.Converter, diags *dia
 	p := &site.Page{File: file, Path: rel} // decodeFrontMatter makes FieldLines
 	p.URL, p.IsSection = urlFor(rel)
 	if p.URL == "" {
-		diags.Errorf(file, 0, "the file name %q gives no web address: use letters or digits in it", path.Base(rel))
+		diags.Errorf(file, 0, "the file name %q gives no web address: use a letter, digit or sign in it", path.Base(rel))
 		return nil
 	}
 	data, ok := cleanText(file, data, diags)
@@ -390,33 +390,8 @@ func URLFor(rel string) string {
 	return u
 }
 
-// urlFor maps a content path to its clean URL.
-func urlFor(rel string) (url string, isSection bool) {
-	dir, name := path.Split(strings.TrimSuffix(rel, ".md"))
-	// The URL is built in one buffer: "/" and each folder's slug and "/".
-	b := make([]byte, 1, len(rel)+2)
-	b[0] = '/'
-	for s := range strings.SplitSeq(strings.Trim(dir, "/"), "/") {
-		if s == "" {
-			continue
-		}
-		n := len(b)
-		if b = markdown.AppendSlug(b, s); len(b) == n {
-			return "", false
-		}
-		b = append(b, '/')
-	}
-	if name == "_index" || name == "index" {
-		isSection = true
-	} else {
-		n := len(b)
-		if b = markdown.AppendSlug(b, name); len(b) == n {
-			return "", false
-		}
-		b = append(b, '/')
-	}
-	return string(b), isSection
-}
+// urlFor maps a content path to its address.
+func urlFor(rel string) (url string, isSection bool) { return site.AddressOf(rel) }
 
 // splitFrontMatter separates YAML front matter between --- lines from the
 // body. bodyLine is the number of file lines before the body.

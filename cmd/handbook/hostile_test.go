@@ -82,8 +82,21 @@ func hostileCases() []hostileCase {
 			want: 1, stderr: `both have the address /a/`},
 		{name: "file names with spaces, unicode and dots", files: map[string]string{
 			"content/my page.md": "[u](über%20uns.md) [d](a..b.md)", "content/über uns.md": "U", "content/a..b.md": "D"}, want: 0},
-		{name: "file name without letters", files: map[string]string{"content/!!!.md": "x"},
-			want: 1, stderr: `content/!!!.md: error: the file name "!!!.md" gives no web address`},
+		{name: "file names of signs alone", files: map[string]string{
+			"handbook.yaml":  "base_url: https://example.org/\n",
+			"content/!!!.md": "[p](%25.md) [b](%5B.md) [c](clang++.md) [m](move_volume.md) [u](/%C3%BCber/)",
+			"content/%.md":   "P", "content/[.md": "B", "content/]].md": "BB", "content/{.md": "C", "content/~.md": "T", "content/$.md": "D",
+			"content/clang++.md": "CPP", "content/clang.md": "C", "content/move_volume.md": "MV", "content/move-volume.md": "MH", "content/über.md": "U"},
+			want: 0, pages: map[string]string{
+				"!!!/index.html": `href="/%25/".*href="/%5B/".*href="/clang\+\+/".*href="/move_volume/".*href="/%C3%BCber/"`,
+				"%/index.html":   "<p>P</p>", "[/index.html": "<p>B</p>", "]]/index.html": "<p>BB</p>", "{/index.html": "<p>C</p>",
+				"~/index.html": "<p>T</p>", "$/index.html": "<p>D</p>", "clang++/index.html": "<p>CPP</p>", "clang/index.html": "<p>C</p>",
+				"move_volume/index.html": "<p>MV</p>", "move-volume/index.html": "<p>MH</p>", "über/index.html": "<p>U</p>",
+				"sitemap.xml": `<loc>[^<]*/%5D%5D/</loc>`}},
+		{name: "two file names that differ only in case", files: map[string]string{"content/A.md": "x", "content/a.md": "y"},
+			want: 1, stderr: `content/a.md:1: error: this page and content/A.md both have the address /a/`},
+		{name: "file name of white space alone", files: map[string]string{"content/ .md": "x"},
+			want: 1, stderr: `content/ .md: error: the file name " .md" gives no web address`},
 		{name: "hidden files are ignored", files: map[string]string{"content/....md": "x", "content/.draft.md": "y"}, want: 0},
 		{name: "empty file", files: map[string]string{"content/a.md": ""}, want: 0},
 		{name: "impossible date", files: map[string]string{"content/a.md": "---\ntitle: A\nlast_reviewed: 2024-13-45\n---\n"},
