@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"io"
@@ -99,25 +98,9 @@ func TestFileNamesWithSigns(t *testing.T) {
 
 	// The preview server answers at the encoded addresses, and its search
 	// links to them.
-	stdout, w := io.Pipe()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	exit := make(chan int, 1)
 	t.Setenv("TMPDIR", t.TempDir())
-	m := &Main{Stdout: w, Stderr: io.Discard}
-	go func() {
-		exit <- m.Run(ctx, []string{"serve", "-s", site, "--addr", "127.0.0.1:0"})
-		w.Close()
-	}()
-	lines := bufio.NewScanner(stdout)
-	var base string
-	for lines.Scan() {
-		if u, ok := strings.CutPrefix(lines.Text(), "Preview: "); ok {
-			base = strings.TrimSuffix(u, "/")
-			break
-		}
-	}
-	go io.Copy(io.Discard, stdout)
+	url, _ := startServe(t, site)
+	base := strings.TrimSuffix(url, "/")
 	get := func(path string) (int, string) {
 		resp, err := http.Get(base + path)
 		if err != nil {
@@ -142,11 +125,5 @@ func TestFileNamesWithSigns(t *testing.T) {
 			t.Fatalf("preview search never linked to /tools/%%5B/:\n%s", body)
 		}
 		time.Sleep(50 * time.Millisecond)
-	}
-	cancel()
-	select {
-	case <-exit:
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop")
 	}
 }

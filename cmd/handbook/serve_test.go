@@ -29,27 +29,7 @@ func TestServeCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	stdout, w := io.Pipe()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	exit := make(chan int, 1)
-	m := &Main{Stdout: w, Stderr: io.Discard}
-	go func() {
-		exit <- m.Run(ctx, []string{"serve", "-s", dir, "--addr", "127.0.0.1:0"})
-		w.Close()
-	}()
-	lines := bufio.NewScanner(stdout)
-	var url string
-	for lines.Scan() {
-		if u, ok := strings.CutPrefix(lines.Text(), "Preview: "); ok {
-			url = u
-			break
-		}
-	}
-	go io.Copy(io.Discard, stdout)
-	if !strings.HasPrefix(url, "http://127.0.0.1:") {
-		t.Fatalf("serve printed no local address: %q", url)
-	}
+	url, stop := startServe(t, dir)
 	for path, want := range map[string]string{"": "Served by the command.", "draft/": "Draft</strong>"} {
 		resp, err := http.Get(url + path)
 		if err != nil {
@@ -82,18 +62,56 @@ func TestServeCommand(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	cancel()
-	select {
-	case code := <-exit:
-		if code != 0 {
-			t.Errorf("serve exited with %d after Ctrl+C", code)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop")
+	if code := stop(); code != 0 {
+		t.Errorf("serve exited with %d after Ctrl+C", code)
 	}
 	if left, _ := os.ReadDir(tmp); len(left) > 0 {
 		t.Errorf("serve left %s in the temporary folder after Ctrl+C", left[0].Name())
 	}
+}
+
+// startServe runs `handbook serve` on the site in dir at a free port and
+// returns its address ("http://127.0.0.1:port/") and a function that
+// stops it as Ctrl+C would and returns its exit status.
+func startServe(t *testing.T, dir string) (url string, stop func() int) {
+	t.Helper()
+	stdout, w := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	exit := make(chan int, 1)
+	m := &Main{Stdout: w, Stderr: io.Discard}
+	go func() {
+		exit <- m.Run(ctx, []string{"serve", "-s", dir, "--addr", "127.0.0.1:0"})
+		w.Close()
+	}()
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() {
+		if u, ok := strings.CutPrefix(lines.Text(), "Preview: "); ok {
+			url = u
+			break
+		}
+	}
+	go io.Copy(io.Discard, stdout)
+	if !strings.HasPrefix(url, "http://127.0.0.1:") {
+		cancel()
+		t.Fatalf("serve printed no local address: %q", url)
+	}
+	stopped := false
+	stop = func() int {
+		if stopped {
+			return 0
+		}
+		stopped = true
+		cancel()
+		select {
+		case code := <-exit:
+			return code
+		case <-time.After(10 * time.Second):
+			t.Fatal("serve did not stop")
+			return -1
+		}
+	}
+	t.Cleanup(func() { stop() })
+	return url, stop
 }
 
 func TestServeListensOnLoopbackByDefault(t *testing.T) {
