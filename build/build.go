@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rscp/handbook/build/diag"
+	"github.com/rscp/handbook/build/editions"
 	"github.com/rscp/handbook/build/output"
 	"github.com/rscp/handbook/build/pagehistory"
 	"github.com/rscp/handbook/build/render"
@@ -132,20 +133,26 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	// gives is handed to render, which never runs git.
 	hist := <-histReady
 	pagehistory.AddMoveRedirects(s, hist.log)
-	eds, skipped := buildEditions(fsys, in, s, themeFS, hist, opts, res.Diags)
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	eds, skipped := editions.Build(editions.Input{FS: fsys, Site: in, Current: s,
+		AddThemePages: func(in *site.Input, diags *diag.List) { addThemePages(in, themeFS, diags) },
+		Git:           hist.log, GitMissing: hist.missing != "", Drafts: opts.Drafts, Now: now, Diffs: opts.Cache.diffCache()}, res.Diags)
 	reportMissingHistory(hist, skipped, res.Diags)
 	if err := res.Diags.Err(); err != nil {
 		return res, err
 	}
-	res.Editions = infos(eds)
+	res.Editions = editions.Infos(eds)
 	extras := &render.Extras{
 		Editions:       res.Editions,
 		History:        pagehistory.Build(s, in.Redactions, hist.log, opts.Cache.pageVersions(), opts.Cache.diffCache(), res.Diags),
 		HistoryMissing: hist.missing,
-		Notices:        upcomingNotices(eds),
+		Notices:        editions.UpcomingNotices(eds),
 	}
 	if len(eds) > 0 {
-		extras.Edition = eds[0].info
+		extras.Edition = eds[0].Info
 	}
 
 	// A written build drops each page's Markdown once both render and the
@@ -182,7 +189,7 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 		res.Diags.Errorf("", 0, "%v", err)
 		return res, res.Diags.Err()
 	}
-	edFiles, err := renderEditions(theme, eds, res.Diags)
+	edFiles, err := editions.Render(theme, eds, res.Diags)
 	if err != nil {
 		res.Diags.Errorf("", 0, "%v", err)
 		return res, res.Diags.Err()

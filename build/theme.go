@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -34,4 +35,19 @@ func siteTheme(fsys fs.FS, name string) (fs.FS, error) {
 		return nil, err
 	}
 	return themes.Overlay(sub, themes.Default()), nil
+}
+
+// configLine finds the line of handbook.yaml that sets a top-level field,
+// or 0.
+func configLine(fsys fs.FS, field string) int {
+	b, err := fs.ReadFile(fsys, "handbook.yaml")
+	if err != nil {
+		return 0
+	}
+	for i, l := range bytes.Split(b, []byte("\n")) {
+		if bytes.HasPrefix(l, []byte(field+":")) {
+			return i + 1
+		}
+	}
+	return 0
 }

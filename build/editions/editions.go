@@ -1,4 +1,10 @@
-package build
+// Package editions builds the published editions of the site that
+// handbook.yaml declares besides the current one: each from its folder
+// (dir) or from a git ref, as a site of its own under /v/<name>/, with the
+// dates that make it archived or upcoming and its comparison with the
+// current edition. It reads the model and the git log it is given; it
+// never runs git itself.
+package editions
 
 import (
 	"bytes"
@@ -11,43 +17,61 @@ import (
 	"time"
 
 	"github.com/rscp/handbook/build/diag"
+	"github.com/rscp/handbook/build/history"
 	"github.com/rscp/handbook/build/output"
 	"github.com/rscp/handbook/build/render"
 	"github.com/rscp/handbook/build/site"
 	"github.com/rscp/handbook/build/source"
 )
 
-// edition is one edition of the site as the pipeline builds it.
-type edition struct {
-	info    *render.EditionInfo
+// Edition is one edition of the site as the pipeline builds it.
+type Edition struct {
+	Info *render.EditionInfo
+	// Compare is its comparison with the current edition; nil for the
+	// current one.
+	Compare *render.Comparison
 	content fs.FS  // where its content folder is
 	dir     string // the content folder inside content
-	compare *render.Comparison
+}
+
+// Input is what the editions are built from.
+type Input struct {
+	FS fs.FS // the site folder: handbook.yaml and the dir editions
+	// Site is the current site's input: its settings, Markdown converter,
+	// glossary and contacts, which every edition shares.
+	Site    *site.Input
+	Current *site.Site // the current site, built from content/
+	// AddThemePages adds the theme's default pages to an edition's input.
+	AddThemePages func(*site.Input, *diag.List)
+	Git           *history.Log // the site's git history; nil without one
+	// GitMissing says there is no git history: editions read from git are
+	// then left out (Build returns their names) instead of being errors.
+	GitMissing bool
+	Drafts     bool      // build draft pages too
+	Now        time.Time // the build's date: it decides which editions are upcoming
+	Diffs      *history.DiffCache
 }
 
 var editionName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
-// buildEditions builds the model of every edition declared in
-// handbook.yaml besides the current one. The first edition is the current
+// Build builds the model of every edition declared in handbook.yaml
+// besides the current one. The first edition is the current
 // site, built from content/ at the root; every other is built from its
 // dir, or from its ref with one git archive, under /v/<name>/. It returns
 // every edition (the current one first; nil when handbook.yaml declares
 // none) and the names of editions left out because git could not give
 // them.
-func buildEditions(fsys fs.FS, in *site.Input, cur *site.Site, themeFS fs.FS, h *gitHistory, opts Options, diags *diag.List) (eds []*edition, skipped []string) {
+func Build(x Input, diags *diag.List) (eds []*Edition, skipped []string) {
+	fsys, in, cur, now := x.FS, x.Site, x.Current, x.Now
 	cfg := in.Config.Editions
 	if len(cfg) == 0 {
 		return nil, nil
-	}
-	now := opts.Now
-	if now.IsZero() {
-		now = time.Now()
 	}
 	first := cfg[0]
 	if first.Ref != "" || first.Dir != "" {
 		diags.Warnf("handbook.yaml", editionLine(fsys, first.Name), "the first edition (%s) is the current site, built from content/: its ref and dir are ignored", first.Name)
 	}
-	current := &edition{info: &render.EditionInfo{Name: first.Name, Label: labelOf(first), From: first.EffectiveFrom, Current: true, Site: cur}}
+	current := &Edition{Info: &render.EditionInfo{Name: first.Name, Label: labelOf(first), From: first.EffectiveFrom, Current: true, Site: cur}}
 	eds = append(eds, current)
 	seen := map[string]bool{first.Name: true}
 	// newest is the latest date of the editions in force listed so far:
@@ -73,20 +97,20 @@ func buildEditions(fsys fs.FS, in *site.Input, cur *site.Site, themeFS fs.FS, h 
 				diags.Errorf(p.File, 1, "the address %s is where the %s edition is built: move this page", p.URL, e.Name)
 			}
 		}
-		ed := &edition{info: &render.EditionInfo{Name: e.Name, Label: labelOf(e), From: e.EffectiveFrom, Upcoming: render.Upcoming(e.EffectiveFrom, now)}}
-		if !ed.info.Upcoming && e.EffectiveFrom.Set() && newest.Set() && e.EffectiveFrom.After(newest.Time) {
+		ed := &Edition{Info: &render.EditionInfo{Name: e.Name, Label: labelOf(e), From: e.EffectiveFrom, Upcoming: render.Upcoming(e.EffectiveFrom, now)}}
+		if !ed.Info.Upcoming && e.EffectiveFrom.Set() && newest.Set() && e.EffectiveFrom.After(newest.Time) {
 			// In force, and newer than an edition listed before it (the
 			// current one, or one already archived): it came into force
 			// after the build that showed it as upcoming. The site should
 			// have made it current; until it does, it stays marked as the
 			// next edition, saying that it is in force.
-			ed.info.Upcoming, ed.info.Overdue = true, true
+			ed.Info.Upcoming, ed.Info.Overdue = true, true
 			msg := fmt.Sprintf("edition %q came into force on %s: make it the current edition (its content in content/, listed first) so that the site shows it as current", e.Name, e.EffectiveFrom)
 			if !first.EffectiveFrom.Set() {
 				msg += fmt.Sprintf("; give the current edition (%s) an effective_from date too, so that the order of the editions is never in doubt", first.Name)
 			}
 			diags.Warnf("handbook.yaml", line, "%s", msg)
-		} else if !ed.info.Upcoming && e.EffectiveFrom.After(newest.Time) {
+		} else if !ed.Info.Upcoming && e.EffectiveFrom.After(newest.Time) {
 			newest = e.EffectiveFrom
 		}
 		var pages []*site.Page
@@ -109,9 +133,9 @@ func buildEditions(fsys fs.FS, in *site.Input, cur *site.Site, themeFS fs.FS, h 
 			ed.content, ed.dir = fsys, dir
 			pages, d = source.LoadContent(fsys, dir, in.Markdown)
 		} else {
-			tree, err := editionTree(h, e.Ref)
+			tree, err := editionTree(x.Git, x.GitMissing, e.Ref)
 			if err != nil {
-				if h.missing != "" {
+				if x.GitMissing {
 					skipped = append(skipped, e.Name)
 				} else {
 					diags.Errorf("handbook.yaml", line, "edition %q: cannot read ref %s: %v. %s", e.Name, e.Ref, err, refAdvice(e.Ref))
@@ -128,8 +152,8 @@ func buildEditions(fsys fs.FS, in *site.Input, cur *site.Site, themeFS fs.FS, h 
 		// changed since.
 		ein := &site.Input{Config: in.Config, Markdown: in.Markdown, Pages: pages, Glossary: in.Glossary, Contacts: in.Contacts,
 			Assets: editionAssets(ed, e.Ref, diags)}
-		addThemePages(ein, themeFS, diags)
-		es, d := site.New(ein, site.Options{Drafts: opts.Drafts, Prefix: "v/" + e.Name + "/"})
+		x.AddThemePages(ein, diags)
+		es, d := site.New(ein, site.Options{Drafts: x.Drafts, Prefix: "v/" + e.Name + "/"})
 		if e.Ref != "" {
 			d = atRef(d, e.Ref)
 		}
@@ -139,13 +163,13 @@ func buildEditions(fsys fs.FS, in *site.Input, cur *site.Site, themeFS fs.FS, h 
 				diags.Errorf(p.File, 1, "the address %s of the %s edition is its compare page: move this page", u, e.Name)
 			}
 		}
-		ed.info.Site = es
+		ed.Info.Site = es
 		eds = append(eds, ed)
 	}
 	if !first.EffectiveFrom.Set() {
 		for _, ed := range eds[1:] {
-			if ed.info.Upcoming && !ed.info.Overdue {
-				diags.Warnf("handbook.yaml", editionLine(fsys, first.Name), "the current edition (%s) has no effective_from, and the %s edition comes into force on %s: give the current edition the date it came into force, so that once %s is in force the build can tell it is newer and not an archived edition", first.Name, ed.info.Name, ed.info.From, ed.info.Name)
+			if ed.Info.Upcoming && !ed.Info.Overdue {
+				diags.Warnf("handbook.yaml", editionLine(fsys, first.Name), "the current edition (%s) has no effective_from, and the %s edition comes into force on %s: give the current edition the date it came into force, so that once %s is in force the build can tell it is newer and not an archived edition", first.Name, ed.Info.Name, ed.Info.From, ed.Info.Name)
 				break
 			}
 		}
@@ -154,22 +178,22 @@ func buildEditions(fsys fs.FS, in *site.Input, cur *site.Site, themeFS fs.FS, h 
 	// before it) that is not upcoming.
 	var newer *render.EditionInfo
 	for _, ed := range eds {
-		if ed.info.Upcoming {
+		if ed.Info.Upcoming {
 			continue
 		}
-		if newer != nil && !ed.info.Current {
-			ed.info.Next = newer
-			if !ed.info.From.Set() || !newer.From.Before(ed.info.From.Time) {
-				ed.info.Until = newer.From
+		if newer != nil && !ed.Info.Current {
+			ed.Info.Next = newer
+			if !ed.Info.From.Set() || !newer.From.Before(ed.Info.From.Time) {
+				ed.Info.Until = newer.From
 			}
 		}
-		newer = ed.info
+		newer = ed.Info
 	}
 	for _, ed := range eds[1:] {
-		if ed.info.Upcoming {
-			ed.compare = render.Compare(current.info, ed.info, opts.Cache.diffCache())
+		if ed.Info.Upcoming {
+			ed.Compare = render.Compare(current.Info, ed.Info, x.Diffs)
 		} else {
-			ed.compare = render.Compare(ed.info, current.info, opts.Cache.diffCache())
+			ed.Compare = render.Compare(ed.Info, current.Info, x.Diffs)
 		}
 	}
 	return eds, skipped
@@ -182,42 +206,42 @@ func labelOf(e site.Edition) string {
 	return e.Name
 }
 
-// infos returns the editions for render.
-func infos(eds []*edition) []*render.EditionInfo {
+// Infos returns the editions for render.
+func Infos(eds []*Edition) []*render.EditionInfo {
 	var out []*render.EditionInfo
 	for _, e := range eds {
-		out = append(out, e.info)
+		out = append(out, e.Info)
 	}
 	return out
 }
 
-// upcomingNotices lists, by page id, the current pages that upcoming
+// UpcomingNotices lists, by page id, the current pages that upcoming
 // editions change.
-func upcomingNotices(eds []*edition) map[string][]render.Notice {
+func UpcomingNotices(eds []*Edition) map[string][]render.Notice {
 	var cmps []*render.Comparison
 	for _, e := range eds {
-		if e.info.Upcoming && e.compare != nil {
-			cmps = append(cmps, e.compare)
+		if e.Info.Upcoming && e.Compare != nil {
+			cmps = append(cmps, e.Compare)
 		}
 	}
 	return render.Changes(cmps)
 }
 
-// renderEditions renders every edition but the current one under
-// /v/<name>/, with the files of its content folder.
-func renderEditions(theme *render.Theme, eds []*edition, diags *diag.List) ([]output.File, error) {
+// Render renders every edition but the current one under /v/<name>/,
+// with the files of its content folder.
+func Render(theme *render.Theme, eds []*Edition, diags *diag.List) ([]output.File, error) {
 	var files []output.File
-	all := infos(eds)
+	all := Infos(eds)
 	for _, e := range eds {
-		if e.info.Current {
+		if e.Info.Current {
 			continue
 		}
-		out, err := theme.Render(e.info.Site, &render.Extras{Edition: e.info, Editions: all, Compare: e.compare})
+		out, err := theme.Render(e.Info.Site, &render.Extras{Edition: e.Info, Editions: all, Compare: e.Compare})
 		if err != nil {
-			return nil, fmt.Errorf("edition %s: %w", e.info.Name, err)
+			return nil, fmt.Errorf("edition %s: %w", e.Info.Name, err)
 		}
-		prefix := "v/" + e.info.Name + "/"
-		for _, a := range e.info.Site.Assets {
+		prefix := "v/" + e.Info.Name + "/"
+		for _, a := range e.Info.Site.Assets {
 			b, err := fs.ReadFile(e.content, e.dir+"/"+a)
 			if err != nil {
 				diags.Errorf(e.dir+"/"+a, 0, "cannot read: %v", err)
@@ -235,7 +259,7 @@ func renderEditions(theme *render.Theme, eds []*edition, diags *diag.List) ([]ou
 // editionAssets lists the files an edition publishes beside its pages. A
 // file that may not be published is left out; in an edition read from git
 // that is a warning, as old commits cannot be changed.
-func editionAssets(ed *edition, ref string, diags *diag.List) []string {
+func editionAssets(ed *Edition, ref string, diags *diag.List) []string {
 	if ref == "" {
 		return source.Assets(ed.content, ed.dir, diags)
 	}
@@ -264,21 +288,6 @@ func atRef(d *diag.List, ref string) *diag.List {
 	return &out
 }
 
-// configLine finds the line of handbook.yaml that sets a top-level field,
-// or 0.
-func configLine(fsys fs.FS, field string) int {
-	b, err := fs.ReadFile(fsys, "handbook.yaml")
-	if err != nil {
-		return 0
-	}
-	for i, l := range bytes.Split(b, []byte("\n")) {
-		if bytes.HasPrefix(l, []byte(field+":")) {
-			return i + 1
-		}
-	}
-	return 0
-}
-
 // editionLine finds the line of handbook.yaml that names an edition.
 func editionLine(fsys fs.FS, name string) int {
 	b, err := fs.ReadFile(fsys, "handbook.yaml")
@@ -297,12 +306,12 @@ func editionLine(fsys fs.FS, name string) int {
 // editionTree reads the files of the site at ref. A branch made in another
 // clone is, in a fresh clone (CI, Netlify), only origin's copy of it: that
 // is used when ref itself is not there.
-func editionTree(h *gitHistory, ref string) (fs.FS, error) {
-	tree, err := h.log.Tree(ref)
-	if err == nil || h.missing != "" {
+func editionTree(log *history.Log, missing bool, ref string) (fs.FS, error) {
+	tree, err := log.Tree(ref)
+	if err == nil || missing {
 		return tree, err
 	}
-	if t, err2 := h.log.Tree("refs/remotes/origin/" + ref); err2 == nil {
+	if t, err2 := log.Tree("refs/remotes/origin/" + ref); err2 == nil {
 		return t, nil
 	}
 	return nil, err
