@@ -59,19 +59,29 @@ func TestParallelBuildIsIdentical(t *testing.T) {
 // TestCorpusBuildsCleanly checks that a generated site has no errors and
 // no warnings except the missing history of an in-memory build.
 func TestCorpusBuildsCleanly(t *testing.T) {
-	fsys := fstest.MapFS{}
-	for _, f := range corpus.New(corpus.Options{Pages: 120, Seed: 7}).HandbookFiles() {
-		fsys[f.Path] = &fstest.MapFile{Data: f.Data}
-	}
-	res, err := build.BuildFS(fsys, build.Options{NoSearch: true})
-	if err != nil {
-		t.Fatalf("%v\n%v", err, res.Diags.Sorted())
-	}
-	for _, d := range res.Diags.Sorted() {
-		t.Errorf("%s", d)
-	}
-	if got := len(res.Site.Pages); got < 120 {
-		t.Errorf("%d pages built, want at least 120", got)
+	for _, small := range []bool{false, true} {
+		fsys := fstest.MapFS{}
+		c := corpus.New(corpus.Options{Pages: 300, Seed: 7, Small: small})
+		for _, f := range c.HandbookFiles() {
+			fsys[f.Path] = &fstest.MapFile{Data: f.Data}
+		}
+		res, err := build.BuildFS(fsys, build.Options{NoSearch: true})
+		if err != nil {
+			t.Fatalf("small %v: %v\n%v", small, err, res.Diags.Sorted())
+		}
+		for _, d := range res.Diags.Sorted() {
+			t.Errorf("small %v: %s", small, d)
+		}
+		// Every file is a page of its own, at its own address.
+		files := map[string]bool{}
+		for _, p := range res.Site.Pages {
+			if fsys[p.File] != nil {
+				files[p.File] = true
+			}
+		}
+		if len(files) != c.Pages() {
+			t.Errorf("small %v: %d of the %d files built as pages", small, len(files), c.Pages())
+		}
 	}
 }
 

@@ -33,6 +33,10 @@ type Options struct {
 	// (TrivialThemeFiles) instead of the default theme, so that the two
 	// tools can be compared rendering the same HTML.
 	TrivialTheme bool
+	// Small makes the small-pages variant: pages of about 1 KB with no
+	// front matter, whose file names are signs, non-ASCII letters and
+	// neighbours such as clang++.md and clang.md (see planSmall).
+	Small bool
 }
 
 // Generate writes a handbook site of n pages into dir (handbook.yaml,
@@ -97,6 +101,7 @@ type File struct {
 type Corpus struct {
 	seed         uint64
 	trivialTheme bool
+	small        bool
 	pages        []*page
 	glossary     []term
 	contacts     []contact
@@ -114,6 +119,7 @@ type page struct {
 	anchors []heading // h2 headings: text and id
 	level   int       // threshold level
 	size    int       // target size of the body in bytes
+	small   bool      // a page of the small-pages variant
 }
 
 type heading struct {
@@ -155,7 +161,11 @@ func New(opts Options) *Corpus {
 	if opts.Seed == 0 {
 		opts.Seed = DefaultSeed
 	}
-	c := &Corpus{seed: opts.Seed, trivialTheme: opts.TrivialTheme, byType: map[string][]*page{}}
+	c := &Corpus{seed: opts.Seed, trivialTheme: opts.TrivialTheme, small: opts.Small, byType: map[string][]*page{}}
+	if opts.Small {
+		c.planSmall(opts.Pages)
+		return c
+	}
 	r := c.rng(0)
 	c.glossary = makeGlossary(r)
 	c.contacts = makeContacts(r)
@@ -259,10 +269,9 @@ func (c *Corpus) HandbookFiles() []File {
 	if c.trivialTheme {
 		config += "theme: trivial\n"
 	}
-	files := []File{
-		{Path: "handbook.yaml", Data: []byte(config)},
-		{Path: "data/glossary.yaml", Data: c.glossaryYAML()},
-		{Path: "data/contacts.yaml", Data: c.contactsYAML()},
+	files := []File{{Path: "handbook.yaml", Data: []byte(config)}}
+	if !c.small {
+		files = append(files, File{Path: "data/glossary.yaml", Data: c.glossaryYAML()}, File{Path: "data/contacts.yaml", Data: c.contactsYAML()})
 	}
 	if c.trivialTheme {
 		files = append(files, TrivialThemeFiles()...)
@@ -352,9 +361,9 @@ func (c *Corpus) HugoGOVUKFiles() ([]File, error) {
 
 // hugoContent is the data and Markdown files of both Hugo sites.
 func (c *Corpus) hugoContent() []File {
-	files := []File{
-		{Path: "data/glossary.yaml", Data: c.glossaryYAML()},
-		{Path: "data/contacts.yaml", Data: c.contactsYAML()},
+	var files []File
+	if !c.small {
+		files = append(files, File{Path: "data/glossary.yaml", Data: c.glossaryYAML()}, File{Path: "data/contacts.yaml", Data: c.contactsYAML()})
 	}
 	for _, p := range c.pages {
 		files = append(files, File{Path: "content/" + p.file, Data: c.pageFile(p)})

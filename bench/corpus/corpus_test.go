@@ -80,3 +80,48 @@ func TestShape(t *testing.T) {
 		}
 	}
 }
+
+// TestSmallShape checks the small-pages variant: pages of about 1 KB with
+// no front matter, and file names that only an address mapping that keeps
+// signs can tell apart.
+func TestSmallShape(t *testing.T) {
+	c := New(Options{Pages: 2000, Small: true})
+	names := map[string]bool{}
+	for _, f := range c.HandbookFiles() {
+		if !strings.HasPrefix(f.Path, "content/") {
+			continue
+		}
+		names[f.Path[strings.LastIndexByte(f.Path, '/')+1:]] = true
+		if bytes.HasPrefix(f.Data, []byte("---")) {
+			t.Errorf("%s has front matter", f.Path)
+		}
+		if n := len(f.Data); n < 800 || n > 1600 {
+			t.Errorf("%s has %d bytes, want about 1 KB", f.Path, n)
+		}
+	}
+	if len(names) < 1500 {
+		t.Errorf("%d distinct names", len(names))
+	}
+	for _, want := range []string{"!.md", "$.md", "%.md", "[.md", "]].md", "{.md", "~.md"} {
+		if !names[want] {
+			t.Errorf("no file named %s", want)
+		}
+	}
+	var plus, under, nonASCII int
+	for name := range names {
+		base := strings.TrimSuffix(name, ".md")
+		if strings.HasSuffix(base, "++") && names[strings.TrimSuffix(base, "++")+".md"] {
+			plus++
+		}
+		if strings.HasSuffix(base, "_volume") && names[strings.TrimSuffix(base, "_volume")+"-volume.md"] {
+			under++
+		}
+		if strings.ContainsFunc(base, func(r rune) bool { return r > 127 }) {
+			nonASCII++
+		}
+	}
+	if plus == 0 || nonASCII == 0 {
+		t.Errorf("%d names with ++ beside the plain name, %d beyond ASCII", plus, nonASCII)
+	}
+	t.Logf("%d x_volume beside x-volume", under)
+}

@@ -467,6 +467,9 @@ func (w *writer) frontMatter() {
 
 // pageFile returns the Markdown file of p.
 func (c *Corpus) pageFile(p *page) []byte {
+	if p.small {
+		return c.smallPage(p)
+	}
 	w := &writer{c: c, p: p, r: c.rng(1_000_000 + p.index)}
 	if p.section {
 		w.frontMatter()

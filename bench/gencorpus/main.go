@@ -29,13 +29,14 @@ func main() {
 	noHugo := flag.Bool("no-hugo", false, "do not write the Hugo site with the trivial layout")
 	commit := flag.Bool("git", false, "commit the handbook site to a new git repository, so the build reads its history")
 	trivial := flag.Bool("trivial-theme", false, "give the handbook site the Hugo site's trivial layout (themes/trivial) instead of the default theme")
+	small := flag.Bool("small", false, "the small-pages variant: pages of about 1 KB, no front matter, file names of signs (!.md, %.md, [.md), clang++.md beside clang.md")
 	govuk := flag.Bool("hugo-govuk", false, "also write hugo-govuk/: the Hugo site with a port of handbook's default theme")
 	flag.Parse()
 	if *out == "" || flag.NArg() > 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
-	opts := corpus.Options{Pages: *n, Seed: *seed, TrivialTheme: *trivial}
+	opts := corpus.Options{Pages: *n, Seed: *seed, TrivialTheme: *trivial, Small: *small}
 	if !*noHandbook {
 		if err := corpus.Write(filepath.Join(*out, "handbook"), opts); err != nil {
 			fmt.Fprintln(os.Stderr, "gencorpus:", err)
