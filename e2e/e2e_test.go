@@ -349,6 +349,7 @@ func pageTypes(t *testing.T, s *site.Site, srv *Server) []PageType {
 			return p.Report != nil && slices.ContainsFunc(p.Report.Tables, func(t site.DataTable) bool { return t.Chart != "" })
 		})},
 		{"glossary", "/glossary/"},
+		{"a-z", "/a-z/"},
 		{"contacts", "/contacts/"},
 		{"accessibility", "/accessibility/"},
 		{"search", "/search/"},
@@ -485,6 +486,7 @@ func expectedChecks(cfg Config) map[string][]string {
 	exp["whole"] = []string{"print/whole-arrangements", "print/whole-procedures"}
 	exp["types"] = append(exp["types"], "header/menu-on-one-line-1280")
 	exp["chart"] = []string{"chart/name-description-table-1280", "chart/name-description-table-360"}
+	exp["toc"] = []string{"toc/threshold-lists-its-sections", "toc/procedure-stages-lists-its-sections"}
 	for _, name := range cfg.QuickExitTypes {
 		exp["types"] = append(exp["types"], "quick-exit/second-tab-stop/"+name)
 	}

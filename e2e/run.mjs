@@ -925,6 +925,40 @@ if (want('chart')) {
 }
 
 // ---------------------------------------------------------------------------
+// 7c. "On this page" lists the sections the layout writes (a threshold's
+//     Who to contact and Indicators, a procedure's Stages) as well as the
+//     Markdown headings, and each link brings its heading into view.
+// ---------------------------------------------------------------------------
+if (want('toc')) {
+  const ctx = await newContext({ viewport: DESKTOP });
+  for (const [name, first] of [['threshold', 'Who to contact'], ['procedure-stages', 'Stages']]) {
+    const url = config.types.find((t) => t.name === name).url;
+    await check(`toc/${name}-lists-its-sections`, async () => {
+      const page = await open(ctx, url);
+      const out = [];
+      const nav = page.getByRole('navigation', { name: 'On this page' });
+      const links = await nav.getByRole('link').evaluateAll((as) => as.map((a) => ({ text: a.textContent.trim(), hash: a.hash })));
+      if (links.length === 0 || links[0].text !== first) out.push(`On this page starts with ${JSON.stringify(links[0]?.text)}, not "${first}"`);
+      for (const l of links) {
+        await nav.getByRole('link', { name: l.text, exact: true }).first().click();
+        const at = await page.evaluate((hash) => {
+          const el = document.getElementById(decodeURIComponent(hash.slice(1)));
+          if (!el) return null;
+          const r = el.getBoundingClientRect();
+          return { text: el.textContent.trim(), top: r.top, inView: r.top >= 0 && r.top < window.innerHeight, hash: location.hash };
+        }, l.hash);
+        if (!at) out.push(`"${l.text}" links ${l.hash}, which is not on the page`);
+        else if (at.text !== l.text || !at.inView || at.hash !== l.hash) out.push(`"${l.text}" brought ${JSON.stringify(at)} into view`);
+      }
+      await page.close();
+      return out.map((p) => `${url}: ${p}`);
+    });
+  }
+  await ctx.close();
+  lap('toc');
+}
+
+// ---------------------------------------------------------------------------
 // 8. The arrangements and the procedures on one page, printed to PDF as a
 //    reader would from the browser: every sheet carries the stamp (its
 //    address, as a link at the foot of the sheet).

@@ -344,7 +344,7 @@ var hugoGOVUK embed.FS
 // handbook's default theme, so that both tools can be timed making pages
 // with the same chrome.
 func (c *Corpus) HugoGOVUKFiles() ([]File, error) {
-	files := []File{{Path: "hugo.toml", Data: []byte(hugoConfig + hugoTOCConfig)}}
+	files := []File{{Path: "hugo.toml", Data: []byte(hugoConfig)}}
 	err := fs.WalkDir(hugoGOVUK, "hugo-govuk", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -381,15 +381,6 @@ unsafe = false
 
 [markup.goldmark.parser.attribute]
 title = true
-`
-
-// hugoTOCConfig makes .TableOfContents list h2 and h3, as the default
-// theme's "On this page" does.
-const hugoTOCConfig = `
-[markup.tableOfContents]
-startLevel = 2
-endLevel = 3
-ordered = true
 `
 
 const hugoBaseof = `<!DOCTYPE html>

@@ -30,7 +30,7 @@ type View struct {
 	Content     template.HTML   // the rendered Markdown body
 	Boxes       []template.HTML // a briefing's rendered boxes
 	TOC         []markdown.Heading
-	TOCTree     []TOCItem // TOC with level-3 headings nested under their level-2 heading
+	TOCTree     []TOCItem // "On this page": the layout's sections and the TOC, nested
 	Breadcrumbs []*site.Page
 	Section     *site.Page // the top-level section the page is in
 	Canonical   string     // the canonical address; "" on pages search engines should leave out
@@ -279,7 +279,7 @@ func newView(s *site.Site, p *site.Page, t *Theme, l *layout) (*View, error) {
 		}
 	}
 	if reads["TOCTree"] {
-		v.TOCTree = tocTree(v.TOC)
+		v.TOCTree = onThisPage(p, layoutFor(p), v.TOC)
 	}
 	v.Breadcrumbs = p.Ancestors()
 	if len(v.Breadcrumbs) > 1 {
@@ -321,28 +321,6 @@ func quickExit(cfg site.QuickExitConfig, section, p *site.Page, layout string) b
 
 // asset returns the function templates use to link a theme file.
 func (t *Theme) asset(s *site.Site) func(string) string { return t.siteData(s).asset }
-
-// TOCItem is a level-2 heading of View.TOCTree and the level-3 headings
-// under it.
-type TOCItem struct {
-	markdown.Heading
-	Children []markdown.Heading
-}
-
-// tocTree nests the level-3 headings of toc under their level-2 heading.
-func tocTree(toc []markdown.Heading) []TOCItem {
-	var out []TOCItem
-	for _, h := range toc {
-		if h.Level == 3 && len(out) > 0 {
-			out[len(out)-1].Children = append(out[len(out)-1].Children, h)
-			continue
-		}
-		if h.Level == 2 {
-			out = append(out, TOCItem{Heading: h})
-		}
-	}
-	return out
-}
 
 // PageDates are the dates a page shows, each nil when unknown or unset.
 type PageDates struct {
