@@ -21,18 +21,19 @@ type PendingChange struct {
 
 // PendingChanges reads the commits made since ref (for a pull request,
 // the branch it will be merged into, such as origin/main) and returns the
-// published pages whose text they change, with their change notes. A page
-// whose text changed with no note gets a warning: readers will not be told
-// of the change, which is right only for a minor one.
-func PendingChanges(siteDir, ref string) ([]PendingChange, *diag.List, error) {
-	diags := &diag.List{}
+// published pages whose text they change, with their change notes, and
+// the files of every page they change at all (front matter included). A
+// page whose text changed with no note gets a warning: readers will not be
+// told of the change, which is right only for a minor one.
+func PendingChanges(siteDir, ref string) (changes []PendingChange, touched []string, diags *diag.List, err error) {
+	diags = &diag.List{}
 	log, err := history.LoadSince(siteDir, ref)
 	if err != nil {
 		var ue *history.UnavailableError
 		if errors.As(err, &ue) {
-			return nil, diags, fmt.Errorf("--since %s: %s", ref, ue.Reason)
+			return nil, nil, diags, fmt.Errorf("--since %s: %s", ref, ue.Reason)
 		}
-		return nil, diags, err
+		return nil, nil, diags, err
 	}
 	in, _ := source.Load(os.DirFS(siteDir))
 	var out []PendingChange
@@ -40,27 +41,30 @@ func PendingChanges(siteDir, ref string) ([]PendingChange, *diag.List, error) {
 	type span struct{ before, after string }
 	spans := map[string]span{}
 	for _, p := range in.Pages {
-		changes := log.File(p.File)
-		if p.Draft() || len(changes) == 0 {
+		commits := log.File(p.File)
+		if len(commits) > 0 {
+			touched = append(touched, p.File)
+		}
+		if p.Draft() || len(commits) == 0 {
 			continue
 		}
 		pc := PendingChange{File: p.File}
 		seen := map[string]bool{}
-		for _, ch := range changes {
+		for _, ch := range commits {
 			pc.Commits = append(pc.Commits, ch.Short())
 			if ch.Note != "" && !seen[ch.Note] {
 				seen[ch.Note] = true
 				pc.Notes = append(pc.Notes, ch.Note)
 			}
 		}
-		sp := span{before: changes[len(changes)-1].OldBlob, after: changes[0].NewBlob}
+		sp := span{before: commits[len(commits)-1].OldBlob, after: commits[0].NewBlob}
 		spans[p.File] = sp
 		ids = append(ids, sp.before, sp.after)
 		out = append(out, pc)
 	}
 	blobs, err := log.Blobs(ids)
 	if err != nil {
-		return nil, diags, err
+		return nil, nil, diags, err
 	}
 	texts := blobTexts(in.Markdown, blobs)
 	kept := out[:0]
@@ -79,5 +83,5 @@ func PendingChanges(siteDir, ref string) ([]PendingChange, *diag.List, error) {
 		}
 		kept = append(kept, pc)
 	}
-	return kept, diags, nil
+	return kept, touched, diags, nil
 }

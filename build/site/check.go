@@ -16,18 +16,21 @@ import (
 // Names of the editorial checks, as `handbook check --format json` shows
 // them in the "check" field.
 const (
-	CheckAltText     = "alt-text"
-	CheckHeadings    = "heading-levels"
-	CheckSummary     = "summary"
-	CheckAcronym     = "acronym"
-	CheckReview      = "review-date"
-	CheckContact     = "contact-verified"
-	CheckPlaceholder = "placeholder"
-	CheckTitle       = "duplicate-title"
+	CheckAltText  = "alt-text"
+	CheckHeadings = "heading-levels"
+	CheckSummary  = "summary"
+	CheckAcronym  = "acronym"
+	CheckReview   = "review-date"
+	// More than ReviewGrace overdue: an error on a pull request that
+	// changes the page (check --since), a warning otherwise.
+	CheckReviewOverdue = "review-overdue"
+	CheckContact       = "contact-verified"
+	CheckPlaceholder   = "placeholder"
+	CheckTitle         = "duplicate-title"
 )
 
-// ReviewGrace is how long after its next_review date a page may go before
-// the overdue review stops publishing.
+// ReviewGrace is how long after its next_review date a page is "due for
+// review" before its review is overdue.
 const ReviewGrace = 90 * 24 * time.Hour
 
 // VerifyMonths is how often a contact's details must be checked with the
@@ -175,7 +178,7 @@ func (c *checker) review(p *Page) {
 	if c.today.Sub(next) > ReviewGrace {
 		// A warning, not an error: an overdue review must not hold up an
 		// urgent change to another page (or this one) in a pull request.
-		c.add(diag.Warning, CheckReview, p.File, p.Line("next_review"),
+		c.add(diag.Warning, CheckReviewOverdue, p.File, p.Line("next_review"),
 			"the review of this page is %d days overdue (next_review: %s): review it with its owner and set next_review to a new date", days, p.NextReview.ISO())
 		return
 	}

@@ -82,11 +82,13 @@ func (m *Main) check(ctx context.Context, args []string) int {
 	var pending []pagehistory.PendingChange
 	if *since != "" {
 		var more *diag.List
-		pending, more, err = pagehistory.PendingChanges(*siteDir, *since)
+		var touched []string
+		pending, touched, more, err = pagehistory.PendingChanges(*siteDir, *since)
 		if err != nil {
 			fmt.Fprintf(m.Stderr, "handbook check: %v\n", err)
 			return 1
 		}
+		diags = overdueInChange(diags, touched, *since)
 		for _, d := range more.Sorted() {
 			d.Check = checkChangeNotes
 			diags.Add(d)
@@ -132,6 +134,27 @@ func (m *Main) check(ctx context.Context, args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// overdueInChange makes an overdue review an error on the pages the
+// commits since ref change: the editor changing a page reviews it (or
+// agrees a new next_review with its owner) in the same pull request. On
+// the pages it does not change, the overdue review stays a warning, so
+// that it never holds up an urgent change elsewhere.
+func overdueInChange(diags *diag.List, touched []string, ref string) *diag.List {
+	changed := map[string]bool{}
+	for _, f := range touched {
+		changed[f] = true
+	}
+	out := &diag.List{}
+	for _, d := range diags.Sorted() {
+		if d.Check == site.CheckReviewOverdue && changed[d.File] && d.Severity == diag.Warning {
+			d.Severity = diag.Error
+			d.Message += fmt.Sprintf(" (an error because the commits since %s change this page: review it in the same pull request)", ref)
+		}
+		out.Add(d)
+	}
+	return out
 }
 
 // runChecks runs the build's own validation and the editorial checks, and

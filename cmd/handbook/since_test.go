@@ -89,3 +89,42 @@ func TestCheckSince(t *testing.T) {
 		t.Errorf("an unknown ref: exit %d, %s", code, errOut.String())
 	}
 }
+
+// An overdue review is an error on a pull request that changes the page,
+// and a warning on one that does not: an urgent change elsewhere is never
+// held up by it.
+func TestCheckSinceOverdueReview(t *testing.T) {
+	r := historytest.New(t)
+	d := historytest.Date
+	page := func(title, review, body string) string {
+		return "---\ntitle: " + title + "\nnext_review: " + review + "\n---\n\n" + body + "\n"
+	}
+	r.CommitFiles(d(2024, 1, 10), "Publish", map[string]string{
+		"handbook.yaml":        "title: Test Partnership\n",
+		"content/_index.md":    "---\ntitle: Test Partnership\n---\nWelcome.\n",
+		"content/touched.md":   page("Touched", "2023-06-01", "Call the MASH."),
+		"content/elsewhere.md": page("Elsewhere", "2023-06-01", "Ask your manager."),
+	})
+	r.Git("branch", "base")
+	r.CommitFiles(d(2024, 2, 1), "Touched: ring first\n\nChange-Note: Ring the MASH first.", map[string]string{
+		"content/touched.md": page("Touched", "2023-06-01", "Ring the MASH first."),
+	})
+	var out, errOut bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: &errOut}
+	code := m.Run(context.Background(), []string{"check", "-s", r.Dir, "--today", "2024-03-01", "--since", "base"})
+	text := out.String()
+	if code != 1 {
+		t.Errorf("exit %d with an overdue review on a page the pull request changes, want 1:\n%s%s", code, text, errOut.String())
+	}
+	if !regexp.MustCompile(`content/touched.md:3: error: the review of this page is 274 days overdue \(next_review: 2023-06-01\).* the commits since base change this page`).MatchString(text) {
+		t.Errorf("the overdue review of the changed page is not an error that says why:\n%s", text)
+	}
+	if !strings.Contains(text, "content/elsewhere.md:3: warning: the review of this page is 274 days overdue") {
+		t.Errorf("the overdue review of a page the pull request does not change is not a warning:\n%s", text)
+	}
+
+	out.Reset()
+	if code := m.Run(context.Background(), []string{"check", "-s", r.Dir, "--today", "2024-03-01"}); code != 0 || strings.Contains(out.String(), "error") {
+		t.Errorf("without --since an overdue review holds up the check: exit %d\n%s", code, out.String())
+	}
+}
