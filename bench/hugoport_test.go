@@ -101,6 +101,7 @@ var chromeParts = []struct {
 	{"related pages", `<ul class="hb-related__list">`, "</ul>", regexp.MustCompile(`href="([^"]*)">([^<]*)<`)},
 	{"contents", `<nav class="hb-toc"`, "</div>", regexp.MustCompile(`href="(#[^"]*)">([^<]*)<`)},
 	{"previous and next", `<nav class="govuk-pagination`, "</nav>", regexp.MustCompile(`href="([^"]*)" rel="(\w+)"`)},
+	{"review due", `class="govuk-inset-text hb-review-due"`, "</div>", regexp.MustCompile(`datetime="([^"]*)">([^<]*)<`)},
 	{"page details", `<dl class="hb-page-meta">`, "</dl>", regexp.MustCompile(`<dt>(Last reviewed|Next review|Owner|Approved by)</dt><dd>(?:<time datetime="([^"]*)">)?([^<]*)<`)},
 	{"stages", `<ol class="hb-stages">`, "</ol>", regexp.MustCompile(`id="(route-stage-\d+)"`)},
 	{"briefing boxes", `<ol class="hb-briefing-boxes">`, "</ol>", regexp.MustCompile(`id="(box-\d+)"`)},

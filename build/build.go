@@ -29,8 +29,8 @@ type Options struct {
 	SiteDir string // the site folder: handbook.yaml, content/, data/
 	BaseURL string // overrides base_url in handbook.yaml when set
 	Drafts  bool   // build draft pages too (the dev server does)
-	// Now decides which editions are upcoming; the zero value means the
-	// time of the build.
+	// Now decides which editions are upcoming and which pages are due for
+	// review; the zero value means the time of the build.
 	Now time.Time
 	// Cache, when set, keeps git-derived work between builds (the dev
 	// server's rebuilds); nil works everything out again.
@@ -150,6 +150,7 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 		History:        pagehistory.Build(s, in.Redactions, hist.log, opts.Cache.pageVersions(), opts.Cache.diffCache(), res.Diags),
 		HistoryMissing: hist.missing,
 		Notices:        editions.UpcomingNotices(eds),
+		Now:            opts.Now,
 	}
 	if len(eds) > 0 {
 		extras.Edition = eds[0].Info

@@ -145,6 +145,10 @@ type Extras struct {
 	Compare *Comparison
 	// Notices are the upcoming changes to the current edition's pages, by page id.
 	Notices map[string][]Notice
+	// Now is the date review dates are measured against: a page whose
+	// next_review has passed shows "Due for review". The zero value means
+	// the time of rendering.
+	Now time.Time
 	// Rendered, when set, is called with each page once it and its history
 	// pages are rendered and handed on; it may be called from several
 	// goroutines at once. Nothing rendered after that reads the page's

@@ -46,12 +46,15 @@ type View struct {
 	Switcher []SwitchLink // this page in every edition; empty with one edition
 	Banner   *Banner      // on an archived or upcoming edition's pages
 	Notices  []Notice     // upcoming editions that change this page
-	History  *PageHistory // the page's history; nil when unknown
-	Feed     string       // the page's Atom feed of updates, when it has one
-	Subject  *site.Page   // on a history or change page: the page it is about
-	Change   *Update      // on a change page: the change shown
-	Compare  *Comparison  // on a compare page
-	Whole    *WholeDoc    // on a section's page with all its pages
+	// ReviewDue is the page's next_review date once it has passed (on
+	// the current edition's pages): the page shows "Due for review".
+	ReviewDue *DateText
+	History   *PageHistory // the page's history; nil when unknown
+	Feed      string       // the page's Atom feed of updates, when it has one
+	Subject   *site.Page   // on a history or change page: the page it is about
+	Change    *Update      // on a change page: the change shown
+	Compare   *Comparison  // on a compare page
+	Whole     *WholeDoc    // on a section's page with all its pages
 	// WholeURL links the section's pages on one page, on a section that
 	// has one.
 	WholeURL string
@@ -193,6 +196,9 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, name string, x *Extras) (*V
 	}
 	v.Extras = x
 	v.HistoryMissing = x.HistoryMissing
+	if x.current() {
+		v.ReviewDue = reviewDue(p, x.Now)
+	}
 	v.Edition = x.Edition
 	if h := x.History[p]; h != nil {
 		v.History = h
@@ -295,6 +301,24 @@ func newView(s *site.Site, p *site.Page, t *Theme, l *layout) (*View, error) {
 	}
 	v.Address = t.absURL(s, p.URL)
 	return v, nil
+}
+
+// reviewDue returns the next_review date of p when it is before the day
+// of now (the zero time meaning the time of rendering), else nil: a
+// page is due for review from the day after that date, as `handbook
+// check` says. Withdrawn pages and drafts are left out.
+func reviewDue(p *site.Page, now time.Time) *DateText {
+	if !p.NextReview.Set() || p.Withdrawn() || p.Draft() {
+		return nil
+	}
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if isoDate(now) <= p.NextReview.ISO() {
+		return nil
+	}
+	d := dateText(p.NextReview.Time)
+	return &d
 }
 
 // quickExit reports whether the page p, rendered with layout, has the
