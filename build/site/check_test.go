@@ -132,7 +132,7 @@ func TestCheck(t *testing.T) {
 			want: []string{
 				"content/due.md:4: warning: review-date: the page is due for review (next_review: 2024-05-31, 1 day ago)",
 				"content/late.md:4: warning: review-date: the page is due for review (next_review: 2024-03-03, 90 days ago)",
-				"content/later.md:4: warning: review-date: the review of this page is 91 days overdue (next_review: 2024-03-02)",
+				"content/later.md:4: warning: review-overdue: the review of this page is 91 days overdue (next_review: 2024-03-02)",
 			},
 		},
 		{
