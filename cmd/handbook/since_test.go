@@ -17,25 +17,22 @@ import (
 func TestCheckSince(t *testing.T) {
 	r := historytest.New(t)
 	d := historytest.Date
-	page := func(title, review, body string) string {
-		return "---\ntitle: " + title + "\nnext_review: " + review + "\n---\n\n" + body + "\n"
-	}
 	r.CommitFiles(d(2024, 1, 10), "Publish", map[string]string{
 		"handbook.yaml":         "title: Test Partnership\n",
 		"content/_index.md":     "---\ntitle: Test Partnership\n---\nWelcome.\n",
-		"content/escalation.md": page("Escalation", "2030-01-01", "Talk to your manager within 28 days."),
-		"content/missing.md":    page("Children missing", "2030-01-01", "Call the MASH."),
-		"content/review.md":     page("Review", "2030-01-01", "Reviewed text."),
+		"content/escalation.md": reviewedPage("Escalation", "2030-01-01", "Talk to your manager within 28 days."),
+		"content/missing.md":    reviewedPage("Children missing", "2030-01-01", "Call the MASH."),
+		"content/review.md":     reviewedPage("Review", "2030-01-01", "Reviewed text."),
 		"content/draft.md":      "---\ntitle: Draft\nstatus: draft\n---\nDraft text.\n",
 	})
 	r.Git("branch", "base")
 	r.CommitFiles(d(2024, 2, 1), "Escalation: shorter timescales", map[string]string{
-		"content/escalation.md": page("Escalation", "2030-01-01", "Talk to your manager within 5 working days."),
+		"content/escalation.md": reviewedPage("Escalation", "2030-01-01", "Talk to your manager within 5 working days."),
 	})
 	r.CommitFiles(d(2024, 2, 2), "Missing children (#12)\n\n* Ring first\n\nChange note: Ring the MASH before you write to it.\n\n---------\n\nCo-authored-by: A <a@example.org>",
-		map[string]string{"content/missing.md": page("Children missing", "2030-01-01", "Ring the MASH first.")})
+		map[string]string{"content/missing.md": reviewedPage("Children missing", "2030-01-01", "Ring the MASH first.")})
 	r.CommitFiles(d(2024, 2, 3), "Review dates only", map[string]string{
-		"content/review.md": page("Review", "2031-01-01", "Reviewed text."),
+		"content/review.md": reviewedPage("Review", "2031-01-01", "Reviewed text."),
 		"content/draft.md":  "---\ntitle: Draft\nstatus: draft\n---\nDraft text, edited.\n",
 	})
 
@@ -96,18 +93,15 @@ func TestCheckSince(t *testing.T) {
 func TestCheckSinceOverdueReview(t *testing.T) {
 	r := historytest.New(t)
 	d := historytest.Date
-	page := func(title, review, body string) string {
-		return "---\ntitle: " + title + "\nnext_review: " + review + "\n---\n\n" + body + "\n"
-	}
 	r.CommitFiles(d(2024, 1, 10), "Publish", map[string]string{
 		"handbook.yaml":        "title: Test Partnership\n",
 		"content/_index.md":    "---\ntitle: Test Partnership\n---\nWelcome.\n",
-		"content/touched.md":   page("Touched", "2023-06-01", "Call the MASH."),
-		"content/elsewhere.md": page("Elsewhere", "2023-06-01", "Ask your manager."),
+		"content/touched.md":   reviewedPage("Touched", "2023-06-01", "Call the MASH."),
+		"content/elsewhere.md": reviewedPage("Elsewhere", "2023-06-01", "Ask your manager."),
 	})
 	r.Git("branch", "base")
 	r.CommitFiles(d(2024, 2, 1), "Touched: ring first\n\nChange-Note: Ring the MASH first.", map[string]string{
-		"content/touched.md": page("Touched", "2023-06-01", "Ring the MASH first."),
+		"content/touched.md": reviewedPage("Touched", "2023-06-01", "Ring the MASH first."),
 	})
 	var out, errOut bytes.Buffer
 	m := &Main{Stdout: &out, Stderr: &errOut}
@@ -127,4 +121,9 @@ func TestCheckSinceOverdueReview(t *testing.T) {
 	if code := m.Run(context.Background(), []string{"check", "-s", r.Dir, "--today", "2024-03-01"}); code != 0 || strings.Contains(out.String(), "error") {
 		t.Errorf("without --since an overdue review holds up the check: exit %d\n%s", code, out.String())
 	}
+}
+
+// reviewedPage is a page file with a title, a next_review date and a body.
+func reviewedPage(title, review, body string) string {
+	return "---\ntitle: " + title + "\nnext_review: " + review + "\n---\n\n" + body + "\n"
 }
