@@ -19,12 +19,14 @@ type patchState struct {
 	extras *render.Extras
 }
 
-// Patch applies edits of the Markdown bodies of pages to a site that
-// built, for the dev server: it reads each changed file again, checks
-// that only its body changed (not its front matter, nor the anchors other
-// pages link to), resolves the new body's links, puts it in the model and
-// renders that page again. It returns the page's new files, which replace
-// the same paths of r.Files, and the new bodies' warnings.
+// Patch applies edits of pages to a site that built, for the dev server:
+// it reads each changed file again, checks that the edit changes nothing
+// other pages show at once (the page's title, place in the navigation,
+// id, status, type, aliases and change notes, and the anchors other pages
+// link to, are the same: see site.PrepareEdit), resolves the new
+// version's references and links, puts it in the model and renders that
+// page again. It returns the page's new files, which replace the same
+// paths of r.Files, and the new version's warnings.
 //
 // paths are the changed files, slash-separated and relative to the site
 // folder. ok is false when any change is more than that or has an error:
@@ -32,7 +34,8 @@ type patchState struct {
 // except after a template error, when the model already has the new
 // bodies (which is right: only their rendering failed).
 // Pages of other editions, the search index and the pages that list this
-// one are not updated; the dev server follows a patch with a whole build.
+// one (with its summary, say) are not updated; the dev server follows a
+// patch with a whole build.
 // Patch must not run while another goroutine reads r.Site.
 func (r *Result) Patch(paths []string) (files []output.File, diags *diag.List, ok bool) {
 	if r == nil || r.patch == nil || r.Site == nil || len(paths) == 0 {
@@ -51,7 +54,7 @@ func (r *Result) Patch(paths []string) (files []output.File, diags *diag.List, o
 		}
 	}
 	diags = &diag.List{}
-	var edits []*site.BodyEdit
+	var edits []*site.PageEdit
 	for file, p := range byFile {
 		if p == nil {
 			return nil, nil, false // a new page, or not one of this edition's
@@ -60,7 +63,7 @@ func (r *Result) Patch(paths []string) (files []output.File, diags *diag.List, o
 		if fresh == nil || d.HasErrors() {
 			return nil, nil, false
 		}
-		e, d2, same := r.Site.PrepareBodyEdit(p, fresh)
+		e, d2, same := r.Site.PrepareEdit(p, fresh)
 		if !same || d2.HasErrors() {
 			return nil, nil, false
 		}

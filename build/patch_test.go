@@ -85,6 +85,63 @@ func TestPatchMatchesFullBuild(t *testing.T) {
 	}
 }
 
+// An edit of front matter that other pages do not show at once (owner,
+// summary, a procedure's stages, related pages, a threshold's response) is
+// patched too, and the page is what a whole build makes of it.
+func TestPatchFrontMatterMatchesFullBuild(t *testing.T) {
+	dir := cloneSite(t)
+	opts := build.Options{SiteDir: dir, Drafts: true, NoSearch: true, Now: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)}
+	res, err := build.Build(opts)
+	if err != nil {
+		t.Fatalf("the site does not build: %v", err)
+	}
+	// shows is what the page shows of the edit ("": only the comparison).
+	edits := []struct{ file, old, new, shows string }{
+		{"content/procedures/escalation.md", "owner: Executive Group, Rotherham Safeguarding Children Partnership", "owner: Business unit of the partnership", "Business unit of the partnership"},
+		{"content/procedures/escalation.md", "Most disagreements should end here", "Most disagreements end at this stage", "Most disagreements end at this stage"},
+		{"content/procedures/escalation.md", "related: [thresholds, threshold-level-4, information-sharing, serious-incident-notification]", "related: [threshold-level-4, thresholds]", ""},
+		{"content/thresholds/level-3.md", "response: Immediate referral", "response: An urgent referral", "An urgent referral"},
+		{"content/thresholds/level-3.md", "summary: Children who may be suffering", "summary: Children who might be suffering", "Children who might be suffering"},
+		{"content/about.md", "status: published\n", "status: published\nsensitive: true\n", "hb-quick-exit"},
+	}
+	for i, e := range edits {
+		p := filepath.Join(dir, filepath.FromSlash(e.file))
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(data, []byte(e.old)) {
+			t.Fatalf("edit %d: %s has no %q", i, e.file, e.old)
+		}
+		if err := os.WriteFile(p, bytes.Replace(data, []byte(e.old), []byte(e.new), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files, diags, ok := res.Patch([]string{e.file})
+		if !ok {
+			t.Fatalf("edit %d of %s (%s): not patched", i, e.file, e.new)
+		}
+		if n, _ := diags.Count(); n > 0 {
+			t.Fatalf("edit %d: errors %v", i, diags.Sorted())
+		}
+		full, err := build.Build(opts)
+		if err != nil {
+			t.Fatalf("edit %d: the edited site does not build: %v", i, err)
+		}
+		want := map[string][]byte{}
+		for _, f := range full.Files {
+			want[f.Path] = f.Data
+		}
+		for _, f := range files {
+			if !bytes.Equal(f.Data, want[f.Path]) {
+				t.Errorf("edit %d (%s): %s differs from a whole build's", i, e.new, f.Path)
+			}
+		}
+		if e.shows != "" && !bytes.Contains(files[0].Data, []byte(e.shows)) {
+			t.Errorf("edit %d: %s does not show %q", i, files[0].Path, e.shows)
+		}
+	}
+}
+
 // Anything more than a body edit needs a whole build, and leaves the
 // result as it was.
 func TestPatchRefusesMoreThanBody(t *testing.T) {
@@ -105,6 +162,19 @@ func TestPatchRefusesMoreThanBody(t *testing.T) {
 		paths []string
 	}{
 		{"title", func(s string) string { return strings.Replace(s, "title: ", "title: Changed ", 1) }, nil},
+		{"weight", func(s string) string { return strings.Replace(s, "weight: 10", "weight: 99", 1) }, nil},
+		{"id", func(s string) string { return strings.Replace(s, "id: escalation", "id: escalation-route", 1) }, nil},
+		{"status", func(s string) string { return strings.Replace(s, "status: published", "status: draft", 1) }, nil},
+		{"aliases", func(s string) string { return strings.Replace(s, "status: published", "status: published\naliases: [/old/escalation/]", 1) }, nil},
+		{"changes", func(s string) string {
+			return strings.Replace(s, "status: published", "status: published\nchanges:\n  - date: 2024-01-02\n    note: Stages reworded.", 1)
+		}, nil},
+		{"related page that does not exist", func(s string) string { return strings.Replace(s, "related: [", "related: [no-such-page, ", 1) }, nil},
+		{"a stage and its anchor gone", func(s string) string {
+			before, after, _ := strings.Cut(s, "  - who: The Chief Officers Group\n")
+			_, rest, _ := strings.Cut(after, "\n")
+			return before + rest
+		}, nil},
 		{"new heading", func(s string) string { return s + "\n## A new section\n\nText.\n" }, nil},
 		{"broken link", func(s string) string { return s + "\nSee [nothing](missing.md).\n" }, nil},
 		{"bad front matter", func(s string) string { return strings.Replace(s, "title: ", "title: [", 1) }, nil},

@@ -12,8 +12,9 @@ import (
 // snippetKey names HTML that depends only on the site and a string: a
 // contact card (by contact id) or short Markdown from front matter. The
 // same contact or stage text appears on many pages; it is rendered once
-// per site. Contacts and front matter are not changed by a body edit
-// (site.BodyEdit), so entries live as long as the theme, like its parts.
+// per site. Keys hold the text itself and contacts are not changed by a
+// page edit (site.PageEdit), so entries live as long as the theme, like
+// its parts.
 type snippetKey struct {
 	site *site.Site
 	kind byte // 'c' contact card, 'i' inline Markdown

@@ -20,7 +20,7 @@ import (
 // page's details on another.
 //
 // They depend only on the site's tree, titles and configuration, which a
-// body edit (site.BodyEdit) does not change, so they are kept as long as
+// page edit (site.PageEdit) does not change, so they are kept as long as
 // the theme.
 
 // Chrome is what the templates rendered with View.Shared see: they are

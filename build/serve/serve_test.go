@@ -702,7 +702,17 @@ func TestMarkdownEditPatchesOnePage(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, smallSite())
 	builds := make(chan BuildInfo, 10)
-	ts := start(t, dir, Options{OnBuild: func(i BuildInfo) { builds <- i }})
+	// While held, whole builds wait for release: a reload that arrives
+	// then was patched in.
+	var held atomic.Bool
+	release := make(chan struct{})
+	holdable := func(opts build.Options) (*build.Result, error) {
+		if held.Load() {
+			<-release
+		}
+		return build.Build(opts)
+	}
+	ts := start(t, dir, Options{OnBuild: func(i BuildInfo) { builds <- i }, Build: holdable})
 	<-builds // the first build
 	ev := ts.events(t)
 	gen := ev.next(t).gen
@@ -718,6 +728,23 @@ func TestMarkdownEditPatchesOnePage(t *testing.T) {
 	if info := <-builds; !info.OK || info.Gen != x.gen {
 		t.Errorf("the whole build after the patch: %+v; want build %d unchanged, as the patch left it", info, x.gen)
 	}
+
+	// So is an edit of front matter no other page shows.
+	held.Store(true)
+	writeFiles(t, dir, map[string]string{"content/b.md": "---\ntitle: Page B\nsummary: Another page.\nowner: The safeguarding unit\n---\nPage B, edited.\n"})
+	x2 := ev.next(t)
+	if x2.name != "reload" || x2.gen <= x.gen || !slices.Equal(x2.pages, []string{"/b/"}) {
+		t.Fatalf("after a front matter edit of b.md the event is %+v; want a reload of /b/ only", x2)
+	}
+	if _, body := ts.get(t, "/b/"); !strings.Contains(body, "The safeguarding unit") {
+		t.Errorf("/b/ does not show the new owner:\n%s", body)
+	}
+	held.Store(false)
+	close(release)
+	if info := <-builds; !info.OK || info.Gen != x2.gen {
+		t.Errorf("the whole build after the patch: %+v; want build %d unchanged, as the patch left it", info, x2.gen)
+	}
+	x = x2
 
 	// A title shows on other pages: a whole build, and every page that
 	// shows it reloads.

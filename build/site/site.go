@@ -368,38 +368,51 @@ func sortPages(ps []*Page) {
 
 func (s *Site) resolveReferences(diags *diag.List) {
 	for _, p := range s.Pages {
-		for _, id := range p.Related {
-			if r := s.ByID[id]; r != nil {
-				p.RelatedPages = append(p.RelatedPages, r)
-			} else if !s.unread["id:"+id] {
-				diags.Errorf(p.File, p.Line("related"), "related page %q does not exist: use the id of another page", id)
-			}
-		}
-		if p.ReplacedBy != "" && s.ByID[p.ReplacedBy] == nil && !s.unread["id:"+p.ReplacedBy] {
-			diags.Errorf(p.File, p.Line("replaced_by"), "replaced_by %q is not the id of any page", p.ReplacedBy)
-		}
-		if t := p.Threshold; t != nil {
-			if s.Contact[t.Route] == nil {
-				diags.Errorf(p.File, p.Line("route"), "route %q is not a contact in data/contacts.yaml", t.Route)
-			}
-		}
-		if pr := p.Procedure; pr != nil {
-			for _, id := range pr.Contacts {
-				if s.Contact[id] == nil {
-					diags.Errorf(p.File, p.Line("contacts"), "contact %q is not in data/contacts.yaml", id)
-				}
-			}
-		}
-		if b := p.Briefing; b != nil {
-			for _, id := range b.Procedures {
-				if s.ByID[id] == nil && !s.unread["id:"+id] {
-					diags.Errorf(p.File, p.Line("procedures"), "procedure %q does not exist: use the id of a procedure page", id)
-				}
-			}
-		}
+		p.RelatedPages = s.relatedPages(p, diags)
+		s.checkReferences(p, diags)
 		s.resolveContacts(p, p.Body, diags)
 		for _, b := range p.BoxBodies {
 			s.resolveContacts(p, b, diags)
+		}
+	}
+}
+
+// relatedPages finds the pages p's front matter names as related.
+func (s *Site) relatedPages(p *Page, diags *diag.List) []*Page {
+	var out []*Page
+	for _, id := range p.Related {
+		if r := s.ByID[id]; r != nil {
+			out = append(out, r)
+		} else if !s.unread["id:"+id] {
+			diags.Errorf(p.File, p.Line("related"), "related page %q does not exist: use the id of another page", id)
+		}
+	}
+	return out
+}
+
+// checkReferences reports the ids in p's front matter that name no page
+// or contact.
+func (s *Site) checkReferences(p *Page, diags *diag.List) {
+	if p.ReplacedBy != "" && s.ByID[p.ReplacedBy] == nil && !s.unread["id:"+p.ReplacedBy] {
+		diags.Errorf(p.File, p.Line("replaced_by"), "replaced_by %q is not the id of any page", p.ReplacedBy)
+	}
+	if t := p.Threshold; t != nil {
+		if s.Contact[t.Route] == nil {
+			diags.Errorf(p.File, p.Line("route"), "route %q is not a contact in data/contacts.yaml", t.Route)
+		}
+	}
+	if pr := p.Procedure; pr != nil {
+		for _, id := range pr.Contacts {
+			if s.Contact[id] == nil {
+				diags.Errorf(p.File, p.Line("contacts"), "contact %q is not in data/contacts.yaml", id)
+			}
+		}
+	}
+	if b := p.Briefing; b != nil {
+		for _, id := range b.Procedures {
+			if s.ByID[id] == nil && !s.unread["id:"+id] {
+				diags.Errorf(p.File, p.Line("procedures"), "procedure %q does not exist: use the id of a procedure page", id)
+			}
 		}
 	}
 }
