@@ -165,7 +165,9 @@ func TestPatchRefusesMoreThanBody(t *testing.T) {
 		{"weight", func(s string) string { return strings.Replace(s, "weight: 10", "weight: 99", 1) }, nil},
 		{"id", func(s string) string { return strings.Replace(s, "id: escalation", "id: escalation-route", 1) }, nil},
 		{"status", func(s string) string { return strings.Replace(s, "status: published", "status: draft", 1) }, nil},
-		{"aliases", func(s string) string { return strings.Replace(s, "status: published", "status: published\naliases: [/old/escalation/]", 1) }, nil},
+		{"aliases", func(s string) string {
+			return strings.Replace(s, "status: published", "status: published\naliases: [/old/escalation/]", 1)
+		}, nil},
 		{"changes", func(s string) string {
 			return strings.Replace(s, "status: published", "status: published\nchanges:\n  - date: 2024-01-02\n    note: Stages reworded.", 1)
 		}, nil},
