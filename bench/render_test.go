@@ -14,7 +14,7 @@ import (
 
 // renderSite renders s as the build does, without history or editions.
 func renderSite(t *render.Theme, s *site.Site) ([]output.File, error) {
-	return t.Render(s, &render.Extras{})
+	return t.Render(s, &render.Versions{})
 }
 
 // fakeHistories gives every page a history from git as the build would:
@@ -41,7 +41,7 @@ func fakeHistories(s *site.Site) map[*site.Page]*render.PageHistory {
 func BenchmarkRenderHistory(b *testing.B) {
 	s := model(b, load(b, os.DirFS(benchSite(b))))
 	t := theme(b)
-	x := &render.Extras{History: fakeHistories(s)}
+	x := &render.Versions{History: fakeHistories(s)}
 	b.ReportAllocs()
 	defer cpuclock.Report(b)()
 	for b.Loop() {
@@ -49,7 +49,7 @@ func BenchmarkRenderHistory(b *testing.B) {
 		err := t.RenderTo(s, x, func(f output.File) error {
 			n += len(f.Data)
 			return nil
-		})
+		}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -63,12 +63,12 @@ func BenchmarkRenderHistory(b *testing.B) {
 // of the previous iteration.
 func BenchmarkRenderColdTheme(b *testing.B) {
 	s := model(b, load(b, os.DirFS(benchSite(b))))
-	x := &render.Extras{History: fakeHistories(s)}
+	x := &render.Versions{History: fakeHistories(s)}
 	b.ReportAllocs()
 	defer cpuclock.Report(b)()
 	for b.Loop() {
 		t := theme(b)
-		err := t.RenderTo(s, x, func(f output.File) error { return nil })
+		err := t.RenderTo(s, x, func(f output.File) error { return nil }, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -29,8 +29,10 @@ type Options struct {
 	SiteDir string // the site folder: handbook.yaml, content/, data/
 	BaseURL string // overrides base_url in handbook.yaml when set
 	Drafts  bool   // build draft pages too (the dev server does)
-	// Now decides which editions are upcoming and which pages are due for
-	// review; the zero value means the time of the build.
+	// Now is the date of the build: it decides which editions are
+	// upcoming and which pages are due for review, and dates a feed with
+	// no dated change (no git history) by the newest page date up to it.
+	// The zero value means the time of the build.
 	Now time.Time
 	// Cache, when set, keeps git-derived work between builds (the dev
 	// server's rebuilds); nil works everything out again.
@@ -145,15 +147,15 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 		return res, err
 	}
 	res.Editions = editions.Infos(eds)
-	extras := &render.Extras{
+	versions := &render.Versions{
+		Now:            now,
 		Editions:       res.Editions,
 		History:        pagehistory.Build(s, in.Redactions, hist.log, opts.Cache.pageVersions(), opts.Cache.diffCache(), res.Diags),
 		HistoryMissing: hist.missing,
 		Notices:        editions.UpcomingNotices(eds),
-		Now:            opts.Now,
 	}
 	if len(eds) > 0 {
-		extras.Edition = eds[0].Info
+		versions.Edition = eds[0].Info
 	}
 
 	// A written build drops each page's Markdown once both render and the
@@ -161,7 +163,6 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	var release *bodyRelease
 	if opts.sink != nil {
 		release = newBodyRelease(s, !opts.NoSearch)
-		extras.Rendered = release.done
 	}
 
 	// The search index reads the same model as render and nothing else:
@@ -182,15 +183,15 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	// keeps them in Result.Files.
 	var files []output.File
 	if opts.sink != nil {
-		err = theme.RenderTo(s, extras, opts.sink.Write)
+		err = theme.RenderTo(s, versions, opts.sink.Write, release.done)
 	} else {
-		files, err = theme.Render(s, extras)
+		files, err = theme.Render(s, versions)
 	}
 	if err != nil {
 		res.Diags.Errorf("", 0, "%v", err)
 		return res, res.Diags.Err()
 	}
-	edFiles, err := editions.Render(theme, eds, res.Diags)
+	edFiles, err := editions.Render(theme, eds, now, res.Diags)
 	if err != nil {
 		res.Diags.Errorf("", 0, "%v", err)
 		return res, res.Diags.Err()
@@ -224,7 +225,7 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	if res.Diags.HasErrors() {
 		return res, res.Diags.Err()
 	}
-	res.patch = &patchState{fsys: fsys, theme: theme, extras: extras}
+	res.patch = &patchState{fsys: fsys, theme: theme, versions: versions}
 	return res, nil
 }
 

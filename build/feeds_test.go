@@ -242,6 +242,29 @@ func TestFeedsWithoutHistoryHaveRealDates(t *testing.T) {
 	}
 }
 
+// The build's date (Options.Now), not the clock of the machine, decides
+// which page dates a feed without history may use: a build dated before a
+// page's review date dates its feeds by the newest date up to the build,
+// so that building the same content on the same date gives the same site.
+func TestFeedsWithoutHistoryFollowTheBuildDate(t *testing.T) {
+	fsys := fstest.MapFS{
+		"handbook.yaml":       {Data: []byte("title: Test\nbase_url: https://procedures.example.org/\n")},
+		"content/_index.md":   {Data: []byte("---\ntitle: Test\nlast_reviewed: 2024-05-01\n---\nWelcome.\n")},
+		"content/partners.md": {Data: []byte("---\ntitle: Partners\nlast_reviewed: 2025-02-03\n---\nThe partners.\n")},
+	}
+	for now, want := range map[string]string{"2024-06-01": "2024-05-01T00:00:00Z", "2025-03-01": "2025-02-03T00:00:00Z"} {
+		day, _ := time.Parse(time.DateOnly, now)
+		res, err := build.BuildFS(fsys, build.Options{NoSearch: true, Now: day})
+		if err != nil {
+			t.Fatalf("the site does not build: %v", err)
+		}
+		d := feeds(t, res.Files)["amendments.xml"]
+		if len(d.Updated) != 1 || d.Updated[0] != want {
+			t.Errorf("built on %s: amendments.xml updated %v, want %s", now, d.Updated, want)
+		}
+	}
+}
+
 // The sitemap gives each page's address and when it last changed.
 func TestSitemapHasLastmod(t *testing.T) {
 	dir := cloneSite(t)

@@ -14,9 +14,9 @@ import (
 
 // patchState is what Patch needs of the build that made a Result.
 type patchState struct {
-	fsys   fs.FS
-	theme  *render.Theme
-	extras *render.Extras
+	fsys     fs.FS
+	theme    *render.Theme
+	versions *render.Versions
 }
 
 // Patch applies edits of pages to a site that built, for the dev server:
@@ -75,7 +75,7 @@ func (r *Result) Patch(paths []string) (files []output.File, diags *diag.List, o
 		e.Apply()
 	}
 	for _, e := range edits {
-		more, err := r.patch.theme.RenderPage(r.Site, e.Page(), r.patch.extras)
+		more, err := r.patch.theme.RenderPage(r.Site, e.Page(), r.patch.versions)
 		if err != nil {
 			// The model has the new bodies, which is right; the whole
 			// build that follows reports the template error.

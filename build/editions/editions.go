@@ -228,15 +228,15 @@ func UpcomingNotices(eds []*Edition) map[string][]render.Notice {
 }
 
 // Render renders every edition but the current one under /v/<name>/,
-// with the files of its content folder.
-func Render(theme *render.Theme, eds []*Edition, diags *diag.List) ([]output.File, error) {
+// with the files of its content folder. now is the date of the build.
+func Render(theme *render.Theme, eds []*Edition, now time.Time, diags *diag.List) ([]output.File, error) {
 	var files []output.File
 	all := Infos(eds)
 	for _, e := range eds {
 		if e.Info.Current {
 			continue
 		}
-		out, err := theme.Render(e.Info.Site, &render.Extras{Edition: e.Info, Editions: all, Compare: e.Compare})
+		out, err := theme.Render(e.Info.Site, &render.Versions{Now: now, Edition: e.Info, Editions: all, Compare: e.Compare})
 		if err != nil {
 			return nil, fmt.Errorf("edition %s: %w", e.Info.Name, err)
 		}

@@ -87,14 +87,9 @@ type siteData struct {
 	// rendering nothing for each of them.
 	empty     *markdown.Doc
 	emptyHTML string
-	emptyOK   bool   // emptyHTML is empty's; else pages render it themselves
-	absPrefix string // what s.AbsURL puts before s.Link (url.Parse once)
-	// undated is the date of a feed with no dated change (a build
-	// without git history): the newest last_reviewed or effective_from
-	// date of the site's pages that is not in the future, else the day
-	// of the build.
-	undated time.Time
-	asset   func(string) string // View.Asset
+	emptyOK   bool                // emptyHTML is empty's; else pages render it themselves
+	absPrefix string              // what s.AbsURL puts before s.Link (url.Parse once)
+	asset     func(string) string // View.Asset
 	// amendments links the site's amendments page (View.AmendmentsURL).
 	amendments string
 	// levels holds the first threshold page of each level (the byLevel
@@ -114,7 +109,6 @@ func (t *Theme) siteData(s *site.Site) *siteData {
 	d.asset = func(name string) string {
 		return s.RootLink("/" + t.AssetDir + strings.TrimPrefix(name, "/"))
 	}
-	d.undated = newestDate(s, time.Now())
 	d.amendments = s.Link("/amendments/")
 	for _, p := range s.Pages {
 		if p.Layout == "amendments" {
@@ -132,7 +126,9 @@ func (t *Theme) siteData(s *site.Site) *siteData {
 	return got.(*siteData)
 }
 
-// newestDate is the newest page date up to now, or now when there is none.
+// newestDate dates a feed with no dated change (a build without git
+// history): the newest last_reviewed or effective_from date of the site's
+// pages up to now (the build's date), or now when there is none.
 func newestDate(s *site.Site, now time.Time) time.Time {
 	var newest time.Time
 	for _, p := range s.Pages {

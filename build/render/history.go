@@ -148,7 +148,7 @@ func feedURL(p *site.Page) string { return site.FeedURL(p) }
 
 // historyFiles renders a page's history page, one page per change with a
 // diff, and its feed, handing each to emit (Data valid until it returns).
-func (t *Theme) historyFiles(s *site.Site, p *site.Page, h *PageHistory, x *Extras, emit func(output.File) error) error {
+func (t *Theme) historyFiles(s *site.Site, p *site.Page, h *PageHistory, vs *Versions, emit func(output.File) error) error {
 	// page renders one generated page, telling a template error (named
 	// with what) from emit's.
 	page := func(layout, what string, v *View, url string) error {
@@ -166,7 +166,7 @@ func (t *Theme) historyFiles(s *site.Site, p *site.Page, h *PageHistory, x *Extr
 		return nil
 	}
 	hp := t.syntheticPage(s, p, historyURL(p), "History of "+p.Title, p.ID)
-	v, err := t.pageView(s, hp, "history", x)
+	v, err := t.pageView(s, hp, "history", vs)
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ func (t *Theme) historyFiles(s *site.Site, p *site.Page, h *PageHistory, x *Extr
 			continue
 		}
 		cp := t.syntheticPage(s, hp, changeURL(p, u), "Change of "+u.Date.Format("2 January 2006")+" to "+p.Title, "")
-		v, err := t.pageView(s, cp, "change", x)
+		v, err := t.pageView(s, cp, "change", vs)
 		if err != nil {
 			return err
 		}
@@ -193,7 +193,11 @@ func (t *Theme) historyFiles(s *site.Site, p *site.Page, h *PageHistory, x *Extr
 		for _, u := range h.Updates {
 			entries = append(entries, Amendment{Date: u.Date, Note: u.Note, Hash: u.Hash, Seq: u.Seq, Pages: []*site.Page{p}})
 		}
-		return t.writeAtomFeed(s, feedURL(p), p.URL, "Updates to "+p.Title+" – "+s.Config.Title, pageUpdated(p, x), entries,
+		updated := pageUpdated(p, vs)
+		if updated.IsZero() {
+			updated = newestDate(s, vs.now())
+		}
+		return t.writeAtomFeed(s, feedURL(p), p.URL, "Updates to "+p.Title+" – "+s.Config.Title, updated, entries,
 			func(data []byte) error {
 				return emit(output.File{Path: site.DecodedPath(strings.TrimPrefix(feedURL(p), "/")), Data: data})
 			})
@@ -234,11 +238,6 @@ func (t *Theme) writeAtomFeed(s *site.Site, self, alt, title string, updated tim
 		if e.Date.After(updated) {
 			updated = e.Date
 		}
-	}
-	if updated.IsZero() {
-		// A feed needs a date: without history (a shallow clone), the
-		// newest date the site's pages give.
-		updated = t.siteData(s).undated
 	}
 	id := t.feedID(s, self)
 	b := buffers.Get().(*bytes.Buffer)

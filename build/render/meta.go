@@ -126,8 +126,8 @@ func (v *View) helpRoute() HelpRoute {
 // currentSite is the site of the current edition: the page's own, or
 // the current edition's when the page is another edition's.
 func (v *View) currentSite() *site.Site {
-	if v.Extras != nil && v.Edition != nil && !v.Edition.Current {
-		for _, e := range v.Extras.Editions {
+	if v.Versions != nil && v.Edition != nil && !v.Edition.Current {
+		for _, e := range v.Versions.Editions {
 			if e.Current && e.Site != nil {
 				return e.Site
 			}
@@ -153,8 +153,8 @@ func (v *View) BriefingsByDate() []DatedPage {
 			continue
 		}
 		d := DatedPage{Page: p}
-		if v.Extras != nil {
-			if h := v.Extras.History[p]; h != nil && !h.Published.IsZero() {
+		if v.Versions != nil {
+			if h := v.Versions.History[p]; h != nil && !h.Published.IsZero() {
 				t := dateText(h.Published)
 				d.Published = &t
 			}

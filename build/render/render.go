@@ -129,10 +129,15 @@ func (t *Theme) loadStatic(fsys fs.FS) error {
 	return nil
 }
 
-// Extras are what the pipeline adds to the model for rendering: the
-// editions and each page's history. The pipeline reads git; render only
-// turns what it is given into pages.
-type Extras struct {
+// Versions are what the pipeline knows of the site's versions besides
+// its content: the published editions and which one is being rendered,
+// each page's history from git, and the date of the build. The pipeline
+// reads git; render only turns what it is given into pages.
+type Versions struct {
+	// Now is the date of the build: a page whose next_review has passed
+	// shows "Due for review", and a feed with no dated change is dated by
+	// the newest page date up to it. Zero means the time of rendering.
+	Now time.Time
 	// Edition is the edition being rendered; nil for a site without editions.
 	Edition *EditionInfo
 	// Editions are all editions in handbook.yaml order, for the version switcher.
@@ -145,36 +150,33 @@ type Extras struct {
 	Compare *Comparison
 	// Notices are the upcoming changes to the current edition's pages, by page id.
 	Notices map[string][]Notice
-	// Now is the date review dates are measured against: a page whose
-	// next_review has passed shows "Due for review". The zero value means
-	// the time of rendering.
-	Now time.Time
-	// Rendered, when set, is called with each page once it and its history
-	// pages are rendered and handed on; it may be called from several
-	// goroutines at once. Nothing rendered after that reads the page's
-	// Markdown, so the pipeline may drop it.
-	Rendered func(*site.Page)
 }
 
-// current reports whether x renders the site at the root.
-func (x *Extras) current() bool { return x == nil || x.Edition == nil || x.Edition.Current }
+// now is the date of the build.
+func (vs *Versions) now() time.Time {
+	if vs == nil || vs.Now.IsZero() {
+		return time.Now()
+	}
+	return vs.Now
+}
 
-// Render renders every page and site file of s. x may be nil. For an
+// current reports whether vs renders the site at the root.
+func (vs *Versions) current() bool { return vs == nil || vs.Edition == nil || vs.Edition.Current }
+
+// Render renders every page and site file of s. vs may be nil. For an
 // edition other than the current one it renders only that edition's pages,
 // redirects and compare page: the theme's files, sitemap, feeds and other
 // root files belong to the current edition.
-func (t *Theme) Render(s *site.Site, x *Extras) ([]output.File, error) {
-	// Before the pages: the pipeline may drop a page's Markdown once
-	// the page is rendered (Extras.Rendered).
-	whole, err := t.wholeFiles(s, x)
+func (t *Theme) Render(s *site.Site, vs *Versions) ([]output.File, error) {
+	whole, err := t.wholeFiles(s, vs)
 	if err != nil {
 		return nil, err
 	}
 	results := make([][]output.File, len(s.Pages))
-	err = t.renderPages(s, x, func(i int, f output.File) error {
+	err = t.renderPages(s, vs, func(i int, f output.File) error {
 		results[i] = append(results[i], keep(f))
 		return nil
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +184,7 @@ func (t *Theme) Render(s *site.Site, x *Extras) ([]output.File, error) {
 	for _, r := range results {
 		files = append(files, r...)
 	}
-	rest, err := t.otherFiles(s, x)
+	rest, err := t.otherFiles(s, vs)
 	if err != nil {
 		return nil, err
 	}
@@ -203,10 +205,14 @@ func keep(f output.File) output.File {
 // from several goroutines at once, in no set order. A page's Data is
 // valid only until emit returns (it is a reused buffer): emit must write
 // or copy it, not keep it.
-func (t *Theme) RenderTo(s *site.Site, x *Extras, emit func(output.File) error) error {
-	// Before the pages: the pipeline may drop a page's Markdown once
-	// the page is rendered (Extras.Rendered).
-	whole, err := t.wholeFiles(s, x)
+//
+// rendered, when not nil, is called with each page once it and its
+// history pages are rendered and handed to emit; it may be called from
+// several goroutines at once. Nothing RenderTo renders after that reads
+// the page's Markdown, so the caller may drop it.
+func (t *Theme) RenderTo(s *site.Site, vs *Versions, emit func(output.File) error, rendered func(*site.Page)) error {
+	// Before the pages, which may be dropped as they are rendered.
+	whole, err := t.wholeFiles(s, vs)
 	if err != nil {
 		return err
 	}
@@ -215,10 +221,10 @@ func (t *Theme) RenderTo(s *site.Site, x *Extras, emit func(output.File) error) 
 			return err
 		}
 	}
-	if err := t.renderPages(s, x, func(_ int, f output.File) error { return emit(f) }); err != nil {
+	if err := t.renderPages(s, vs, func(_ int, f output.File) error { return emit(f) }, rendered); err != nil {
 		return err
 	}
-	rest, err := t.otherFiles(s, x)
+	rest, err := t.otherFiles(s, vs)
 	if err != nil {
 		return err
 	}
@@ -232,16 +238,16 @@ func (t *Theme) RenderTo(s *site.Site, x *Extras, emit func(output.File) error) 
 
 // renderPages renders every page of s on both cores, handing each file
 // of page i to emit as it is made (its Data only valid until emit
-// returns). The error is that of the first page, in site order, that
-// failed.
-func (t *Theme) renderPages(s *site.Site, x *Extras, emit func(i int, f output.File) error) error {
+// returns), and calling rendered, when not nil, with each page done. The
+// error is that of the first page, in site order, that failed.
+func (t *Theme) renderPages(s *site.Site, vs *Versions, emit func(i int, f output.File) error, rendered func(*site.Page)) error {
 	pages := s.Pages
 	errs := make([]error, len(pages))
 	// Pages are independent: render them on every core.
 	par.Each(len(pages), func(i int) {
-		errs[i] = t.renderPage(s, pages[i], x, func(f output.File) error { return emit(i, f) })
-		if errs[i] == nil && x != nil && x.Rendered != nil {
-			x.Rendered(pages[i])
+		errs[i] = t.renderPage(s, pages[i], vs, func(f output.File) error { return emit(i, f) })
+		if errs[i] == nil && rendered != nil {
+			rendered(pages[i])
 		}
 	})
 	for _, err := range errs {
@@ -255,12 +261,12 @@ func (t *Theme) renderPages(s *site.Site, x *Extras, emit func(i int, f output.F
 // otherFiles renders the files that are not pages (feeds, sitemap,
 // redirects, 404) and adds the theme's static files for the current
 // edition.
-func (t *Theme) otherFiles(s *site.Site, x *Extras) ([]output.File, error) {
-	files, err := t.siteFiles(s, x)
+func (t *Theme) otherFiles(s *site.Site, vs *Versions) ([]output.File, error) {
+	files, err := t.siteFiles(s, vs)
 	if err != nil {
 		return nil, err
 	}
-	if x.current() {
+	if vs.current() {
 		files = append(files, t.static...)
 	}
 	return files, nil
@@ -268,9 +274,9 @@ func (t *Theme) otherFiles(s *site.Site, x *Extras) ([]output.File, error) {
 
 // renderPage renders p and its history pages, handing each file to emit;
 // a file's Data is only valid until emit returns.
-func (t *Theme) renderPage(s *site.Site, p *site.Page, x *Extras, emit func(output.File) error) error {
+func (t *Theme) renderPage(s *site.Site, p *site.Page, vs *Versions, emit func(output.File) error) error {
 	name := layoutFor(p)
-	v, err := t.pageView(s, p, name, x)
+	v, err := t.pageView(s, p, name, vs)
 	if err != nil {
 		return err
 	}
@@ -286,7 +292,7 @@ func (t *Theme) renderPage(s *site.Site, p *site.Page, x *Extras, emit func(outp
 		return fmt.Errorf("%s: %w", p.File, err)
 	}
 	if v.History != nil && v.History.Git {
-		return t.historyFiles(s, p, v.History, x, emit)
+		return t.historyFiles(s, p, v.History, vs, emit)
 	}
 	return nil
 }
@@ -341,7 +347,7 @@ func layoutFor(p *site.Page) string {
 }
 
 // siteFiles renders the files that are not pages.
-func (t *Theme) siteFiles(s *site.Site, x *Extras) ([]output.File, error) {
+func (t *Theme) siteFiles(s *site.Site, vs *Versions) ([]output.File, error) {
 	var files []output.File
 	for _, r := range s.Redirects {
 		file := r.File()
@@ -354,14 +360,14 @@ func (t *Theme) siteFiles(s *site.Site, x *Extras) ([]output.File, error) {
 		}
 		files = append(files, output.File{Path: file, Data: data})
 	}
-	if !x.current() {
-		if x.Compare != nil {
-			cp := t.syntheticPage(s, s.Home, "/compare/", comparisonTitle(x.Compare), "")
-			v, err := t.pageView(s, cp, "compare", x)
+	if !vs.current() {
+		if vs.Compare != nil {
+			cp := t.syntheticPage(s, s.Home, "/compare/", comparisonTitle(vs.Compare), "")
+			v, err := t.pageView(s, cp, "compare", vs)
 			if err != nil {
 				return nil, err
 			}
-			v.Compare = x.Compare
+			v.Compare = vs.Compare
 			data, err := t.execute("compare", v)
 			if err != nil {
 				return nil, fmt.Errorf("compare page: %w", err)
@@ -371,7 +377,7 @@ func (t *Theme) siteFiles(s *site.Site, x *Extras) ([]output.File, error) {
 		return files, nil
 	}
 	notFound := &site.Page{URL: "/404.html", Meta: site.Meta{Title: "Page not found", ID: "not-found"}, Body: s.Markdown.Parse(nil, 0)}
-	v, err := t.pageView(s, notFound, "404", x)
+	v, err := t.pageView(s, notFound, "404", vs)
 	if err != nil {
 		return nil, err
 	}
@@ -382,9 +388,9 @@ func (t *Theme) siteFiles(s *site.Site, x *Extras) ([]output.File, error) {
 	files = append(files, output.File{Path: "404.html", Data: data})
 	var amendments []Amendment
 	var updated time.Time
-	if x != nil {
-		amendments = Amendments(s, x.History)
-		for _, h := range x.History {
+	if vs != nil {
+		amendments = Amendments(s, vs.History)
+		for _, h := range vs.History {
 			if h.Updated.After(updated) {
 				updated = h.Updated
 			}
@@ -396,8 +402,11 @@ func (t *Theme) siteFiles(s *site.Site, x *Extras) ([]output.File, error) {
 			amendURL = p.URL
 		}
 	}
-	if data, ok := t.sitemap(s, x); ok {
+	if data, ok := t.sitemap(s, vs); ok {
 		files = append(files, output.File{Path: "sitemap.xml", Data: data})
+	}
+	if updated.IsZero() {
+		updated = newestDate(s, vs.now())
 	}
 	files = append(files,
 		output.File{Path: "robots.txt", Data: robots(s)},

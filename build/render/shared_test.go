@@ -29,7 +29,7 @@ func renderWith(t *testing.T, overrides map[string]string) ([]output.File, error
 	if err != nil {
 		t.Fatal(err)
 	}
-	return theme.Render(s, &Extras{})
+	return theme.Render(s, &Versions{})
 }
 
 func page(t *testing.T, files []output.File, path string) string {

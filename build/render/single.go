@@ -8,9 +8,9 @@ import (
 // RenderPage renders one page of s, and its history pages, exactly as
 // Render does; the dev server uses it to update a page whose Markdown
 // changed without rendering the whole site again.
-func (t *Theme) RenderPage(s *site.Site, p *site.Page, x *Extras) ([]output.File, error) {
+func (t *Theme) RenderPage(s *site.Site, p *site.Page, vs *Versions) ([]output.File, error) {
 	var files []output.File
-	err := t.renderPage(s, p, x, func(f output.File) error {
+	err := t.renderPage(s, p, vs, func(f output.File) error {
 		files = append(files, keep(f))
 		return nil
 	})

@@ -38,7 +38,7 @@ func TestRenderToMatchesRender(t *testing.T) {
 			Diff: [][]history.Segment{{{Op: history.Delete, Text: "old"}, {Op: history.Insert, Text: "new"}}}}
 		hist[p] = &PageHistory{Published: older.Date, Updated: newer.Date, Updates: []Update{newer}, All: []Update{newer, older}, Git: true}
 	}
-	x := &Extras{History: hist}
+	x := &Versions{History: hist}
 	want, err := theme.Render(s, x)
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +50,7 @@ func TestRenderToMatchesRender(t *testing.T) {
 		defer mu.Unlock()
 		got[f.Path] = bytes.Clone(f.Data)
 		return nil
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ type View struct {
 	// WholeURL links the section's pages on one page, on a section that
 	// has one.
 	WholeURL string
-	Extras   *Extras // everything the pipeline passed in
+	Versions *Versions // everything the pipeline passed in
 	// HistoryMissing says why dates and updates from git are not shown.
 	HistoryMissing string
 	// HistoryURL links the full history of the page (or of the subject
@@ -93,10 +93,10 @@ func (v *View) HasCharts() bool {
 
 // Amendments are the major changes of the site by month, newest first.
 func (v *View) Amendments() []Month {
-	if v.Extras == nil {
+	if v.Versions == nil {
 		return nil
 	}
-	return ByMonth(Amendments(v.Site, v.Extras.History))
+	return ByMonth(Amendments(v.Site, v.Versions.History))
 }
 
 // ChangeURL links the diff of one change of the page being described.
@@ -164,8 +164,8 @@ func (v *View) BrowsingSafelyURL() string {
 	if p := v.Site.ByID[BrowsingSafelyID]; p != nil && !p.Withdrawn() {
 		return v.Site.Link(p.URL)
 	}
-	if v.Extras != nil {
-		for _, e := range v.Extras.Editions {
+	if v.Versions != nil {
+		for _, e := range v.Versions.Editions {
 			if e.Current && e.Site != nil && e.Site != v.Site {
 				if p := e.Site.ByID[BrowsingSafelyID]; p != nil && !p.Withdrawn() {
 					return e.Site.Link(p.URL)
@@ -182,7 +182,7 @@ func (v *View) AmendmentsURL() string {
 }
 
 // pageView is the View of p, rendered with the layout called name.
-func (t *Theme) pageView(s *site.Site, p *site.Page, name string, x *Extras) (*View, error) {
+func (t *Theme) pageView(s *site.Site, p *site.Page, name string, vs *Versions) (*View, error) {
 	v, err := newView(s, p, t, t.layout(name))
 	if err != nil {
 		return nil, err
@@ -191,16 +191,16 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, name string, x *Extras) (*V
 	if hasWhole(s, p) {
 		v.WholeURL = s.Link(wholeURL(p))
 	}
-	if x == nil {
+	if vs == nil {
 		return v, nil
 	}
-	v.Extras = x
-	v.HistoryMissing = x.HistoryMissing
-	if x.current() {
-		v.ReviewDue = reviewDue(p, x.Now)
+	v.Versions = vs
+	v.HistoryMissing = vs.HistoryMissing
+	if vs.current() {
+		v.ReviewDue = reviewDue(p, vs.now())
 	}
-	v.Edition = x.Edition
-	if h := x.History[p]; h != nil {
+	v.Edition = vs.Edition
+	if h := vs.History[p]; h != nil {
 		v.History = h
 		if !p.Withdrawn() && h.Git {
 			v.Feed = s.Link(feedURL(p))
@@ -209,7 +209,7 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, name string, x *Extras) (*V
 	// Ids of the page and its sections, nearest first: where the switcher
 	// and banner go when an edition does not have the page itself.
 	var fallbacks []string
-	if len(x.Editions) > 1 || (x.Edition != nil && !x.Edition.Current) {
+	if len(vs.Editions) > 1 || (vs.Edition != nil && !vs.Edition.Current) {
 		for a := p.Parent; a != nil; a = a.Parent {
 			if a.ID != "" {
 				fallbacks = append(fallbacks, a.ID)
@@ -219,13 +219,13 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, name string, x *Extras) (*V
 	// The switcher lists the editions that have the page itself. A page
 	// the build or the theme makes (compare, search, glossary) is the same
 	// in every edition: it has none.
-	if len(x.Editions) > 1 && p.ID != "" && p.File != "" && !isThemePage(p) && p.URL != "/404.html" {
+	if len(vs.Editions) > 1 && p.ID != "" && p.File != "" && !isThemePage(p) && p.URL != "/404.html" {
 		others := 0
-		for _, e := range x.Editions {
+		for _, e := range vs.Editions {
 			if e.Site == nil {
 				continue
 			}
-			l := SwitchLink{Edition: e, Viewing: e == x.Edition}
+			l := SwitchLink{Edition: e, Viewing: e == vs.Edition}
 			if l.Viewing {
 				l.URL, l.Title, l.Exact = s.Link(p.URL), p.Title, true
 			} else if tp, exact := e.Find(p.ID); exact && !isThemePage(tp) {
@@ -240,8 +240,8 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, name string, x *Extras) (*V
 			v.Switcher = nil
 		}
 	}
-	if e := x.Edition; e != nil && !e.Current {
-		for _, c := range x.Editions {
+	if e := vs.Edition; e != nil && !e.Current {
+		for _, c := range vs.Editions {
 			if c.Current && c.Site != nil {
 				tp, exact := c.Find(p.ID, fallbacks...)
 				v.Banner = &Banner{Edition: e, URL: c.Site.Link(tp.URL), Title: tp.Title, Exact: exact, Generated: p.ID == ""}
@@ -251,8 +251,8 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, name string, x *Extras) (*V
 			v.Banner = &Banner{Edition: e}
 		}
 	}
-	if x.current() && p.ID != "" {
-		v.Notices = x.Notices[p.ID]
+	if vs.current() && p.ID != "" {
+		v.Notices = vs.Notices[p.ID]
 	}
 	return v, nil
 }
@@ -310,9 +310,6 @@ func newView(s *site.Site, p *site.Page, t *Theme, l *layout) (*View, error) {
 func reviewDue(p *site.Page, now time.Time) *DateText {
 	if !p.NextReview.Set() || p.Withdrawn() || p.Draft() {
 		return nil
-	}
-	if now.IsZero() {
-		now = time.Now()
 	}
 	if isoDate(now) <= p.NextReview.ISO() {
 		return nil
@@ -555,7 +552,7 @@ func glossaryLetters(terms []site.Term) []Letter {
 // sitemap lists the pages for search engines, each with the date it last
 // changed when that is known. The format demands absolute addresses: a
 // site without a base URL gets none (ok is false).
-func (t *Theme) sitemap(s *site.Site, x *Extras) (data []byte, ok bool) {
+func (t *Theme) sitemap(s *site.Site, vs *Versions) (data []byte, ok bool) {
 	if !s.HasAddress() {
 		return nil, false
 	}
@@ -563,8 +560,8 @@ func (t *Theme) sitemap(s *site.Site, x *Extras) (data []byte, ok bool) {
 	b.WriteString(xml.Header)
 	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
 	var newest time.Time // the last change to any page
-	if x != nil {
-		for _, h := range x.History {
+	if vs != nil {
+		for _, h := range vs.History {
 			if h.Updated.After(newest) {
 				newest = h.Updated
 			}
@@ -578,7 +575,7 @@ func (t *Theme) sitemap(s *site.Site, x *Extras) (data []byte, ok bool) {
 		b.WriteString("  <url><loc>")
 		_ = xml.EscapeText(&b, []byte(t.absURL(s, p.URL)))
 		b.WriteString("</loc>")
-		d := pageUpdated(p, x)
+		d := pageUpdated(p, vs)
 		if d.IsZero() && strings.HasPrefix(p.File, "(theme)") {
 			// A page the theme makes from the others (amendments, A to
 			// Z, glossary) changes when they do.
@@ -595,9 +592,9 @@ func (t *Theme) sitemap(s *site.Site, x *Extras) (data []byte, ok bool) {
 
 // pageUpdated is when p last changed: its last commit, else the newest of
 // its last_reviewed and effective_from dates; zero when none is known.
-func pageUpdated(p *site.Page, x *Extras) time.Time {
-	if x != nil {
-		if h := x.History[p]; h != nil && !h.Updated.IsZero() {
+func pageUpdated(p *site.Page, vs *Versions) time.Time {
+	if vs != nil {
+		if h := vs.History[p]; h != nil && !h.Updated.IsZero() {
 			return h.Updated
 		}
 	}

@@ -47,7 +47,7 @@ func hasWhole(s *site.Site, section *site.Page) bool {
 }
 
 // wholeFiles renders the WholeDoc of every section of s that has one.
-func (t *Theme) wholeFiles(s *site.Site, x *Extras) ([]output.File, error) {
+func (t *Theme) wholeFiles(s *site.Site, vs *Versions) ([]output.File, error) {
 	var files []output.File
 	for _, sec := range s.Sections {
 		if !hasWhole(s, sec) {
@@ -58,7 +58,7 @@ func (t *Theme) wholeFiles(s *site.Site, x *Extras) ([]output.File, error) {
 			if p.Draft() || p.Withdrawn() || p.IsSection {
 				continue
 			}
-			pv, err := t.pageView(s, p, "whole", x)
+			pv, err := t.pageView(s, p, "whole", vs)
 			if err != nil {
 				return nil, err
 			}
@@ -74,8 +74,8 @@ func (t *Theme) wholeFiles(s *site.Site, x *Extras) ([]output.File, error) {
 			continue
 		}
 		var from site.Date
-		if x != nil && x.Edition != nil && x.Edition.From.Set() {
-			from = x.Edition.From
+		if vs != nil && vs.Edition != nil && vs.Edition.From.Set() {
+			from = vs.Edition.From
 		} else if sec.EffectiveFrom.Set() {
 			from = sec.EffectiveFrom
 		}
@@ -94,7 +94,7 @@ func (t *Theme) wholeFiles(s *site.Site, x *Extras) ([]output.File, error) {
 		}
 		wp := t.syntheticPage(s, sec, wholeURL(sec), sec.Title+" in full", "")
 		wp.Summary = "Every part of " + lowerFirst(sec.Title) + " on one page, in order, to read end to end, print or save as a PDF."
-		v, err := t.pageView(s, wp, "whole", x)
+		v, err := t.pageView(s, wp, "whole", vs)
 		if err != nil {
 			return nil, err
 		}
