@@ -1,6 +1,27 @@
 // Package build is the pipeline: the only place that knows the order of
-// the stages. source reads the files, site builds and checks the model,
-// render turns it into files, output writes them.
+// the stages. Each stage is a package of its own, and data flows one way,
+// from the files to the published folder. BuildFS runs them in this order:
+//
+//  1. read the sources (build/source): handbook.yaml, data/, the pages of
+//     content/ and the files they publish. Meanwhile the site's git log is
+//     read, once (build/history).
+//  2. load the theme (build/render, themes) and add its default pages.
+//  3. build the model (build/site): pages, sections, navigation, links and
+//     data checked. A build with errors stops here, with every error.
+//  4. add the versions: redirects for moved pages and each page's history
+//     from the git log (build/pagehistory), and the published editions
+//     (build/editions).
+//  5. render the pages (build/render) while the search index is built from
+//     the same model (build/searchdocs, search); then the other editions,
+//     the files pages publish and the static search data.
+//  6. write (build/output): BuildTo writes each file as it is made, into a
+//     folder that replaces the output folder only when the whole build has
+//     succeeded; Build keeps the files in memory (the dev server, tests).
+//
+// Options say what to build; the build's date (Options.Now) and the cache
+// of git-derived work (Options.Cache) are handed to the stages that use
+// them, and to no others. Result.Patch updates a built site in memory
+// after an edit that only changes what one page shows.
 package build
 
 import (
@@ -94,75 +115,137 @@ func Build(opts Options) (*Result, error) {
 	return BuildFS(fsys, opts)
 }
 
-// BuildFS builds the site held in fsys.
+// BuildFS builds the site held in fsys: it runs the stages in order, and
+// stops after the first that leaves errors.
 func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
-	res := &Result{Diags: &diag.List{}}
-	// git is read while the site is parsed: on a site with a long history
-	// "git log" takes as long as the parsing, and neither needs the other.
-	histReady := make(chan *gitHistory, 1)
-	go func() { histReady <- readHistory(opts.SiteDir) }()
-	in, diags := source.Load(fsys)
-	res.Diags.Merge(diags)
-	if opts.BaseURL != "" {
-		in.Config.BaseURL = opts.BaseURL
+	r := startRun(fsys, opts)
+	for _, stage := range []func() error{
+		r.readSources,
+		r.loadTheme,
+		r.buildModel,
+		r.addVersions,
+		r.renderSite,
+	} {
+		if err := stage(); err != nil {
+			return r.res, err
+		}
+	}
+	return r.finish()
+}
+
+// run is one build in progress: its inputs and what its stages have made
+// so far, each stage reading what the ones before it made.
+type run struct {
+	fsys fs.FS
+	opts Options
+	now  time.Time // the date of the build (Options.Now, or the clock)
+	res  *Result
+	git  chan *gitHistory // the site's git log, read beside the sources
+
+	in       *site.Input // readSources
+	themeFS  fs.FS       // loadTheme
+	theme    *render.Theme
+	site     *site.Site          // buildModel
+	eds      []*editions.Edition // addVersions
+	versions *render.Versions
+	files    []output.File // renderSite: the site's files, when kept in memory
+}
+
+// startRun starts reading git: on a site with a long history "git log"
+// takes as long as parsing the pages, and neither needs the other.
+func startRun(fsys fs.FS, opts Options) *run {
+	r := &run{fsys: fsys, opts: opts, now: opts.Now, res: &Result{Diags: &diag.List{}}, git: make(chan *gitHistory, 1)}
+	if r.now.IsZero() {
+		r.now = time.Now()
+	}
+	go func() { r.git <- readHistory(opts.SiteDir) }()
+	return r
+}
+
+// readSources reads handbook.yaml, data/, the pages of content/ and the
+// files they publish. Its errors are reported with the model's.
+func (r *run) readSources() error {
+	in, diags := source.Load(r.fsys)
+	r.res.Diags.Merge(diags)
+	if r.opts.BaseURL != "" {
+		in.Config.BaseURL = r.opts.BaseURL
 		in.Config.Defaults()
 	}
-	in.Assets = append(in.Assets, source.Assets(fsys, "content", res.Diags)...)
+	in.Assets = append(in.Assets, source.Assets(r.fsys, "content", r.res.Diags)...)
+	r.in = in
+	return nil
+}
 
-	themeFS, err := siteTheme(fsys, in.Config.Theme)
+// loadTheme loads the theme handbook.yaml names and adds its default
+// pages (accessibility, glossary, contacts, search) that the site does
+// not have itself.
+func (r *run) loadTheme() error {
+	themeFS, err := siteTheme(r.fsys, r.in.Config.Theme)
 	if err != nil {
-		res.Diags.Errorf("handbook.yaml", configLine(fsys, "theme"), "%v", err)
-		return res, res.Diags.Err()
+		r.res.Diags.Errorf("handbook.yaml", configLine(r.fsys, "theme"), "%v", err)
+		return r.res.Diags.Err()
 	}
-	theme, err := render.LoadTheme(themeFS)
+	r.theme, err = render.LoadTheme(themeFS)
 	if err != nil {
-		res.Diags.Errorf("themes/"+in.Config.Theme, 0, "%v", err)
-		return res, res.Diags.Err()
+		r.res.Diags.Errorf("themes/"+r.in.Config.Theme, 0, "%v", err)
+		return r.res.Diags.Err()
 	}
-	addThemePages(in, themeFS, res.Diags)
+	r.themeFS = themeFS
+	addThemePages(r.in, themeFS, r.res.Diags)
+	return nil
+}
 
-	s, diags := site.New(in, site.Options{Drafts: opts.Drafts})
-	res.Diags.Merge(diags)
-	res.Site = s
-	if opts.Publishing {
-		reportMissingAddress(s, res.Diags)
+// buildModel builds and checks the model of the current edition.
+func (r *run) buildModel() error {
+	s, diags := site.New(r.in, site.Options{Drafts: r.opts.Drafts})
+	r.res.Diags.Merge(diags)
+	r.res.Site, r.site = s, s
+	if r.opts.Publishing {
+		reportMissingAddress(s, r.res.Diags)
 	}
-	if err := res.Diags.Err(); err != nil {
-		return res, err
-	}
+	return r.res.Diags.Err()
+}
 
-	// History and editions: git is read here, once per build, and what it
-	// gives is handed to render, which never runs git.
-	hist := <-histReady
-	pagehistory.AddMoveRedirects(s, hist.log)
-	now := opts.Now
-	if now.IsZero() {
-		now = time.Now()
+// addVersions adds what git and handbook.yaml say of the site's versions:
+// redirects for moved pages, the published editions and each page's
+// history. git was read once, beside the sources; render never runs it.
+func (r *run) addVersions() error {
+	hist := <-r.git
+	pagehistory.AddMoveRedirects(r.site, hist.log)
+	eds, skipped := editions.Build(editions.Input{FS: r.fsys, Site: r.in, Current: r.site,
+		AddThemePages: func(in *site.Input, diags *diag.List) { addThemePages(in, r.themeFS, diags) },
+		Git:           hist.log, GitMissing: hist.missing != "", Drafts: r.opts.Drafts, Now: r.now, Diffs: r.opts.Cache.diffCache()}, r.res.Diags)
+	reportMissingHistory(hist, skipped, r.res.Diags)
+	if err := r.res.Diags.Err(); err != nil {
+		return err
 	}
-	eds, skipped := editions.Build(editions.Input{FS: fsys, Site: in, Current: s,
-		AddThemePages: func(in *site.Input, diags *diag.List) { addThemePages(in, themeFS, diags) },
-		Git:           hist.log, GitMissing: hist.missing != "", Drafts: opts.Drafts, Now: now, Diffs: opts.Cache.diffCache()}, res.Diags)
-	reportMissingHistory(hist, skipped, res.Diags)
-	if err := res.Diags.Err(); err != nil {
-		return res, err
-	}
-	res.Editions = editions.Infos(eds)
-	versions := &render.Versions{
-		Now:            now,
-		Editions:       res.Editions,
-		History:        pagehistory.Build(s, in.Redactions, hist.log, opts.Cache.pageVersions(), opts.Cache.diffCache(), res.Diags),
+	r.eds = eds
+	r.res.Editions = editions.Infos(eds)
+	r.versions = &render.Versions{
+		Now:            r.now,
+		Editions:       r.res.Editions,
+		History:        pagehistory.Build(r.site, r.in.Redactions, hist.log, r.opts.Cache.pageVersions(), r.opts.Cache.diffCache(), r.res.Diags),
 		HistoryMissing: hist.missing,
 		Notices:        editions.UpcomingNotices(eds),
 	}
 	if len(eds) > 0 {
-		versions.Edition = eds[0].Info
+		r.versions.Edition = eds[0].Info
 	}
+	return nil
+}
 
+// renderSite renders the current edition's pages while the search index
+// is built from the same model, then the other editions, the files pages
+// publish and the static search data. BuildTo writes each file as soon as
+// it is made (the disk works while pages render, and the site is never
+// all in memory); Build keeps them.
+func (r *run) renderSite() error {
+	sink := r.opts.sink
 	// A written build drops each page's Markdown once both render and the
 	// search index are done with it (release.go).
 	var release *bodyRelease
-	if opts.sink != nil {
-		release = newBodyRelease(s, !opts.NoSearch)
+	if sink != nil {
+		release = newBodyRelease(r.site, !r.opts.NoSearch)
 	}
 
 	// The search index reads the same model as render and nothing else:
@@ -172,61 +255,68 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 	indexDone := make(chan struct{})
 	go func() {
 		defer close(indexDone)
-		if !opts.NoSearch {
-			index, staticSearch, indexErr = searchdocs.Index(s, release.done)
+		if !r.opts.NoSearch {
+			index, staticSearch, indexErr = searchdocs.Index(r.site, release.done)
 		}
 	}()
 	defer func() { <-indexDone }()
 
-	// BuildTo writes each file as soon as it is made (the disk works
-	// while pages render, and the site is never all in memory); Build
-	// keeps them in Result.Files.
-	var files []output.File
-	if opts.sink != nil {
-		err = theme.RenderTo(s, versions, opts.sink.Write, release.done)
+	var err error
+	if sink != nil {
+		err = r.theme.RenderTo(r.site, r.versions, sink.Write, release.done)
 	} else {
-		files, err = theme.Render(s, versions)
+		r.files, err = r.theme.Render(r.site, r.versions)
 	}
 	if err != nil {
-		res.Diags.Errorf("", 0, "%v", err)
-		return res, res.Diags.Err()
+		r.res.Diags.Errorf("", 0, "%v", err)
+		return r.res.Diags.Err()
 	}
-	edFiles, err := editions.Render(theme, eds, now, res.Diags)
+	rest, err := editions.Render(r.theme, r.eds, r.now, r.res.Diags)
 	if err != nil {
-		res.Diags.Errorf("", 0, "%v", err)
-		return res, res.Diags.Err()
+		r.res.Diags.Errorf("", 0, "%v", err)
+		return r.res.Diags.Err()
 	}
-	var rest []output.File
-	rest = append(rest, edFiles...)
-	for _, a := range s.Assets {
-		b, err := fs.ReadFile(fsys, "content/"+a)
-		if err != nil {
-			res.Diags.Errorf("content/"+a, 0, "cannot read: %v", err)
-			continue
-		}
-		rest = append(rest, output.File{Path: a, Data: b})
-	}
+	rest = append(rest, r.assets()...)
 	<-indexDone
 	if indexErr != nil {
-		res.Diags.Errorf("", 0, "search index: %v", indexErr)
-		return res, res.Diags.Err()
+		r.res.Diags.Errorf("", 0, "search index: %v", indexErr)
+		return r.res.Diags.Err()
 	}
-	res.Index = index
+	r.res.Index = index
 	rest = append(rest, staticSearch...)
 	for _, f := range rest {
-		if opts.sink == nil {
-			files = append(files, f)
-		} else if err := opts.sink.Write(f); err != nil {
-			res.Diags.Errorf("", 0, "cannot write %s: %v", f.Path, err)
-			return res, res.Diags.Err()
+		if sink == nil {
+			r.files = append(r.files, f)
+		} else if err := sink.Write(f); err != nil {
+			r.res.Diags.Errorf("", 0, "cannot write %s: %v", f.Path, err)
+			return r.res.Diags.Err()
 		}
 	}
-	res.Files, res.Written = files, len(files)
-	if res.Diags.HasErrors() {
-		return res, res.Diags.Err()
+	return nil
+}
+
+// assets reads the files of content/ that pages publish.
+func (r *run) assets() []output.File {
+	var files []output.File
+	for _, a := range r.site.Assets {
+		b, err := fs.ReadFile(r.fsys, "content/"+a)
+		if err != nil {
+			r.res.Diags.Errorf("content/"+a, 0, "cannot read: %v", err)
+			continue
+		}
+		files = append(files, output.File{Path: a, Data: b})
 	}
-	res.patch = &patchState{fsys: fsys, theme: theme, versions: versions}
-	return res, nil
+	return files
+}
+
+// finish hands back the built site, with what Patch needs to update it.
+func (r *run) finish() (*Result, error) {
+	r.res.Files, r.res.Written = r.files, len(r.files)
+	if r.res.Diags.HasErrors() {
+		return r.res, r.res.Diags.Err()
+	}
+	r.res.patch = &patchState{fsys: r.fsys, theme: r.theme, versions: r.versions}
+	return r.res, nil
 }
 
 // reportMissingAddress warns that a site built without its address
