@@ -484,9 +484,11 @@ func baseFuncs(t *Theme) template.FuncMap {
 		"chart":           func(t site.DataTable, id string) template.HTML { return barChart(&t, id) },
 		"tableCaption":    func(t site.DataTable) string { return tableCaption(&t) },
 		"date":            readerDate,
-		"isoDate":         isoDate,
-		"isInsert":        func(op history.Op) bool { return op == history.Insert },
-		"isDelete":        func(op history.Op) bool { return op == history.Delete },
+		// escapePath turns a file's path under content/ into its address.
+		"escapePath": func(p string) string { return site.EscapePath("/" + p) },
+		"isoDate":    isoDate,
+		"isInsert":   func(op history.Op) bool { return op == history.Insert },
+		"isDelete":   func(op history.Op) bool { return op == history.Delete },
 	}
 }
 

@@ -346,6 +346,23 @@ type Config struct {
 	// concerns about a child (a MASH, a children's services front door):
 	// the emergency line of practitioners' pages names it.
 	FrontDoor string `yaml:"front_door"`
+	// Logo is the partnership's logo in the header.
+	Logo LogoConfig `yaml:"logo"`
+}
+
+// LogoConfig is an image shown in the header, at the start of the link to
+// the home page, beside the site's title or instead of it.
+type LogoConfig struct {
+	// Src is an image under content/ (SVG, PNG, JPEG, GIF, WebP or AVIF),
+	// such as images/logo.svg; empty for no logo.
+	Src string `yaml:"src"`
+	// Alt says in words what the logo says, for people who cannot see it.
+	// It is read out only with HideTitle: beside the title the logo only
+	// decorates, and reading both would say the name twice.
+	Alt string `yaml:"alt"`
+	// HideTitle shows the logo alone, for a logo that holds the
+	// partnership's name; Alt is then required.
+	HideTitle bool `yaml:"hide_title"`
 }
 
 // HistoryConfig says what page history publishes.

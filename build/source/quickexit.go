@@ -27,7 +27,7 @@ func checkQuickExit(cfg site.Config, data []byte, diags *diag.List) {
 	default:
 		return
 	}
-	diags.Errorf("handbook.yaml", quickExitLine(data), "quick_exit.url %q %s, such as https://www.bbc.co.uk/weather: the quick exit button must take a reader away from this site at once", cfg.QuickExit.URL, problem)
+	diags.Errorf("handbook.yaml", fieldLine(data, "quick_exit", "url"), "quick_exit.url %q %s, such as https://www.bbc.co.uk/weather: the quick exit button must take a reader away from this site at once", cfg.QuickExit.URL, problem)
 }
 
 // sameHost reports whether u is on the host of base, when base names one.
@@ -40,21 +40,21 @@ func sameHost(u *url.URL, base string) bool {
 	return host(u) == host(b)
 }
 
-// quickExitLine finds the line of quick_exit.url in handbook.yaml, or of
-// quick_exit, or 0.
-func quickExitLine(data []byte) int {
+// fieldLine finds the line of the field parent.child in handbook.yaml,
+// else of parent, else 0.
+func fieldLine(data []byte, parent, child string) int {
 	top, err := parseYAML(data)
 	if err != nil || top == nil || top.Kind != yaml.MappingNode {
 		return 0
 	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
-		if top.Content[i].Value != "quick_exit" {
+		if top.Content[i].Value != parent {
 			continue
 		}
-		qe := top.Content[i+1]
-		for j := 0; j+1 < len(qe.Content) && qe.Kind == yaml.MappingNode; j += 2 {
-			if qe.Content[j].Value == "url" {
-				return qe.Content[j+1].Line
+		m := top.Content[i+1]
+		for j := 0; j+1 < len(m.Content) && m.Kind == yaml.MappingNode; j += 2 {
+			if m.Content[j].Value == child {
+				return m.Content[j+1].Line
 			}
 		}
 		return top.Content[i].Line

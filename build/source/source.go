@@ -92,6 +92,7 @@ func loadConfig(fsys fs.FS, diags *diag.List) site.Config {
 	cfg.Defaults()
 	if ok {
 		checkQuickExit(cfg, data, diags)
+		checkLogo(fsys, &cfg, data, diags)
 	}
 	return cfg
 }
