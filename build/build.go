@@ -72,8 +72,6 @@ type Options struct {
 	// IndexDir is where BuildTo writes the search index; "" means
 	// IndexDir(dir), beside the site. It is never inside the site.
 	IndexDir string
-
-	sink *output.Writer // BuildTo: files are written as they are made
 }
 
 // Result is a built site, held in memory until it is written.
@@ -98,6 +96,12 @@ type Result struct {
 // Build runs every stage except writing. It returns an error, with the
 // diagnostics in Result, when the site has errors.
 func Build(opts Options) (*Result, error) {
+	return buildDir(opts, nil)
+}
+
+// buildDir builds the site folder opts.SiteDir, handing each file to sink
+// as it is made when sink is not nil.
+func buildDir(opts Options, sink *output.Writer) (*Result, error) {
 	if opts.SiteDir == "" {
 		opts.SiteDir = "."
 	}
@@ -112,13 +116,19 @@ func Build(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("site folder %s: %w", opts.SiteDir, err)
 	}
-	return BuildFS(fsys, opts)
+	return runStages(fsys, opts, sink)
 }
 
 // BuildFS builds the site held in fsys: it runs the stages in order, and
 // stops after the first that leaves errors.
 func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
-	r := startRun(fsys, opts)
+	return runStages(fsys, opts, nil)
+}
+
+// runStages is BuildFS, handing each file to sink as it is made when sink
+// is not nil (BuildTo).
+func runStages(fsys fs.FS, opts Options, sink *output.Writer) (*Result, error) {
+	r := startRun(fsys, opts, sink)
 	for _, stage := range []func() error{
 		r.readSources,
 		r.loadTheme,
@@ -138,7 +148,8 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 type run struct {
 	fsys fs.FS
 	opts Options
-	now  time.Time // the date of the build (Options.Now, or the clock)
+	sink *output.Writer // BuildTo's: files are written as they are made
+	now  time.Time      // the date of the build (Options.Now, or the clock)
 	res  *Result
 	git  chan *gitHistory // the site's git log, read beside the sources
 
@@ -153,8 +164,8 @@ type run struct {
 
 // startRun starts reading git: on a site with a long history "git log"
 // takes as long as parsing the pages, and neither needs the other.
-func startRun(fsys fs.FS, opts Options) *run {
-	r := &run{fsys: fsys, opts: opts, now: opts.Now, res: &Result{Diags: &diag.List{}}, git: make(chan *gitHistory, 1)}
+func startRun(fsys fs.FS, opts Options, sink *output.Writer) *run {
+	r := &run{fsys: fsys, opts: opts, sink: sink, now: opts.Now, res: &Result{Diags: &diag.List{}}, git: make(chan *gitHistory, 1)}
 	if r.now.IsZero() {
 		r.now = time.Now()
 	}
@@ -240,7 +251,7 @@ func (r *run) addVersions() error {
 // it is made (the disk works while pages render, and the site is never
 // all in memory); Build keeps them.
 func (r *run) renderSite() error {
-	sink := r.opts.sink
+	sink := r.sink
 	// A written build drops each page's Markdown once both render and the
 	// search index are done with it (release.go).
 	var release *bodyRelease
@@ -431,14 +442,13 @@ func BuildTo(ctx context.Context, opts Options, dir string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts.sink = w
 	type built struct {
 		res *Result
 		err error
 	}
 	done := make(chan built, 1)
 	go func() {
-		res, err := Build(opts)
+		res, err := buildDir(opts, w)
 		if err != nil {
 			w.Abort()
 		} else {
