@@ -2,6 +2,9 @@ package corpus
 
 import (
 	"bytes"
+	"fmt"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -124,4 +127,49 @@ func TestSmallShape(t *testing.T) {
 		t.Errorf("%d names with ++ beside the plain name, %d beyond ASCII", plus, nonASCII)
 	}
 	t.Logf("%d x_volume beside x-volume", under)
+}
+
+// TestHistory checks the generated history: the number of commits asked
+// for, most of them small, a few bulk edits of every page, some change
+// notes, and a work tree that is the last commit.
+func TestHistory(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := filepath.Join(t.TempDir(), "site")
+	if err := History(dir, Options{Pages: 40}, 100); err != nil {
+		t.Fatal(err)
+	}
+	git := func(args ...string) string {
+		out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).Output()
+		if err != nil {
+			t.Fatalf("git %v: %v", args, err)
+		}
+		return string(out)
+	}
+	if n := strings.TrimSpace(git("rev-list", "--count", "HEAD")); n != "100" {
+		t.Errorf("%s commits, want 100", n)
+	}
+	if s := git("status", "--porcelain"); s != "" {
+		t.Errorf("the work tree is not the last commit:\n%s", s)
+	}
+	var small, bulk int
+	for _, l := range strings.Split(git("log", "--format=", "--shortstat"), "\n") {
+		var n int
+		if _, err := fmt.Sscanf(strings.TrimSpace(l), "%d file", &n); err != nil {
+			continue
+		}
+		switch {
+		case n <= 3:
+			small++
+		case n >= 40:
+			bulk++
+		}
+	}
+	if small < 80 || bulk < 2 {
+		t.Errorf("%d commits of 1-3 files, %d of every page", small, bulk)
+	}
+	if notes := strings.Count(git("log", "--format=%B"), "Change-Note: "); notes < 3 {
+		t.Errorf("%d change notes", notes)
+	}
 }

@@ -30,6 +30,7 @@ func main() {
 	commit := flag.Bool("git", false, "commit the handbook site to a new git repository, so the build reads its history")
 	trivial := flag.Bool("trivial-theme", false, "give the handbook site the Hugo site's trivial layout (themes/trivial) instead of the default theme")
 	small := flag.Bool("small", false, "the small-pages variant: pages of about 1 KB, no front matter, file names of signs (!.md, %.md, [.md), clang++.md beside clang.md")
+	history := flag.Int("history", 0, "write the handbook site as a git repository with this many commits of realistic history (most change 1-3 pages, some a section, a few every page)")
 	govuk := flag.Bool("hugo-govuk", false, "also write hugo-govuk/: the Hugo site with a port of handbook's default theme")
 	flag.Parse()
 	if *out == "" || flag.NArg() > 0 {
@@ -37,13 +38,18 @@ func main() {
 		os.Exit(2)
 	}
 	opts := corpus.Options{Pages: *n, Seed: *seed, TrivialTheme: *trivial, Small: *small}
-	if !*noHandbook {
+	if !*noHandbook && *history > 0 {
+		if err := corpus.History(filepath.Join(*out, "handbook"), opts, *history); err != nil {
+			fmt.Fprintln(os.Stderr, "gencorpus:", err)
+			os.Exit(1)
+		}
+	} else if !*noHandbook {
 		if err := corpus.Write(filepath.Join(*out, "handbook"), opts); err != nil {
 			fmt.Fprintln(os.Stderr, "gencorpus:", err)
 			os.Exit(1)
 		}
 	}
-	if *commit && !*noHandbook {
+	if *commit && !*noHandbook && *history == 0 {
 		if err := corpus.Commit(filepath.Join(*out, "handbook")); err != nil {
 			fmt.Fprintln(os.Stderr, "gencorpus:", err)
 			os.Exit(1)

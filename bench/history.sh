@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# history.sh times a build with a long git history against the same build
+# without it, and against Hugo (which reads no history), on a generated
+# site: PAGES pages in a repository of COMMITS commits (most change 1-3
+# pages, some a section, a few every page; gencorpus -history).
+#
+#   bench/history.sh                           # 5,000 pages, 25,000 commits, 3 runs
+#   PAGES=1000 COMMITS=5000 RUNS=3 bench/history.sh
+#
+# Settings (environment): PAGES=5000, COMMITS=25000, RUNS=3, WORK=DIR
+# (corpus, binaries, outputs; default a new folder under $TMPDIR or /tmp;
+# the corpus is kept there and reused).
+#
+# Each tool builds RUNS times into its own folder, alternating, after one
+# untimed build that makes the folders: handbook on the repository,
+# handbook on a copy of the same files without .git, Hugo on the same pages
+# with the port of handbook's default theme. Printed: wall, CPU and peak
+# memory of each run with the load average, medians, ratios, and the size
+# of each output (the search index beside the site excluded).
+set -euo pipefail
+
+PAGES=${PAGES:-5000}
+COMMITS=${COMMITS:-25000}
+RUNS=${RUNS:-3}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/handbook-history.XXXXXX")}
+mkdir -p "$WORK/out"
+TIME=/usr/bin/time
+"$TIME" -v true >/dev/null 2>&1 || { echo "history.sh: GNU time is needed (apt-get install -y time)" >&2; exit 1; }
+HUGO=$(command -v hugo || true)
+
+(cd "$ROOT" && go build -o "$WORK/handbook" ./cmd/handbook && go build -o "$WORK/gencorpus" ./bench/gencorpus)
+corpus=$WORK/c$PAGES-$COMMITS
+if [ ! -d "$corpus" ]; then
+	echo "== generating $PAGES pages with $COMMITS commits"
+	"$WORK/gencorpus" -n "$PAGES" -history "$COMMITS" -hugo-govuk -o "$corpus" >/dev/null
+	mkdir -p "$corpus/nohistory"
+	(cd "$corpus/handbook" && tar --exclude=.git -cf - .) | (cd "$corpus/nohistory" && tar -xf -)
+fi
+echo "== $PAGES pages, $(git -C "$corpus/handbook" rev-list --count HEAD) commits; $RUNS runs each, alternating; output in $WORK/out ($(df -T "$WORK/out" | awk 'NR==2{print $2}'))"
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+rm -f "$WORK"/*.times
+timed() {
+	local name=$1 load
+	shift
+	load=$(cut -d' ' -f1 /proc/loadavg)
+	"$TIME" -f "%e %U %S %M" -o "$WORK/t" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
+	read -r wall user sys rss <"$WORK/t"
+	local cpu mb
+	cpu=$(echo "$user + $sys" | bc)
+	mb=$((rss / 1024))
+	echo "$wall $cpu $mb" >>"$WORK/$name.times"
+	printf '  %-12s %6.2f s wall %6.2f s cpu %5d MB  (load %s)\n' "$name" "$wall" "$cpu" "$mb" "$load"
+}
+runs=(history nohistory)
+"$WORK/handbook" build -s "$corpus/handbook" -o "$WORK/out/history" >/dev/null 2>&1
+"$WORK/handbook" build -s "$corpus/nohistory" -o "$WORK/out/nohistory" >/dev/null 2>&1
+if [ -n "$HUGO" ]; then
+	runs+=(hugo)
+	"$HUGO" --quiet -s "$corpus/hugo-govuk" -d "$WORK/out/hugo" >/dev/null
+fi
+for _ in $(seq "$RUNS"); do
+	timed history "$WORK/handbook" build -s "$corpus/handbook" -o "$WORK/out/history"
+	timed nohistory "$WORK/handbook" build -s "$corpus/nohistory" -o "$WORK/out/nohistory"
+	[ -n "$HUGO" ] && timed hugo "$HUGO" --quiet -s "$corpus/hugo-govuk" -d "$WORK/out/hugo"
+	true
+done
+for name in "${runs[@]}"; do
+	w=$(cut -d' ' -f1 "$WORK/$name.times" | median)
+	m=$(cut -d' ' -f3 "$WORK/$name.times" | median)
+	size=$(du -sb "$WORK/out/$name" | cut -f1)
+	files=$(find "$WORK/out/$name" -type f | wc -l)
+	eval "W_$name=$w M_$name=$m S_$name=$size"
+	printf '  median %-10s %6.2f s wall %5d MB peak; output %d MB in %d files\n' "$name" "$w" "$m" $((size / 1000000)) "$files"
+done
+printf '  history / no history: wall %.2f×, output %.2f×\n' "$(echo "$W_history / $W_nohistory" | bc -l)" "$(echo "$S_history / $S_nohistory" | bc -l)"
+[ -n "$HUGO" ] && printf '  peak memory, history / Hugo: %.2f×\n' "$(echo "$M_history / $M_hugo" | bc -l)"
+true
