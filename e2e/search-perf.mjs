@@ -85,6 +85,7 @@ for (const q of queries.slice(1)) {
   await typeQuery(q);
   later.push(sum('bytes'));
   console.log(`later query "${q}": ${fetched.length} files, ${kb(sum('bytes'))} KB (${kb(sum('gzip'))} KB gzipped)`);
+  if (process.env.PERF_FILES) for (const f of fetched) console.log(`  ${f.url.replace(base, "")} ${kb(f.bytes)} KB`);
 }
 const times = [];
 for (let round = 0; round < 3; round++) {

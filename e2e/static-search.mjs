@@ -10,6 +10,7 @@ import path from 'node:path'
 const cfg = JSON.parse(await readFile(process.argv[2], 'utf8'))
 const { Engine } = await import(pathToFileURL(path.resolve(cfg.engine)).href)
 const eng = new Engine(cfg.data.replace(/\/?$/, '/'), async (file) => {
+  if (file.endsWith('.bin')) return new Uint8Array(await readFile(file))
   const text = await readFile(file, 'utf8')
   return file.endsWith('.txt') ? text : JSON.parse(text)
 })

@@ -1,14 +1,15 @@
 package search
 
 import (
-	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,11 +35,11 @@ const (
 	// StaticDir is the folder of the built site the static data goes in.
 	StaticDir = "search-data"
 
-	staticVersion = 1
+	staticVersion = 2
 	// scoreScale turns a float score into the integer written.
-	scoreScale = 1000000
+	scoreScale = 100000000
 	// shardTarget is about how many bytes of postings one term shard holds.
-	shardTarget = 4 << 10
+	shardTarget = 2 << 10
 	// excerptLen is how many bytes of each part's text are kept for
 	// snippets (a snippet is about 220), in files of excerptParts parts.
 	excerptLen   = 260
@@ -54,6 +55,10 @@ const (
 	inBody
 	inRest
 	inLevel
+	// Every word of a "multi:" term is in the title, or in the summary
+	// (in a plain term, the same as inTitle and inSummary).
+	allTitle
+	allSummary
 )
 
 // Static makes the static search data from the files of a built index
@@ -92,6 +97,7 @@ type stPosting struct {
 	page   int32
 	flags  uint8
 	scores [5]float32 // per text field, then the level field
+	ints   [5]int64   // the scores written: × scoreScale, rounded
 	secOff int32      // of its section codes in staticData.secs
 	secLen int32
 	posOff int32 // of its first positions in the body in staticData.pos
@@ -319,6 +325,16 @@ func (st *stTerm) merge() {
 			ps.flags |= inTitle << r.field
 		}
 		ps.scores[r.field] = r.score
+		ps.ints[r.field] = int64(math.Round(float64(r.score) * scoreScale))
+	}
+	for i := range st.posts {
+		ps := &st.posts[i]
+		if ps.flags&inTitle != 0 {
+			ps.flags |= allTitle
+		}
+		if ps.flags&inSummary != 0 {
+			ps.flags |= allSummary
+		}
 	}
 	st.raw = nil
 }
@@ -435,32 +451,48 @@ type staticMeta struct {
 func (sd *staticData) files(pages []pageText) ([]File, error) {
 	var out []File
 	add := func(name string, data []byte) { out = append(out, File{Name: name, Data: data}) }
+	sd.multis()
+	for t := range sd.terms {
+		if strings.HasPrefix(t, "phrase:") {
+			delete(sd.terms, t) // in the "multi:" terms now
+		}
+	}
 
-	// Term shards: terms grouped by a hash of the term, about shardTarget
-	// bytes each.
-	total := 0
-	for _, st := range sd.terms {
-		total += 12 * len(st.posts) // about what a posting takes written
-	}
-	shards := 1
-	for shards*shardTarget < total && shards < 1<<16 {
-		shards *= 2
-	}
-	bufs := make([]*bytes.Buffer, shards)
+	// Each term's postings, best first, in tiers (see docs/search.md):
+	// its head (the page set and the first tier) goes in a shard of heads
+	// by a hash of the term, about shardTarget bytes each; the other tiers
+	// each in a file of their own.
 	names := make([]string, 0, len(sd.terms))
 	for t := range sd.terms {
 		names = append(names, t)
 	}
 	sort.Strings(names)
+	heads := make(map[string][]byte, len(names))
+	tiers := make(map[string][]tierFiles, len(names))
+	total := 0
+	var enc postingWriter
+	for _, t := range names {
+		h, ts := enc.term(sd, sd.terms[t], len(pages))
+		heads[t], tiers[t] = h, ts
+		total += len(h)
+	}
+	shards := 1
+	for shards*shardTarget < total && shards < 1<<16 {
+		shards *= 2
+	}
+	type entry struct {
+		name string
+		data []byte
+	}
+	byShard := make([][]entry, shards)
 	for _, t := range names {
 		k := termShard(t, shards)
-		b := openShard(bufs, k)
-		sd.writeTerm(b, t, sd.terms[t])
+		byShard[k] = append(byShard[k], entry{t, heads[t]})
 	}
 	// Synonym groups go in the shard of each of their variants' first
-	// stems, under "~syn:" and the stem: the script reads them with the
-	// postings of the query's words, with no file of its own.
-	syns := map[string][][]string{}
+	// stems, under "~syn:" and the stem (JSON): the script reads them with
+	// the postings of the query's words, with no file of its own.
+	syns := map[string][]string{}
 	var synStems []string
 	maxSyn := 0
 	for _, g := range sd.ix.thes.groups {
@@ -481,30 +513,36 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 			if syns[first] == nil {
 				synStems = append(synStems, first)
 			}
-			syns[first] = append(syns[first], []string{group})
+			syns[first] = append(syns[first], group)
 		}
 	}
 	sort.Strings(synStems)
 	for _, st := range synStems {
 		k := termShard(st, shards)
-		b := openShard(bufs, k)
-		q, _ := json.Marshal("~syn:" + st)
-		b.Write(q)
-		b.WriteString(":[")
-		for i, g := range syns[st] {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(g[0])
-		}
-		b.WriteByte(']')
+		byShard[k] = append(byShard[k], entry{"~syn:" + st, []byte("[" + strings.Join(syns[st], ",") + "]")})
 	}
-	for k, b := range bufs {
-		if b == nil {
+	for k, es := range byShard {
+		if len(es) == 0 {
 			continue
 		}
-		b.WriteByte('}')
-		add("t/"+strconv.Itoa(k)+".json", b.Bytes())
+		var b []byte
+		b = binary.AppendUvarint(b, uint64(len(es)))
+		for j, e := range es {
+			b = binary.AppendUvarint(b, uint64(len(e.name)))
+			b = append(b, e.name...)
+			b = binary.AppendUvarint(b, uint64(len(e.data)))
+			b = append(b, e.data...)
+			// Tier i of the term: t/K-J-i.bin, its scores, and
+			// t/K-J-i-C.bin, chunk C of its places.
+			for i, tf := range tiers[e.name] {
+				name := "t/" + strconv.Itoa(k) + "-" + strconv.Itoa(j) + "-" + strconv.Itoa(i+1)
+				add(name+".bin", tf.scores)
+				for c, d := range tf.places {
+					add(name+"-"+strconv.Itoa(c)+".bin", d)
+				}
+			}
+		}
+		add("t/"+strconv.Itoa(k)+".bin", b)
 	}
 
 	// The dictionary: every word of the text (4 letters or more), with its
@@ -580,54 +618,98 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 	return out, nil
 }
 
-// writeTerm writes "term":[postings] where each posting is the page
-// number's difference from the last, the flags, the score of each field
-// the flags name (as an integer: score × scoreScale), the number of
-// distinct terms in the page's title when the title holds the term, the
-// number of section codes and the codes, and the number of the term's
-// first positions in the body (word numbers, at most maxPositions) and
-// their differences.
-func (sd *staticData) writeTerm(b *bytes.Buffer, term string, st *stTerm) {
-	q, _ := json.Marshal(term)
-	b.Write(q)
-	b.WriteString(":[")
-	last := int32(0)
-	var tmp []byte
-	num := func(v int64, first bool) {
-		if !first {
-			b.WriteByte(',')
-		}
-		tmp = strconv.AppendInt(tmp[:0], v, 10)
-		b.Write(tmp)
-	}
-	for i, p := range st.posts {
-		num(int64(p.page-last), i == 0)
-		last = p.page
-		num(int64(p.flags), false)
-		for fi := 0; fi < 5; fi++ {
-			f := uint8(inTitle << fi)
-			if fi == 4 {
-				f = inLevel
-			}
-			if p.flags&f != 0 {
-				num(int64(math.Round(float64(p.scores[fi])*scoreScale)), false)
+// multis adds, for each synonym variant of several words and each
+// "level N", the term "multi:" and its stems: the pages the server's query
+// for it matches in the text fields, with, per field, the sum of the
+// stems' scores (bleve's conjunction in the body; the phrase in the short
+// fields, where the build found it with a phrase query). The browser
+// reads it as one term, so it needs no other postings of these words to
+// rank pages.
+func (sd *staticData) multis() {
+	var keys []string
+	for _, g := range sd.ix.thes.groups {
+		for _, v := range g {
+			if len(v.stems) > 1 {
+				keys = append(keys, strings.Join(v.stems, " "))
 			}
 		}
-		if p.flags&inTitle != 0 {
-			num(int64(sd.titleN[p.page]), false)
-		}
-		num(int64(p.secLen), false)
-		for _, c := range sd.secs[p.secOff : p.secOff+p.secLen] {
-			num(int64(c), false)
-		}
-		num(int64(p.posLen), false)
-		at := int32(0)
-		for _, n := range sd.pos[p.posOff : p.posOff+p.posLen] {
-			num(int64(n-at), false)
-			at = n
+	}
+	for key := range sd.terms {
+		if n, ok := strings.CutPrefix(key, "level:"); ok {
+			keys = append(keys, "level "+n)
 		}
 	}
-	b.WriteByte(']')
+	sort.Strings(keys)
+	for _, key := range keys {
+		if sd.terms["multi:"+key] != nil {
+			continue
+		}
+		stems := strings.Fields(key)
+		phrase := sd.terms["phrase:"+key]
+		st := &stTerm{}
+		sd.terms["multi:"+key] = st
+		lists := make([][]stPosting, len(stems))
+		for i, s := range stems {
+			if t := sd.terms[s]; t != nil {
+				lists[i] = t.posts
+			}
+		}
+		var ph []stPosting
+		if phrase != nil {
+			ph = phrase.posts
+		}
+		at := make([]int, len(stems))
+		phAt := 0
+		for _, p0 := range lists[0] {
+			all := make([]*stPosting, len(stems))
+			ok := true
+			for i := range stems {
+				for at[i] < len(lists[i]) && lists[i][at[i]].page < p0.page {
+					at[i]++
+				}
+				if at[i] == len(lists[i]) || lists[i][at[i]].page != p0.page {
+					ok = false
+					break
+				}
+				all[i] = &lists[i][at[i]]
+			}
+			if !ok {
+				continue
+			}
+			var phFlags uint8
+			for phAt < len(ph) && ph[phAt].page < p0.page {
+				phAt++
+			}
+			if phAt < len(ph) && ph[phAt].page == p0.page {
+				phFlags = ph[phAt].flags
+			}
+			every := uint8(0xff)
+			for _, x := range all {
+				every &= x.flags
+			}
+			m := stPosting{page: p0.page}
+			for f := 0; f < 4; f++ {
+				bit := uint8(inTitle << f)
+				has := every&bit != 0
+				if phrase != nil && f < 3 {
+					has = phFlags&bit != 0
+				}
+				if !has {
+					continue
+				}
+				m.flags |= bit
+				for _, x := range all {
+					m.ints[f] += x.ints[f]
+				}
+			}
+			if m.flags == 0 {
+				continue
+			}
+			m.flags |= every & (inRest | allTitle | allSummary)
+			sd.multiParts(&m, all)
+			st.posts = append(st.posts, m)
+		}
+	}
 }
 
 // termShard is the shard a term's postings are in: FNV-1a of its UTF-8
@@ -697,16 +779,220 @@ func stopWords() []string {
 	return out
 }
 
-// openShard returns shard k's buffer, ready for the next "term":value
-// pair: started with "{" when new, continued with "," otherwise.
-func openShard(bufs []*bytes.Buffer, k int) *bytes.Buffer {
-	b := bufs[k]
-	if b == nil {
-		b = &bytes.Buffer{}
-		b.WriteByte('{')
-		bufs[k] = b
+// multiParts gives m, the posting of several words' term, the sections
+// that hold every word and the words' first places in the body.
+func (sd *staticData) multiParts(m *stPosting, all []*stPosting) {
+	count := map[uint32]int{}
+	var pos []int32
+	for _, x := range all {
+		seen := map[uint32]bool{}
+		for _, c := range sd.secs[x.secOff : x.secOff+x.secLen] {
+			if !seen[c>>1] {
+				seen[c>>1] = true
+				count[c>>1]++
+			}
+		}
+		pos = append(pos, sd.pos[x.posOff:x.posOff+x.posLen]...)
+	}
+	var secs []uint32
+	for sec, n := range count {
+		if n == len(all) {
+			secs = append(secs, sec*2)
+		}
+	}
+	slices.Sort(secs)
+	slices.Sort(pos)
+	pos = slices.Compact(pos)
+	m.secOff, m.secLen = int32(len(sd.secs)), int32(len(secs))
+	sd.secs = append(sd.secs, secs...)
+	m.posOff, m.posLen = int32(len(sd.pos)), int32(len(pos))
+	sd.pos = append(sd.pos, pos...)
+}
+
+// Tiers of a term's postings, best first: the head holds headTier pages,
+// each next tier tierGrowth times as many as the one before.
+const (
+	headTier   = 64
+	tierGrowth = 4
+	// The places of a tier's postings (which the ranking does not need)
+	// are in files of detailChunk postings, apart from their scores.
+	detailChunk = 64
+)
+
+// postingWriter writes terms' postings. Not safe for concurrent use.
+type postingWriter struct {
+	order []int // of the term's postings, best first
+	c4    []int64
+	buf   []byte
+}
+
+// term returns a term's head and its other tiers. The head is: the number
+// of pages holding the term, the number of tiers, and for each tier its
+// number of postings, the size of its file of scores (0 for the head)
+// and, for the postings after it, the most any of them
+// scores as the term's only query (c4: the field scores' sum × the number
+// of fields, which is 4 × bleve's score), the most their field scores add
+// up to, their average c4 and their average sum; then the pages that
+// hold the term, as a bitmap of pages (kind 1) or as differences (kind
+// 0), whichever is smaller; then the first tier.
+// A tier is its postings in page order: in the head, each posting's
+// scores and places (writeScores, writePlaces); in the others, the
+// scores, with the places in files of detailChunk postings.
+func (w *postingWriter) term(sd *staticData, st *stTerm, pages int) (head []byte, tiers []tierFiles) {
+	n := len(st.posts)
+	w.order = w.order[:0]
+	w.c4 = w.c4[:0]
+	for i, p := range st.posts {
+		w.order = append(w.order, i)
+		sum, k := int64(0), int64(0)
+		for f := 0; f < 4; f++ {
+			if p.flags&(inTitle<<f) != 0 {
+				sum += p.ints[f]
+				k++
+			}
+		}
+		if p.flags&inLevel != 0 {
+			sum, k = p.ints[4], 4
+		}
+		w.c4 = append(w.c4, sum*k)
+	}
+	sort.SliceStable(w.order, func(a, b int) bool { return w.c4[w.order[a]] > w.c4[w.order[b]] })
+	// The most the field scores add up to among the postings from i on.
+	// and their averages, and the average of the c4s.
+	sums := make([]int64, n+1)
+	sumAvg := make([]int64, n+1)
+	c4Avg := make([]int64, n+1)
+	var sumAll, c4All int64
+	for i := n - 1; i >= 0; i-- {
+		p := &st.posts[w.order[i]]
+		s := p.ints[4]
+		for f := 0; f < 4; f++ {
+			s += p.ints[f]
+		}
+		sums[i] = max(sums[i+1], s)
+		sumAll += s
+		c4All += w.c4[w.order[i]]
+		sumAvg[i] = sumAll / int64(n-i)
+		c4Avg[i] = c4All / int64(n-i)
+	}
+	var cuts []int
+	for at, size := 0, headTier; at < n; at, size = at+size, size*tierGrowth {
+		cuts = append(cuts, min(at+size, n))
+	}
+	var first []byte
+	from := 0
+	for i, to := range cuts {
+		tier := slices.Clone(w.order[from:to])
+		slices.Sort(tier) // postings are in page order
+		var b []byte
+		last := int32(0)
+		for _, k := range tier {
+			b = sd.writeScores(b, &st.posts[k], last)
+			last = st.posts[k].page
+			if i == 0 {
+				b = sd.writePlaces(b, &st.posts[k])
+			}
+		}
+		if i == 0 {
+			first = b
+			from = to
+			continue
+		}
+		tf := tierFiles{scores: b}
+		for c := 0; c*detailChunk < len(tier); c++ {
+			var d []byte
+			for _, k := range tier[c*detailChunk : min((c+1)*detailChunk, len(tier))] {
+				d = sd.writePlaces(d, &st.posts[k])
+			}
+			tf.places = append(tf.places, d)
+		}
+		tiers = append(tiers, tf)
+		from = to
+	}
+	head = binary.AppendUvarint(head, uint64(n))
+	head = binary.AppendUvarint(head, uint64(len(cuts)))
+	from = 0
+	for i, to := range cuts {
+		head = binary.AppendUvarint(head, uint64(to-from))
+		size := 0
+		if i > 0 {
+			size = len(tiers[i-1].scores)
+		}
+		head = binary.AppendUvarint(head, uint64(size))
+		c4 := int64(0)
+		if to < n {
+			c4 = w.c4[w.order[to]]
+		}
+		head = binary.AppendUvarint(head, uint64(c4))
+		head = binary.AppendUvarint(head, uint64(sums[to]))
+		head = binary.AppendUvarint(head, uint64(c4Avg[to]))
+		head = binary.AppendUvarint(head, uint64(sumAvg[to]))
+		from = to
+	}
+	bitmap := (pages + 7) / 8
+	w.buf = w.buf[:0]
+	last := int32(0)
+	for _, p := range st.posts {
+		w.buf = binary.AppendUvarint(w.buf, uint64(p.page-last))
+		last = p.page
+	}
+	if len(w.buf) <= bitmap {
+		head = append(head, 0)
+		head = append(head, w.buf...)
 	} else {
-		b.WriteByte(',')
+		head = append(head, 1)
+		at := len(head)
+		head = append(head, make([]byte, bitmap)...)
+		for _, p := range st.posts {
+			head[at+int(p.page>>3)] |= 1 << (p.page & 7)
+		}
+	}
+	head = append(head, first...)
+	return head, tiers
+}
+
+// writeScores appends what ranking needs of a posting: the page number's
+// difference from the last, the flags, the score of each field the flags
+// name (× scoreScale), and the number of distinct terms in the page's
+// title when the title holds the term; every number an unsigned varint.
+func (sd *staticData) writeScores(b []byte, p *stPosting, last int32) []byte {
+	b = binary.AppendUvarint(b, uint64(p.page-last))
+	b = append(b, p.flags)
+	for f := 0; f < 4; f++ {
+		if p.flags&(inTitle<<f) != 0 {
+			b = binary.AppendUvarint(b, uint64(p.ints[f]))
+		}
+	}
+	if p.flags&inLevel != 0 {
+		b = binary.AppendUvarint(b, uint64(p.ints[4]))
+	}
+	if p.flags&(inTitle|allTitle) != 0 {
+		b = binary.AppendUvarint(b, uint64(sd.titleN[p.page]))
 	}
 	return b
+}
+
+// writePlaces appends where on its page a posting's term is: the number
+// of section codes and the codes (section × 2, + 1 when in its heading),
+// and the number of the term's first places in the body (word numbers, at
+// most maxPositions) and their differences.
+func (sd *staticData) writePlaces(b []byte, p *stPosting) []byte {
+	b = binary.AppendUvarint(b, uint64(p.secLen))
+	for _, c := range sd.secs[p.secOff : p.secOff+p.secLen] {
+		b = binary.AppendUvarint(b, uint64(c))
+	}
+	b = binary.AppendUvarint(b, uint64(p.posLen))
+	at := int32(0)
+	for _, n := range sd.pos[p.posOff : p.posOff+p.posLen] {
+		b = binary.AppendUvarint(b, uint64(n-at))
+		at = n
+	}
+	return b
+}
+
+// tierFiles are a tier's files: its postings' scores, and their places in
+// chunks.
+type tierFiles struct {
+	scores []byte
+	places [][]byte
 }

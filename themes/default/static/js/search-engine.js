@@ -334,35 +334,151 @@ function fnv32a (s) {
 }
 
 const F_TITLE = 1
-const F_HEADING = 2
 const F_SUMMARY = 4
-const F_BODY = 8
 const F_REST = 16
 const F_LEVEL = 32
-const FIELD_FLAGS = [F_TITLE, F_HEADING, F_SUMMARY, F_BODY]
+const F_ALL_TITLE = 64 // every word of a "multi:" term is in the title
+const F_ALL_SUMMARY = 128
+const FIELD_FLAGS = [1, 2, 4, 8]
+// The most bytes of further tiers one search reads to prove its ranking;
+// past it, pages not yet proven rank by what is known of them.
+const DEEP_BUDGET = 24 << 10
 
-// decodePostings turns a term's flat array into a Map page → posting.
-function decodePostings (a) {
-  const out = new Map()
-  let page = 0
-  for (let i = 0; i < a.length;) {
-    page += a[i++]
-    const flags = a[i++]
-    const scores = [0, 0, 0, 0, 0]
-    for (let f = 0; f < 4; f++) if (flags & FIELD_FLAGS[f]) scores[f] = a[i++]
-    if (flags & F_LEVEL) scores[4] = a[i++]
-    let titleN = 0
-    if (flags & F_TITLE) titleN = a[i++]
-    const ns = a[i++]
-    const secs = a.slice(i, i + ns)
-    i += ns
-    const np = a[i++]
-    const pos = []
-    for (let k = 0, at = 0; k < np; k++) { at += a[i++]; pos.push(at) }
-    out.set(page, { flags, scores, titleN, secs, pos })
+// Reader reads the build's unsigned varints.
+class Reader {
+  constructor (b, at = 0) { this.b = b; this.i = at }
+  uv () {
+    let x = 0; let m = 1; let c
+    do { c = this.b[this.i++]; x += (c & 127) * m; m *= 128 } while (c & 128)
+    return x
   }
+}
+
+const bits = (n) => { let k = 0; for (; n; n &= n - 1) k++; return k }
+const has = (set, page) => (set[page >> 3] >> (page & 7)) & 1
+function combine (sets, n, op) {
+  const out = new Uint8Array(n)
+  sets.forEach((s, i) => { for (let k = 0; k < n; k++) out[k] = i === 0 ? s[k] : op(out[k], s[k]) })
   return out
 }
+const or = (sets, n) => combine(sets, n, (a, b) => a | b)
+const and = (sets, n) => combine(sets, n, (a, b) => a & b)
+function members (set) {
+  const out = []
+  for (let k = 0; k < set.length; k++) if (set[k]) for (let j = 0; j < 8; j++) if (set[k] >> j & 1) out.push(k * 8 + j)
+  return out
+}
+
+// readScores reads a posting's scores (the build's writeScores).
+function readScores (r, page) {
+  const flags = r.b[r.i++]
+  const scores = [0, 0, 0, 0, 0]
+  for (let f = 0; f < 4; f++) if (flags & FIELD_FLAGS[f]) scores[f] = r.uv()
+  if (flags & F_LEVEL) scores[4] = r.uv()
+  const titleN = flags & (F_TITLE | F_ALL_TITLE) ? r.uv() : 0
+  let sum = 0; let k = 0
+  for (let f = 0; f < 4; f++) if (flags & FIELD_FLAGS[f]) { sum += scores[f]; k++ }
+  return { page, flags, scores, titleN, sum, k, secs: null, pos: null }
+}
+// readPlaces reads a posting's sections and first places (writePlaces).
+function readPlaces (r, e) {
+  const ns = r.uv()
+  e.secs = []
+  for (let k = 0; k < ns; k++) e.secs.push(r.uv())
+  const np = r.uv()
+  e.pos = []
+  for (let k = 0, at = 0; k < np; k++) { at += r.uv(); e.pos.push(at) }
+}
+
+// Term is one term's postings, as far as they are loaded: the pages that
+// hold it (a bitmap), and its postings best first, tier by tier.
+class Term {
+  constructor (eng, name, file, data) {
+    this.eng = eng
+    this.name = name
+    this.file = file // the prefix of its tiers' files
+    this.entries = new Map() // page → posting
+    this.tiers = []
+    const n = eng.meta.pages
+    this.set = new Uint8Array((n + 7) >> 3)
+    this.loaded = 0
+    this.df = 0
+    this.deep = 0 // bytes of further tiers read
+    if (!data) return
+    const r = new Reader(data)
+    this.df = r.uv()
+    const nt = r.uv()
+    for (let i = 0; i < nt; i++) this.tiers.push({ count: r.uv(), size: r.uv(), c4: r.uv(), sum: r.uv(), c4Avg: r.uv(), sumAvg: r.uv(), pages: null })
+    if (data[r.i++] === 1) {
+      this.set.set(data.subarray(r.i, r.i + this.set.length))
+      r.i += this.set.length
+    } else {
+      for (let k = 0, p = 0; k < this.df; k++) { p += r.uv(); this.set[p >> 3] |= 1 << (p & 7) }
+    }
+    const head = []
+    for (let page = 0; r.i < data.length;) {
+      page += r.uv()
+      const e = readScores(r, page)
+      readPlaces(r, e)
+      this.entries.set(page, e)
+      head.push(page)
+    }
+    if (nt) this.tiers[0].pages = head
+    this.loaded = 1
+  }
+
+  get complete () { return this.loaded >= this.tiers.length }
+  // cBound is the most a posting not loaded scores as the only query of
+  // its clause; sumBound the most its field scores add up to.
+  get cBound () { return this.complete ? 0 : this.tiers[this.loaded - 1].c4 / 4 }
+  get sumBound () { return this.complete ? 0 : this.tiers[this.loaded - 1].sum }
+  // cAvg and sumAvg are the same on average.
+  get cAvg () { return this.complete ? 0 : this.tiers[this.loaded - 1].c4Avg / 4 }
+  get sumAvg () { return this.complete ? 0 : this.tiers[this.loaded - 1].sumAvg }
+
+  // more loads the next tier's scores.
+  async more () {
+    const i = this.loaded
+    const data = await this.eng.file(`${this.file}${i}.bin`)
+    if (this.loaded !== i) return 0
+    const r = new Reader(data)
+    const pages = []
+    for (let page = 0; r.i < data.length;) {
+      page += r.uv()
+      this.entries.set(page, readScores(r, page))
+      pages.push(page)
+    }
+    this.tiers[i].pages = pages
+    this.loaded++
+    this.deep += data.length
+  }
+
+  async all () { while (!this.complete) await this.more() }
+
+  // places loads where on its page the term is, for these postings.
+  async places (pages) {
+    const want = new Set()
+    for (const page of pages) {
+      const e = this.entries.get(page)
+      if (!e || e.secs) continue
+      for (let i = 1; i < this.loaded; i++) {
+        const at = this.tiers[i].pages.indexOf(page)
+        if (at >= 0) want.add(`${this.file}${i}-${Math.floor(at / CHUNK)}.bin`)
+      }
+    }
+    await Promise.all([...want].map(async (name) => {
+      const [, i, c] = name.match(/-(\d+)-(\d+)\.bin$/)
+      const data = await this.eng.file(name)
+      const r = new Reader(data)
+      for (const page of this.tiers[i].pages.slice(c * CHUNK, (+c + 1) * CHUNK)) {
+        const e = this.entries.get(page)
+        if (e.secs) { readPlaces(r, { }); continue }
+        readPlaces(r, e)
+      }
+    }))
+  }
+}
+const CHUNK = 64 // postings in a file of places
 
 export class Engine {
   // base: the URL of the data folder, ending in "/"; load(url) returns a
@@ -420,13 +536,37 @@ export class Engine {
     return out
   }
 
-  async postings (term) {
-    if (this.terms.has(term)) return this.terms.get(term)
-    const shard = await this.file(`t/${fnv32a(term) & (this.meta.shards - 1)}.json`)
-    const p = shard[term] ? decodePostings(shard[term]) : new Map()
-    p.known = term in shard
-    this.terms.set(term, p)
-    return p
+  // shard reads the shard of heads that holds term: name → [index, data].
+  async shard (term) {
+    const k = fnv32a(term) & (this.meta.shards - 1)
+    const name = `t/${k}.bin`
+    const data = await this.file(name)
+    if (!data.byName) {
+      const r = new Reader(data)
+      const dec = new TextDecoder()
+      data.byName = new Map()
+      for (let j = 0, n = r.uv(); j < n; j++) {
+        const len = r.uv()
+        const t = dec.decode(data.subarray(r.i, r.i + len))
+        r.i += len
+        const size = r.uv()
+        data.byName.set(t, [j, data.subarray(r.i, r.i + size)])
+        r.i += size
+      }
+      data.k = k
+    }
+    return data
+  }
+
+  // term returns a term's postings, its head loaded.
+  async term (name) {
+    if (!this.terms.has(name)) {
+      this.terms.set(name, this.shard(name).then((sh) => {
+        const e = sh.byName.get(name)
+        return new Term(this, name, e ? `t/${sh.k}-${e[0]}-` : '', e && e[1])
+      }))
+    }
+    return this.terms.get(name)
   }
 
   async dictionary (letter) {
@@ -455,8 +595,8 @@ export class Engine {
   // stem: each a list of variants {text, stems}. They are in the stem's
   // shard, beside its postings.
   async synonyms (stem) {
-    const shard = await this.file(`t/${fnv32a(stem) & (this.meta.shards - 1)}.json`)
-    return (shard['~syn:' + stem] || []).map((g) => g.map((v) => ({ text: v[0], stems: v.slice(1) })))
+    const e = (await this.shard(stem)).byName.get('~syn:' + stem)
+    return (e ? JSON.parse(new TextDecoder().decode(e[1])) : []).map((g) => g.map((v) => ({ text: v[0], stems: v.slice(1) })))
   }
 
   // longest finds the variant whose stems are the longest prefix of toks,
@@ -539,87 +679,132 @@ export class Engine {
     return !dict.byWord.has(w)
   }
 
-  // score gives each page that matches clause its score, as bleve scores
-  // the server's query for it: a disjunction of the field queries of each
-  // alternative, so the sum of the matching ones times the share of them
-  // that match.
-  async clauseScores (clause) {
-    const sums = new Map() // page → [sum, matched children]
-    let total = 0
-    const add = (page, s, k) => { const e = sums.get(page) || [0, 0]; e[0] += s; e[1] += k; sums.set(page, e) }
-    const parts = new Map() // page → part info for ranking and sections
+  // clauseTerms loads the terms of the clause's ways to match (alternatives):
+  // a word's term; several words' "multi:" term, which holds what the
+  // server's query for them finds; "level N" as the level field and the
+  // words; a phrase the reader typed as its words, read whole.
+  async clauseTerms (clause) {
     for (const alt of clause.alts) {
-      const ps = await Promise.all(alt.stems.map((s) => this.postings(s)))
-      if (alt.kind === 'term') {
-        total += 4
-        for (const [page, po] of ps[0]) {
-          let s = 0; let k = 0
-          for (let f = 0; f < 4; f++) if (po.flags & FIELD_FLAGS[f]) { s += po.scores[f] * alt.boost; k++ }
-          add(page, s, k)
-        }
-        continue
-      }
-      if (alt.kind === 'level') {
-        // The level field, or the words "level N" in the text.
-        total += 2
-        const lv = await this.postings('level:' + alt.stems[1])
-        const phrase = await this.postings('phrase:' + alt.stems.join(' '))
-        const inner = this.allStems(ps, 1, phrase.known ? phrase : null)
-        const pages = new Set([...lv.keys(), ...inner.keys()])
-        for (const page of pages) {
-          let s = 0; let k = 0
-          const l = lv.get(page)
-          if (l) { s += l.scores[4]; k++ }
-          const e = inner.get(page)
-          if (e) { s += e[0] * e[1] / 4; k++ }
-          add(page, s, k)
-        }
-        continue
-      }
-      // Several words: a phrase in each short field (where the build
-      // recorded the glossary's phrases; others are taken as all the
-      // words in the field), all of them anywhere in the body.
-      total += 4
-      const phrase = await this.postings('phrase:' + alt.stems.join(' '))
-      for (const [page, e] of this.allStems(ps, alt.boost, phrase.known ? phrase : null)) add(page, e[0], e[1])
+      const names = alt.kind === 'term' ? alt.stems
+        : alt.kind === 'multi' ? ['multi:' + alt.stems.join(' ')]
+          : alt.kind === 'level' ? ['level:' + alt.stems[1], 'multi:' + alt.stems.join(' ')]
+            : alt.stems
+      alt.terms = await Promise.all(names.map((t) => this.term(t)))
+      if (alt.kind === 'level' || alt.kind === 'phrase') await Promise.all(alt.terms.map((t) => t.all()))
+      const n = this.meta.pages
+      alt.set = alt.kind === 'phrase' ? and(alt.terms.map((t) => t.set), n) : or(alt.terms.map((t) => t.set), n)
     }
-    for (const [page, e] of sums) parts.set(page, e[0] * e[1] / total)
-    return parts
+    clause.set = or(clause.alts.map((a) => a.set), this.meta.pages)
   }
 
-  // allStems scores pages holding every stem of ps: per field, the sum of
-  // the stems' scores when all are in that field; and how many fields.
-  allStems (ps, boost, phrase) {
-    const out = new Map()
-    for (const page of ps[0].keys()) {
-      const all = ps.map((p) => p.get(page))
-      if (all.some((x) => !x)) continue
-      let s = 0; let k = 0
-      const ph = phrase && phrase.get(page)
-      for (let f = 0; f < 4; f++) {
-        const has = phrase && f < 3 ? ph && ph.flags & FIELD_FLAGS[f] : all.every((x) => x.flags & FIELD_FLAGS[f])
-        if (has) {
-          for (const x of all) s += x.scores[f] * boost
-          k++
+  // score is what clause scores on page, as bleve scores the server's
+  // query for it (a disjunction of the field queries of each alternative:
+  // the sum of those that match times the share of them that match), as
+  // [least, most, known, guess]: a posting not loaded yet counts as
+  // nothing for the least, as its term's bound for the most, and as the
+  // average of its term's postings not loaded for the guess.
+  score (clause, page) {
+    let s = 0; let k = 0; let total = 0; let sMax = 0; let kMax = 0; let known = true
+    let only = 0 // the bound when the clause is one word's and not loaded
+    let sAvg = 0; let onlyAvg = 0
+    for (const alt of clause.alts) {
+      if (alt.kind === 'level') {
+        total += 2
+        const lv = alt.terms[0].entries.get(page)
+        if (lv) { s += lv.scores[4]; k++ }
+        const e = alt.terms[1].entries.get(page)
+        if (e) { s += e.sum * e.k / 4; k++ }
+        continue
+      }
+      total += 4
+      if (alt.kind === 'phrase') {
+        // Every word in a field: the sum of their scores there.
+        const all = alt.terms.map((t) => t.entries.get(page))
+        if (all.some((x) => !x)) continue
+        let kk = 0
+        for (let f = 0; f < 4; f++) {
+          if (all.every((x) => x.flags & FIELD_FLAGS[f])) { for (const x of all) s += x.scores[f] * alt.boost; kk++ }
+        }
+        k += kk
+        continue
+      }
+      const t = alt.terms[0]
+      if (!has(t.set, page)) continue
+      const e = t.entries.get(page)
+      if (e) { s += e.sum * alt.boost; k += e.k; continue }
+      known = false
+      sMax += t.sumBound * alt.boost
+      kMax += 4
+      only = t.cBound * alt.boost
+      sAvg += t.sumAvg * alt.boost
+      onlyAvg = t.cAvg * alt.boost
+    }
+    const v = s * k / total
+    if (known) return [v, v, true, v]
+    if (clause.alts.length === 1) return [v, only, false, onlyAvg]
+    return [v, (s + sMax) * Math.min(total, k + kMax) / total, false, (s + sAvg) * Math.min(total, k + kMax / 4) / total]
+  }
+
+  // rank scores every page found. It reads more tiers of the query's
+  // terms until the best `want` pages are proven (no page not fully
+  // known could score more), or DEEP_BUDGET bytes are read.
+  async rank (pages, p, mode, want) {
+    const n = p.clauses.length
+    const ts = new Set()
+    for (const c of p.clauses) for (const alt of c.alts) if (alt.kind === 'term' || alt.kind === 'multi') ts.add(alt.terms[0])
+    for (;;) {
+      let most = -1
+      const hits = []
+      for (const page of pages) {
+        let lo = 0; let hi = 0; let guess = 0; let known = true; let matched = 0
+        for (const c of p.clauses) {
+          if (!has(c.set, page)) continue
+          matched++
+          const [a, b, k, g] = this.score(c, page)
+          lo += a; hi += b; guess += g; known = known && k
+        }
+        const share = mode === 'some' ? matched / n : 1
+        lo *= share; hi *= share; guess *= share
+        hits.push({ page, score: lo, guess, matched, known })
+        if (!known && hi > most) most = hi
+      }
+      hits.sort((a, b) => b.score - a.score || a.page - b.page)
+      const top = hits.slice(0, want)
+      if (most < 0 || (top.every((h) => h.known) && top.length === want && top[want - 1].score > most)) return hits
+      // Read on in the term whose postings not loaded could score most.
+      // Within the budget.
+      let read = 0
+      for (const t of ts) read += t.deep
+      let next = null
+      for (const c of p.clauses) {
+        for (const alt of c.alts) {
+          const t = alt.terms[0]
+          if (alt.kind !== 'term' && alt.kind !== 'multi') continue
+          if (t.complete || read + t.tiers[t.loaded].size > DEEP_BUDGET) continue
+          if (!next || t.sumBound * alt.boost > next[1]) next = [t, t.sumBound * alt.boost]
         }
       }
-      if (k) out.set(page, [s, k])
+      if (!next) {
+        // Not proven: pages not fully known rank by a guess.
+        for (const h of hits) h.score = h.guess
+        return hits.sort((a, b) => b.score - a.score || a.page - b.page)
+      }
+      await next[0].more()
     }
-    return out
   }
 
   // where tells, for a page and a clause, which fields and sections hold it.
-  async where (clause, page) {
+  where (clause, page) {
     const info = { title: false, summary: false, rest: false, heads: new Set(), texts: new Set() }
     for (const alt of clause.alts) {
-      const ps = await Promise.all(alt.stems.map((s) => this.postings(s)))
-      const all = ps.map((p) => p.get(page))
-      if (all.some((x) => !x)) continue
+      const ts = alt.kind === 'level' ? alt.terms.slice(1) : alt.terms
+      const all = ts.map((t) => t.entries.get(page)).filter((x) => x && x.secs)
+      if (!all.length || (alt.kind === 'phrase' && all.length < alt.terms.length)) continue
       const every = (f) => all.every((x) => x.flags & f)
-      if (every(F_TITLE)) info.title = true
-      if (every(F_SUMMARY)) info.summary = true
+      if (every(F_ALL_TITLE)) info.title = true
+      if (every(F_ALL_SUMMARY)) info.summary = true
       if (every(F_REST)) info.rest = true
-      // A section holds the alternative when it holds each of its stems.
+      // A section holds the alternative when it holds each of its terms.
       const count = new Map()
       for (const x of all) {
         const seen = new Set()
@@ -629,87 +814,73 @@ export class Engine {
           seen.add(sec)
           count.set(sec, (count.get(sec) || 0) + 1)
         }
-        for (const c of x.secs) if (c & 1 && all.length === 1) info.heads.add(c >> 1)
+        for (const c of x.secs) if (c & 1 && alt.stems.length === 1) info.heads.add(c >> 1)
       }
       for (const [sec, k] of count) if (k === all.length) info.texts.add(sec)
     }
     return info
   }
 
+  // places loads where the query's terms are on these pages.
+  async places (p, pages) {
+    const ts = new Set()
+    for (const c of p.clauses) for (const alt of c.alts) for (const t of alt.terms) ts.add(t)
+    await Promise.all([...ts].map((t) => t.places(pages)))
+  }
+
   // search answers the query. It returns the total number of pages found,
   // the pages in order (each with its score and how many of the query's
-  // clauses it matches) and what the query was made of.
+  // clauses it matches) and what the query was made of. want: how many
+  // of the best pages must be in the server's order.
   async search (text, opts = {}) {
     const pq = parseQuery(text)
     const p = await this.plan(pq, opts)
     if (!p.clauses.length) throw new QueryError(MESSAGES.noWords)
-    const scores = await Promise.all(p.clauses.map((c) => this.clauseScores(c)))
-    const excluded = new Set()
+    const n = this.meta.pages
+    await Promise.all(p.clauses.map((c) => this.clauseTerms(c)))
+    let keep = new Uint8Array((n + 7) >> 3).fill(255)
     for (const st of p.not) {
-      const ps = await Promise.all(st.map((s) => this.postings(s)))
-      for (const page of ps[0].keys()) if (ps.every((x) => x.has(page))) excluded.add(page)
+      const ts = await Promise.all(st.map((s) => this.term(s)))
+      const out = and(ts.map((t) => t.set), n)
+      keep = keep.map((b, i) => b & ~out[i])
     }
-    let types = null
     if (opts.type) {
       const code = (this.meta.types.find((t) => t[1] === opts.type) || [])[0]
       const all = await this.file('types.txt')
-      types = (page) => all[page] === code
+      keep = keep.map((b, i) => { let m = 0; for (let j = 0; j < 8; j++) if (all[i * 8 + j] === code) m |= 1 << j; return b & m })
     }
-    const keep = (page) => !excluded.has(page) && (!types || types(page))
     // Every clause (AND); if no page has them all, any clause (OR).
     let mode = 'all'
-    let found = []
-    for (const [page, s] of scores[0]) {
-      if (!keep(page)) continue
-      let sum = s
-      let ok = true
-      for (let c = 1; c < scores.length && ok; c++) {
-        const v = scores[c].get(page)
-        if (v === undefined) ok = false
-        else sum += v
-      }
-      if (ok) found.push({ page, score: sum, matched: scores.length })
-    }
+    let pages = members(and([...p.clauses.map((c) => c.set), keep], n))
     // A phrase must be there as a phrase (where the server checks the
     // text): next to each other among the words' first places in the
     // body, or all in the title or the summary.
     const phrases = p.clauses.filter((c) => c.alts[0].kind === 'phrase')
-    if (phrases.length && found.length) {
-      const ok = await Promise.all(found.map((h) => this.phrasesHold(phrases, h.page)))
-      found = found.filter((_, i) => ok[i])
+    if (phrases.length && pages.length) {
+      await this.places(p, pages)
+      pages = pages.filter((page) => this.phrasesHold(phrases, page))
     }
-    if (!found.length && scores.length > 1) {
+    if (!pages.length && p.clauses.length > 1) {
       mode = 'some'
-      const all = new Map()
-      scores.forEach((sc) => {
-        for (const [page, s] of sc) {
-          if (!keep(page)) continue
-          const e = all.get(page) || { page, score: 0, matched: 0 }
-          e.score += s
-          e.matched++
-          all.set(page, e)
-        }
-      })
-      found = [...all.values()]
-      for (const e of found) e.score *= e.matched / scores.length
+      pages = members(and([or(p.clauses.map((c) => c.set), n), keep], n))
     }
-    found.sort((a, b) => b.score - a.score || a.page - b.page)
-    await this.rerank(found, p)
+    const found = await this.rank(pages, p, mode, Math.min(pages.length, Math.max(RERANK, opts.want || 0)))
+    await this.places(p, found.slice(0, RERANK).map((h) => h.page))
+    this.rerank(found, p)
     // Typo corrections: each typo'd word whose own stem is nowhere on the
     // site is shown as corrected to its most common near word.
     for (const c of p.clauses) {
       if (!c.typo) continue
-      const own = await this.postings(c.alts[0].stems[0])
       const best = c.alts.slice(1).sort((a, b) => b.df - a.df || (a.word < b.word ? -1 : 1))[0]
-      if (!own.size && best) p.corrections.push({ from: c.text, to: best.word })
+      if (!c.alts[0].terms[0].df && best) p.corrections.push({ from: c.text, to: best.word })
     }
     return { total: found.length, hits: found, mode, plan: p, clauses: p.clauses.length }
   }
 
-  async phrasesHold (phrases, page) {
+  phrasesHold (phrases, page) {
     for (const c of phrases) {
       const alt = c.alts[0]
-      const all = (await Promise.all(alt.stems.map((s) => this.postings(s)))).map((x) => x.get(page))
+      const all = alt.terms.map((t) => t.entries.get(page))
       if (all.some((x) => !x)) return false
       if (all.every((x) => x.flags & F_TITLE) || all.every((x) => x.flags & F_SUMMARY)) continue
       const at = all.map((x) => new Set(x.pos))
@@ -721,7 +892,7 @@ export class Engine {
   // rerank applies the ranking rules that come after the index's scores
   // to the best RERANK pages, as the server's rerank (search/run.go): a
   // query that is the whole title, or nearly, and words close together.
-  async rerank (found, p) {
+  rerank (found, p) {
     const top = found.slice(0, RERANK)
     if (top.length < 2) return
     const n = p.clauses.length
@@ -733,13 +904,15 @@ export class Engine {
         let t = false
         const here = new Set()
         for (const alt of c.alts) {
-          const all = (await Promise.all(alt.stems.map((s) => this.postings(s)))).map((x) => x.get(h.page))
+          // "level N": its words (the level field has no places).
+          const ts = alt.kind === 'level' ? alt.terms.slice(1) : alt.terms
+          const all = ts.map((x) => x.entries.get(h.page))
           for (const x of all) {
             if (!x) continue
-            if (x.flags & F_TITLE) titleN = x.titleN
-            for (const q of x.pos) here.add(q)
+            if (x.flags & F_ALL_TITLE) titleN = x.titleN
+            for (const q of x.pos || []) here.add(q)
           }
-          if (all.length && all.every((x) => x && x.flags & F_TITLE)) t = true
+          if (all.length && all.every((x) => x && x.flags & F_ALL_TITLE)) t = true
         }
         if (t) inTitle++
         pos.push(here)
@@ -757,8 +930,8 @@ export class Engine {
   // section that matches best), the title, the type and a snippet as a
   // list of [text, marked] pieces.
   async result (hit, p, opts = {}) {
-    const page = await this.page(hit.page)
-    const wh = await Promise.all(p.clauses.map((c) => this.where(c, hit.page)))
+    const [page] = await Promise.all([this.page(hit.page), this.places(p, [hit.page])])
+    const wh = p.clauses.map((c) => this.where(c, hit.page))
     // Score the page as a whole and each section, as the server's bestPart.
     let best = 0
     for (const w of wh) best += w.title ? 6 : w.summary ? 2 : w.rest ? 1 : 0

@@ -32,7 +32,7 @@ function getEngine (base) {
     engine = new Engine(base, async (url) => {
       const res = await fetch(url, { credentials: 'same-origin' })
       if (!res.ok) throw new Error(`${url}: ${res.status}`)
-      return url.endsWith('.txt') ? res.text() : res.json()
+      return url.endsWith('.bin') ? new Uint8Array(await res.arrayBuffer()) : url.endsWith('.txt') ? res.text() : res.json()
     })
   }
   return engine
