@@ -525,7 +525,7 @@ func (s *Site) resolve(p *Page, dest string, l markdown.Link, diags *diag.List) 
 			}
 		}
 		if !strings.HasSuffix(pathPart, "/") {
-			diags.Errorf(p.File, l.Line, "link to %q: no such file in content/; link to a .md file for a page", dest)
+			diags.Errorf(p.File, l.Line, "link to %q: no such file in %s; link to a .md file for a page", dest, p.contentDir())
 			return nil, "", false
 		}
 	}
@@ -548,7 +548,7 @@ func (s *Site) resolve(p *Page, dest string, l markdown.Link, diags *diag.List) 
 	}
 	rel := path.Join(path.Dir(p.Path), pathPart)
 	if strings.HasPrefix(rel, "../") || rel == ".." {
-		diags.Errorf(p.File, l.Line, "link to %q points outside content/", dest)
+		diags.Errorf(p.File, l.Line, "link to %q points outside %s", dest, p.contentDir())
 		return nil, "", false
 	}
 	for _, t := range []string{rel, strings.TrimSuffix(rel, "/") + "/_index.md"} {
@@ -562,8 +562,22 @@ func (s *Site) resolve(p *Page, dest string, l markdown.Link, diags *diag.List) 
 	if s.unread[rel] || s.unread[strings.TrimSuffix(rel, "/")+"/_index.md"] {
 		return nil, "", false // the target's own error says why
 	}
-	diags.Errorf(p.File, l.Line, "link to %q: %s does not exist", dest, "content/"+rel)
+	where := ""
+	if s.root != s.base {
+		where = " in this edition" // the current site may have the file
+	}
+	diags.Errorf(p.File, l.Line, "link to %q: %s does not exist%s", dest, p.contentDir()+rel, where)
 	return nil, "", false
+}
+
+// contentDir is the folder p was read from, as its File names it:
+// content/, or an edition's own folder (editions/2019/), so that a
+// message names the file an editor would open.
+func (p *Page) contentDir() string {
+	if dir, ok := strings.CutSuffix(p.File, p.Path); ok && p.Path != "" && (dir == "" || strings.HasSuffix(dir, "/")) {
+		return dir
+	}
+	return "content/"
 }
 
 func (s *Site) byPath(rel string) *Page {
