@@ -54,6 +54,10 @@ type Input struct {
 
 var editionName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
+// ValidName reports whether name may name an edition: it is part of the
+// edition's address, /v/<name>/.
+func ValidName(name string) bool { return editionName.MatchString(name) }
+
 // Build builds the model of every edition declared in handbook.yaml
 // besides the current one. The first edition is the current
 // site, built from content/ at the root; every other is built from its

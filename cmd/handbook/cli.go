@@ -30,6 +30,8 @@ Usage:
   handbook new TYPE TITLE [-s SITE_DIR]                   start a new page (TYPE: arrangement,
                                                           threshold, briefing, procedure, report, page)
   handbook search [-o OUT_DIR] [--json] [--type T] QUERY  search the built site
+  handbook edition add NAME [--label L] [--ref TAG]       keep an edition from a git tag (by default,
+                   [--effective-from DATE]                tag the site as it is now edition-NAME)
   handbook version                                        print the version
 
 Run "handbook COMMAND -h" for the options of a command.
@@ -53,6 +55,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return m.newPage(ctx, rest)
 	case "search":
 		return m.search(ctx, rest)
+	case "edition":
+		return m.edition(ctx, rest)
 	case "version", "--version":
 		return m.version(rest)
 	case "help", "-h", "--help":
