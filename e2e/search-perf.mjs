@@ -48,7 +48,8 @@ page.on('response', async (r) => {
   if (!/\/search-data\/|\/js\/search[^/]*\.js$/.test(url)) return;
   try {
     const body = await r.body();
-    fetched.push({ url, bytes: body.length, gzip: gzipSync(body).length });
+    // Hosts compress text (JS, JSON) but not the binary .bin files.
+    fetched.push({ url, bytes: body.length, gzip: url.endsWith('.bin') ? body.length : gzipSync(body).length });
   } catch { /* a redirect has no body */ }
 });
 const sum = (key) => fetched.reduce((n, f) => n + f[key], 0);

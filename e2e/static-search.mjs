@@ -1,4 +1,5 @@
-// Runs the site's own search script (themes/default/static/js/search-engine.js)
+// Runs the site's own search script, as shipped (themes/default/static/js/search-engine.js,
+// minified from themes/default/assets/js by build.sh)
 // in Node against a built site's static search data, for the differential
 // test (static_search_test.go). Reads a JSON file {data, queries, limit} and
 // prints one JSON line per query: {q, total, urls, error}.

@@ -24,7 +24,7 @@ import (
 
 // The static search data is what the index decided, published as small
 // files a browser script reads to answer queries on any static host
-// (themes/default/static/js/search-static.js). See docs/search.md.
+// (themes/default/assets/js/search-engine.js). See docs/search.md.
 //
 // For every (term, page) pair the score bleve gives a term query on each
 // text field (BM25 with the field's query boost, without the query norm,

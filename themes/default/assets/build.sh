@@ -31,6 +31,11 @@ npx --no-install sass \
 # (the map is not shipped).
 sed -e 's|//# sourceMappingURL=.*$||' "$GOVUK/govuk-frontend.min.js" > "$STATIC/js/govuk-frontend.min.js"
 cp js/init.js js/handbook.js "$STATIC/js/"
+# The search scripts, minified (each its own ES module: search.js imports
+# ./search-engine.js, which the tests also run in Node).
+npx --no-install esbuild js/search-engine.js js/search.js \
+  --minify --format=esm --target=es2020 --charset=utf8 --legal-comments=none \
+  --log-level=warning --outdir="$STATIC/js"
 
 # Icon.
 cp favicon.svg "$STATIC/favicon.svg"
@@ -47,6 +52,6 @@ if grep -qi 'GDS Transport\|@font-face' "$css"; then
 fi
 
 gz() { gzip -9 -n -c "$1" | wc -c | tr -d ' '; }
-for f in "$css" "$STATIC/js/govuk-frontend.min.js" "$STATIC/js/init.js" "$STATIC/js/handbook.js"; do
+for f in "$css" "$STATIC/js/govuk-frontend.min.js" "$STATIC/js/init.js" "$STATIC/js/handbook.js" "$STATIC/js/search.js" "$STATIC/js/search-engine.js"; do
   printf '%-40s %7d bytes (%d gzipped)\n' "${f#"$STATIC"/}" "$(wc -c < "$f" | tr -d ' ')" "$(gz "$f")"
 done
