@@ -9,8 +9,9 @@
 //      fetches (later queries: the script and what it fetched are cached);
 //   3. types every query again, with everything fetched, and times each
 //      keystroke to the suggestions shown (warm).
-// Bytes are the files' own sizes (the server does not compress); the
-// gzip size, what most hosts send, is printed beside them.
+// Bytes are the files' own sizes (the server does not compress); beside
+// them, what a host that gzips text sends (JS and JSON gzipped, the .bin
+// files as they are).
 
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
