@@ -152,3 +152,30 @@ func TestChangePagesAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryChangePageHasItsText builds a site whose change pages show more
+// earlier versions than are read at a time (30 pages of 12 commits, each
+// changing every page): every change page shows the words that changed,
+// whichever batch its versions were parsed in.
+func TestEveryChangePageHasItsText(t *testing.T) {
+	r := historytest.BulkEdit(t, 30, 12)
+	_, m := buildSite(t, build.Options{SiteDir: r.Dir})
+	pages := 0
+	for p := range 30 {
+		dir := fmt.Sprintf("section-%02d/page-%03d/", p%10, p)
+		changes := changePages(m, dir)
+		if len(changes) != 10 {
+			t.Errorf("%s: %d change pages, want 10", dir, len(changes))
+		}
+		for _, c := range changes {
+			text := mainText(t, get(t, m, c))
+			if !strings.Contains(text, "Changes to the text") || !strings.Contains(text, "[added:") {
+				t.Errorf("%s shows no changed words:\n%.400s", c, text)
+			}
+			pages++
+		}
+	}
+	if pages < 300 {
+		t.Errorf("%d change pages checked", pages)
+	}
+}

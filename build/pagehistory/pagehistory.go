@@ -8,6 +8,8 @@
 package pagehistory
 
 import (
+	"bytes"
+	"maps"
 	"sort"
 	"strings"
 	"testing/fstest"
@@ -68,16 +70,28 @@ func Build(s *site.Site, redactions []site.Redaction, log *history.Log, cache *C
 		shown[p] = list
 	}
 	texts, missing := cache.knownTexts(blobIDs)
-	if len(missing) > 0 {
-		blobs, err := log.Blobs(missing)
-		if err != nil {
-			diags.Warnf("", 0, "earlier versions of pages could not be read, so page histories have no diffs: %v", err)
+	// The versions are parsed a batch at a time as git hands them over,
+	// keeping only their text: a site's earlier versions are many times
+	// its pages, and their parsed documents side by side took gigabytes.
+	batch := make(map[string][]byte, versionBatch)
+	flush := func() {
+		if len(batch) == 0 {
+			return
 		}
-		read := blobTexts(s.Markdown, blobs)
+		read := blobTexts(s.Markdown, batch)
 		cache.rememberTexts(read)
-		for id, t := range read {
-			texts[id] = t
+		maps.Copy(texts, read)
+		clear(batch)
+	}
+	err := log.EachBlob(missing, func(id string, b []byte) {
+		batch[id] = bytes.Clone(b)
+		if len(batch) == versionBatch {
+			flush()
 		}
+	})
+	flush()
+	if err != nil {
+		diags.Warnf("", 0, "earlier versions of pages could not be read, so page histories have no diffs: %v", err)
 	}
 	text := func(id string) (string, bool) {
 		if id == "" {
@@ -159,6 +173,11 @@ func Build(s *site.Site, redactions []site.Redaction, log *history.Log, cache *C
 	}
 	return out
 }
+
+// versionBatch is how many earlier versions are parsed at a time: enough
+// to keep every core busy, few enough that their documents take little
+// memory.
+const versionBatch = 256
 
 // blobTexts returns the text a reader saw of each earlier version of a
 // page, by blob id. The versions are read as the pages of one folder, so
