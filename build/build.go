@@ -61,6 +61,12 @@ type Options struct {
 	// NoSearch leaves out the search index (the dev server builds it apart,
 	// so that a one-page edit reloads at once).
 	NoSearch bool
+	// OnModel, when set, is called once the model is complete and checked,
+	// before the pages are rendered, with a Result that renders one page at
+	// a time (Result.RenderFile) and has no Files: the dev server serves
+	// from it while the whole site renders. It is not called when the site
+	// has errors.
+	OnModel func(*Result)
 	// Force lets BuildTo replace a non-empty output folder that is not an
 	// earlier build. The site folder, a folder holding it, its sources and
 	// files are refused even so.
@@ -251,6 +257,9 @@ func (r *run) addVersions() error {
 // it is made (the disk works while pages render, and the site is never
 // all in memory); Build keeps them.
 func (r *run) renderSite() error {
+	if r.opts.OnModel != nil {
+		r.opts.OnModel(&Result{Site: r.site, Diags: &diag.List{}, Editions: r.res.Editions, patch: r.patchState()})
+	}
 	sink := r.sink
 	// A written build drops each page's Markdown once both render and the
 	// search index are done with it (release.go).
@@ -326,7 +335,7 @@ func (r *run) finish() (*Result, error) {
 	if r.res.Diags.HasErrors() {
 		return r.res, r.res.Diags.Err()
 	}
-	r.res.patch = &patchState{fsys: r.fsys, theme: r.theme, versions: r.versions}
+	r.res.patch = r.patchState()
 	return r.res, nil
 }
 
@@ -503,4 +512,9 @@ func (r *Result) Write(dir string) error {
 		return err
 	}
 	return output.WriteDir(abs, r.Files)
+}
+
+// patchState is what Result.Patch and Result.RenderFile need of the run.
+func (r *run) patchState() *patchState {
+	return &patchState{fsys: r.fsys, theme: r.theme, versions: r.versions}
 }

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/build/output"
@@ -17,6 +18,9 @@ type patchState struct {
 	fsys     fs.FS
 	theme    *render.Theme
 	versions *render.Versions
+
+	byPathOnce sync.Once
+	byPath     map[string]*site.Page // pages by output path, for RenderFile
 }
 
 // Patch applies edits of pages to a site that built, for the dev server:

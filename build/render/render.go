@@ -258,6 +258,17 @@ func (t *Theme) renderPages(s *site.Site, vs *Versions, emit func(i int, f outpu
 	return nil
 }
 
+// StaticFile returns the theme's static file at output path p
+// ("assets/<hash>/css/site.css").
+func (t *Theme) StaticFile(p string) ([]byte, bool) {
+	for _, f := range t.static {
+		if f.Path == p {
+			return f.Data, true
+		}
+	}
+	return nil, false
+}
+
 // otherFiles renders the files that are not pages (feeds, sitemap,
 // redirects, 404) and adds the theme's static files for the current
 // edition.

@@ -102,18 +102,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := s.cur.Load()
+	if st.site == nil && st.preview == nil && st.problems == nil {
+		// Starting: nothing to show yet.
+		if st = s.await(r, s.started); st == nil {
+			return
+		}
+	}
 	if r.URL.Path == "/search.json" || slices.Contains(searchPages, r.URL.Path) {
 		switch {
 		case st.search != nil:
 			s.serveInjected(w, r, st, st.search)
 			return
-		case st.searchWait && st.site != nil:
-			shell, _ := st.site.Get("search/index.html")
-			s.serveInjected(w, r, st, search.LoadingHandler(shell))
+		case st.searchWait && (st.site != nil || st.preview != nil):
+			s.serveInjected(w, r, st, search.LoadingHandler(st.file("search/index.html")))
 			return
 		}
 	}
 	s.serveSite(w, r, st)
+}
+
+// file returns the built file at p, rendering it from the preview before
+// the site is built; nil when there is none (yet).
+func (st *state) file(p string) []byte {
+	if st.site != nil {
+		data, _ := st.site.Get(p)
+		return data
+	}
+	data, _ := st.preview.RenderFile(p)
+	return data
 }
 
 // searchPages are the addresses of the search page, which Options.Search
@@ -187,6 +203,18 @@ func sitePath(escaped, decoded string) (string, bool) {
 }
 
 func (s *Server) serveSite(w http.ResponseWriter, r *http.Request, st *state) {
+	if st.site == nil && st.preview != nil {
+		if p, ok := sitePath(r.URL.EscapedPath(), r.URL.Path); ok {
+			if data, ok := st.preview.RenderFile(p); ok {
+				s.serveFile(w, r, st, p, data, http.StatusOK)
+				return
+			}
+		}
+		// Only the whole build makes the rest.
+		if st = s.await(r, s.firstBuilt); st == nil {
+			return
+		}
+	}
 	h := w.Header()
 	if st.site == nil {
 		// Nothing has built yet: every address shows the errors.
@@ -224,6 +252,12 @@ func (s *Server) serveSite(w http.ResponseWriter, r *http.Request, st *state) {
 			data = []byte("<!DOCTYPE html><title>Page not found</title><h1>Page not found</h1>")
 		}
 	}
+	s.serveFile(w, r, st, p, data, status)
+}
+
+// serveFile answers with the site file at p, whose data is given.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, st *state, p string, data []byte, status int) {
+	h := w.Header()
 	ctype := mime.TypeByExtension(path.Ext(p))
 	if ctype == "" {
 		ctype = "text/plain; charset=utf-8"

@@ -128,6 +128,12 @@ type Server struct {
 	watching  chan struct{} // closed once changes are being watched
 	watchOnce sync.Once
 
+	// Requests that come before there is anything to show wait for these.
+	started    chan struct{} // closed once the first model or build is in service
+	firstBuilt chan struct{} // closed once the first whole build is
+	startOnce  sync.Once
+	firstOnce  sync.Once
+
 	searchOnce sync.Once
 	searchJobs chan *build.Result // the newest site waiting to be indexed
 	searchDone chan struct{}      // closed when the search worker has stopped
@@ -139,8 +145,11 @@ type Server struct {
 // state is what one build left: the site being served and the problems of
 // the latest build. A new state replaces the old one whole.
 type state struct {
-	gen      uint64            // counts builds; pages carry it so browsers can tell they are stale
-	site     *output.Memory    // the last site that built; nil until one has
+	gen  uint64         // counts builds; pages carry it so browsers can tell they are stale
+	site *output.Memory // the last site that built; nil until one has
+	// preview is the model of the first build while its pages render:
+	// pages are rendered from it on demand until site is set.
+	preview  *build.Result
 	problems []diag.Diagnostic // errors of the latest build; none when it succeeded
 	built    time.Time         // when site was built
 	pages    int               // pages in site
@@ -177,7 +186,7 @@ func New(opts Options) *Server {
 		opts.Build = build.Build
 	}
 	s := &Server{opts: opts, cache: build.NewCache(), subs: map[chan reloadEvent]struct{}{}, patched: map[string]uint64{}, done: make(chan struct{}), watching: make(chan struct{}),
-		inFlight: make(chan struct{}, maxInFlight)}
+		inFlight: make(chan struct{}, maxInFlight), started: make(chan struct{}), firstBuilt: make(chan struct{})}
 	s.cur.Store(&state{searchWait: opts.Search != nil})
 	return s
 }
@@ -214,6 +223,8 @@ func (s *Server) fullBuild(everyone bool) BuildInfo {
 	}
 	s.announce(old, next, everyone)
 	s.buildMu.Unlock()
+	s.startOnce.Do(func() { close(s.started) })
+	s.firstOnce.Do(func() { close(s.firstBuilt) })
 
 	info := BuildInfo{Gen: next.gen, OK: next.problems == nil, Pages: next.pages, Took: took}
 	if res != nil && res.Diags != nil {
@@ -280,10 +291,14 @@ func (s *Server) adopt(res *build.Result, seq uint64) {
 // showing a page that changed; none, and next keeps old's number, when no
 // page changed. buildMu must be held.
 func (s *Server) announce(old, next *state, everyone bool) {
-	ev := reloadEvent{}
-	if !everyone && sameProblems(old.problems, next.problems) && old.site != nil {
-		changed := next.site.Changed(old.site)
-		if len(changed) == 0 {
+	ev := reloadEvent{gen: next.gen}
+	switch {
+	case old.preview != nil && next.problems == nil:
+		// The pages shown from the preview are the whole build's own.
+		next.gen = old.gen
+	case everyone || !sameProblems(old.problems, next.problems) || old.site == nil:
+	default:
+		if changed := next.site.Changed(old.site); len(changed) == 0 {
 			next.gen = old.gen
 		} else {
 			ev.pages = pagesOf(changed)
@@ -291,7 +306,6 @@ func (s *Server) announce(old, next *state, everyone bool) {
 	}
 	s.cur.Store(next)
 	if next.gen != old.gen {
-		ev.gen = next.gen
 		s.broadcast(ev)
 	}
 }
@@ -308,6 +322,33 @@ func (s *Server) report(info BuildInfo, problems []diag.Diagnostic) {
 	}
 	if s.opts.OnBuild != nil {
 		s.opts.OnBuild(info)
+	}
+}
+
+// showPreview serves pages rendered on demand from res, the model of the
+// first build, until that build is done.
+func (s *Server) showPreview(res *build.Result) {
+	s.buildMu.Lock()
+	cur := s.cur.Load()
+	if cur.site == nil && cur.problems == nil {
+		next := *cur
+		next.gen, next.preview = cur.gen+1, res
+		s.cur.Store(&next)
+	}
+	s.buildMu.Unlock()
+	s.startOnce.Do(func() { close(s.started) })
+}
+
+// await waits until ch is closed, then returns the state in service; nil
+// when the request ended first.
+func (s *Server) await(r *http.Request, ch <-chan struct{}) *state {
+	select {
+	case <-ch:
+		return s.cur.Load()
+	case <-r.Context().Done():
+		return nil
+	case <-s.done:
+		return nil
 	}
 }
 
@@ -363,7 +404,12 @@ func (s *Server) safeBuild() (res *build.Result, err error) {
 	}()
 	// The search index is built apart (see SearchFunc), so that a one-page
 	// edit reloads without waiting for it.
-	return s.opts.Build(build.Options{SiteDir: s.opts.SiteDir, BaseURL: s.opts.BaseURL, Drafts: true, NoSearch: true, Cache: s.cache})
+	opts := build.Options{SiteDir: s.opts.SiteDir, BaseURL: s.opts.BaseURL, Drafts: true, NoSearch: true, Cache: s.cache}
+	if st := s.cur.Load(); st.site == nil && st.problems == nil {
+		// Starting: pages are served from the model while the site renders.
+		opts.OnModel = s.showPreview
+	}
+	return s.opts.Build(opts)
 }
 
 func firstLines(b []byte, n int) string {

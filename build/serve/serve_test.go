@@ -772,3 +772,74 @@ func TestMarkdownEditPatchesOnePage(t *testing.T) {
 		t.Errorf("/b/ is not the last version that built:\n%s", body)
 	}
 }
+
+// At start-up the pages are served as soon as the model is ready, rendered
+// one by one, while the whole site renders; what only the whole build
+// makes waits for it, and browsers do not reload when it arrives.
+func TestServesPagesBeforeTheSiteIsRendered(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, smallSite())
+	modelReady, release := make(chan struct{}), make(chan struct{})
+	slowRender := func(opts build.Options) (*build.Result, error) {
+		if show := opts.OnModel; show != nil {
+			opts.OnModel = func(r *build.Result) {
+				show(r)
+				close(modelReady)
+				<-release // the pages are rendering
+			}
+		}
+		return build.Build(opts)
+	}
+	s := New(Options{SiteDir: dir, Log: testLog{t}, Build: slowRender})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error, 1)
+	go func() { stopped <- s.Run(ctx, ln) }()
+	defer func() { cancel(); <-stopped }()
+	ts := &testServer{Server: s, dir: dir, base: "http://" + ln.Addr().String()}
+	select {
+	case <-modelReady:
+	case <-time.After(wait):
+		t.Fatal("the model was never ready")
+	}
+	ev := ts.events(t)
+	hello := ev.next(t)
+
+	early := map[string]string{}
+	for _, p := range []string{"/a/", "/"} {
+		code, body := ts.get(t, p)
+		if code != 200 {
+			t.Fatalf("GET %s while the site renders = %d:\n%s", p, code, body)
+		}
+		early[p] = body
+	}
+	if !strings.Contains(early["/a/"], "Version one of page A") || !strings.Contains(early["/a/"], ReloadScriptPath) {
+		t.Errorf("/a/ while the site renders:\n%s", early["/a/"])
+	}
+	// The feed is made by the whole build only: its request waits.
+	feed := make(chan int, 1)
+	go func() { code, _ := ts.get(t, "/sitemap.xml"); feed <- code }()
+	select {
+	case code := <-feed:
+		t.Fatalf("GET /sitemap.xml answered %d before the whole build", code)
+	default:
+	}
+	close(release)
+	<-s.Watching()
+	if code := <-feed; code != 200 {
+		t.Errorf("GET /sitemap.xml after the whole build = %d", code)
+	}
+	for p, body := range early {
+		if _, now := ts.get(t, p); now != body {
+			t.Errorf("%s from the model differs from the whole build's:\n%s\n---\n%s", p, body, now)
+		}
+	}
+	// No reload: the pages shown were already the site's.
+	writeFiles(t, dir, map[string]string{"content/b.md": "---\ntitle: Page B\nsummary: Another page.\n---\nPage B, edited.\n"})
+	if x := ev.reload(t, hello.gen); !slices.Equal(x.pages, []string{"/b/"}) {
+		t.Errorf("the first event after start-up is %+v; want the edit of /b/ only", x)
+	}
+}

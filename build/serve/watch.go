@@ -26,7 +26,8 @@ var watchedDirs = []string{"content", "data", "themes", "editions"}
 const maxWait = time.Second
 
 // Run serves the site on ln until ctx is done: it builds the site if that
-// has not been done, watches the site folder and rebuilds after changes.
+// has not been done (serving its pages as soon as its model is ready),
+// watches the site folder and rebuilds after changes.
 // It returns nil when ctx ends.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	addr := ln.Addr().String()
@@ -34,17 +35,20 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	if s.opts.BaseURL == "" {
 		s.opts.BaseURL = "http://" + displayHost(addr) + "/"
 	}
-	if s.cur.Load().gen == 0 {
+	// Serve at once: requests wait for the first build's model, and its
+	// pages are rendered on demand until the whole site is.
+	hs := s.HTTPServer()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+	select {
+	case <-s.firstBuilt:
+	default:
 		s.Rebuild()
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	watchErr := make(chan error, 1)
 	go func() { watchErr <- s.Watch(ctx) }()
-
-	hs := s.HTTPServer()
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- hs.Serve(ln) }()
 
 	var err error
 	select {

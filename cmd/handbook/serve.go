@@ -53,7 +53,6 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		Search:  searchHandler,
 	})
 	fmt.Fprintf(m.Stderr, "building %s\n", abs)
-	srv.Rebuild()
 	fmt.Fprintf(m.Stdout, "Preview: %s\nPages change as you save. Press Ctrl+C to stop.\n", url)
 	if err := srv.Run(ctx, ln); err != nil {
 		fmt.Fprintf(m.Stderr, "handbook serve: %v\n", err)
