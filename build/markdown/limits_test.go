@@ -8,7 +8,7 @@ import (
 )
 
 // TestLimits checks each limit of limits.go at its edge: a page that
-// reaches it is read as before, one just over it is refused with a
+// reaches it is read in full, one just over it is refused with a
 // message that names the limit.
 func TestLimits(t *testing.T) {
 	repeat := func(format string, n int) string {

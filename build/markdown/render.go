@@ -16,8 +16,8 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// CodeStyle is the chroma style of highlighted code.
-const CodeStyle = "github"
+// codeStyle is the chroma style of highlighted code.
+const codeStyle = "github"
 
 // codeFormatter is built once: class names, never inline styles, so code
 // blocks work under a strict Content-Security-Policy.
@@ -25,7 +25,7 @@ var codeFormatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.Prev
 
 // WriteCodeCSS writes the stylesheet for highlighted code.
 func WriteCodeCSS(w io.Writer) error {
-	return codeFormatter.WriteCSS(w, styles.Get(CodeStyle))
+	return codeFormatter.WriteCSS(w, styles.Get(codeStyle))
 }
 
 type nodeRenderer struct {
@@ -179,7 +179,7 @@ func (r *nodeRenderer) code(w util.BufWriter, src []byte, n ast.Node, entering b
 	if lexer != nil {
 		it, err := chroma.Coalesce(lexer).Tokenise(nil, buf.String())
 		if err == nil {
-			if err := codeFormatter.Format(w, styles.Get(CodeStyle), it); err == nil {
+			if err := codeFormatter.Format(w, styles.Get(codeStyle), it); err == nil {
 				_, _ = w.WriteString("</code></pre></div>\n")
 				return ast.WalkSkipChildren, nil
 			}

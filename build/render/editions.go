@@ -64,8 +64,8 @@ func (e *EditionInfo) Find(id string, fallbacks ...string) (p *site.Page, exact 
 	return e.Site.Home, false
 }
 
-// SwitchLink is one entry of the version switcher.
-type SwitchLink struct {
+// switchLink is one entry of the version switcher.
+type switchLink struct {
 	Edition *EditionInfo
 	URL     string
 	Title   string // the page it goes to
@@ -73,9 +73,9 @@ type SwitchLink struct {
 	Viewing bool   // the edition of the page being read
 }
 
-// Banner tells a reader of an archived or upcoming edition what they are
+// banner tells a reader of an archived or upcoming edition what they are
 // reading and links the page in force now.
-type Banner struct {
+type banner struct {
 	Edition *EditionInfo
 	URL     string // the current page with the same id, or its section
 	Title   string
@@ -94,18 +94,18 @@ type Notice struct {
 	Removed    bool
 }
 
-// PageChange is one page that differs between two editions.
-type PageChange struct {
+// pageChange is one page that differs between two editions.
+type pageChange struct {
 	ID       string
 	Old, New *site.Page
-	Blocks   []DiffBlock // word-level diff of the page's text; nil when the text is the same
+	Blocks   []diffBlockView // word-level diff of the page's text; nil when the text is the same
 	// WordsAdded and WordsRemoved say how much changed.
 	WordsAdded, WordsRemoved int
 }
 
 // countWords counts the words added and removed in blocks.
-func countWords(blocks []DiffBlock) (added, removed int) {
-	count := func(segs []DiffSegment) {
+func countWords(blocks []diffBlockView) (added, removed int) {
+	count := func(segs []diffSegment) {
 		for _, sg := range segs {
 			n := len(strings.Fields(strings.ReplaceAll(sg.Text, "|", " ")))
 			switch {
@@ -128,15 +128,15 @@ func countWords(blocks []DiffBlock) (added, removed int) {
 }
 
 // Anchor is the id of the page's entry on the compare page.
-func (c PageChange) Anchor() string { return "page-" + c.ID }
+func (c pageChange) Anchor() string { return "page-" + c.ID }
 
 // Comparison lists what changed from an older edition to a newer one.
 type Comparison struct {
 	Old, New  *EditionInfo
 	Added     []*site.Page // only in the newer edition
 	Removed   []*site.Page // only in the older one, or withdrawn in the newer
-	Renamed   []PageChange // same id at a new address
-	Changed   []PageChange // text changed
+	Renamed   []pageChange // same id at a new address
+	Changed   []pageChange // text changed
 	Unchanged int
 }
 
@@ -177,7 +177,7 @@ func Compare(oldEd, newEd *EditionInfo, cache *history.DiffCache) *Comparison {
 		if !content(np) {
 			continue
 		}
-		ch := PageChange{ID: op.ID, Old: op, New: np}
+		ch := pageChange{ID: op.ID, Old: op, New: np}
 		a, b := PageText(oldEd.Site.Markdown, op), PageText(newEd.Site.Markdown, np)
 		if a != b {
 			ch.Blocks = diffBlocks(cache.Paragraphs(a, b), 1)

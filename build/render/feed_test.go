@@ -44,7 +44,7 @@ type atomEntry struct {
 	Summary string   `xml:"summary"`
 }
 
-func encodedFeed(t *testing.T, th *Theme, s *site.Site, self, alt, title string, updated time.Time, entries []Amendment) []byte {
+func encodedFeed(t *testing.T, th *Theme, s *site.Site, self, alt, title string, updated time.Time, entries []amendment) []byte {
 	f := atomFeedXML{
 		Lang: s.Config.Language, ID: th.feedID(s, self), Title: title,
 		Links: []atomLink{
@@ -112,13 +112,13 @@ func TestAtomFeedMatchesEncoder(t *testing.T) {
 	} {
 		a := &site.Page{URL: "/a/", Meta: site.Meta{Title: "Page " + odd, ID: "a"}}
 		b := &site.Page{URL: "/b/?x=1&y=2", Meta: site.Meta{Title: "B", ID: "b"}}
-		entries := []Amendment{
+		entries := []amendment{
 			{Date: day, Note: "Note " + odd, Hash: "0123456789abcdef", Pages: []*site.Page{a, b}},
 			{Date: day.AddDate(0, -1, 0), Note: "", Pages: []*site.Page{b}},
 		}
 		for _, c := range []struct {
 			lang, title, base string
-			entries           []Amendment
+			entries           []amendment
 			updated           time.Time
 		}{
 			{"en-GB", "Handbook", "https://example.org/", entries, time.Time{}},

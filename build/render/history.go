@@ -55,9 +55,9 @@ func (u Update) Short() string {
 	return u.Hash
 }
 
-// Amendment is a major change listed on the amendments page and feed:
+// amendment is a major change listed on the amendments page and feed:
 // one commit (or one front matter note) and the pages it changed.
-type Amendment struct {
+type amendment struct {
 	Date  time.Time
 	Note  string
 	Hash  string // "" for a note from front matter
@@ -66,24 +66,24 @@ type Amendment struct {
 }
 
 // Anchor is the id of the amendment on the amendments page.
-func (a Amendment) Anchor() string {
+func (a amendment) Anchor() string {
 	if a.Hash != "" {
 		return "change-" + a.Hash[:min(10, len(a.Hash))]
 	}
 	return "change-" + a.Date.Format("2006-01-02") + "-" + a.Pages[0].ID
 }
 
-// Month groups amendments for the amendments page.
-type Month struct {
+// month groups amendments for the amendments page.
+type month struct {
 	ID    string // "2024-06"
 	Label string // "June 2024"
-	Items []Amendment
+	Items []amendment
 }
 
-// Amendments returns the major changes of the pages of s, newest first,
+// siteAmendments returns the major changes of the pages of s, newest first,
 // one per commit with every page it changed.
-func Amendments(s *site.Site, hist map[*site.Page]*PageHistory) []Amendment {
-	var out []Amendment
+func siteAmendments(s *site.Site, hist map[*site.Page]*PageHistory) []amendment {
+	var out []amendment
 	index := map[string]int{}
 	for _, p := range s.Pages {
 		h := hist[p]
@@ -100,14 +100,14 @@ func Amendments(s *site.Site, hist map[*site.Page]*PageHistory) []Amendment {
 				continue
 			}
 			index[key] = len(out)
-			out = append(out, Amendment{Date: u.Date, Note: u.Note, Hash: u.Hash, Seq: u.Seq, Pages: []*site.Page{p}})
+			out = append(out, amendment{Date: u.Date, Note: u.Note, Hash: u.Hash, Seq: u.Seq, Pages: []*site.Page{p}})
 		}
 	}
 	sortAmendments(out)
 	return out
 }
 
-func sortAmendments(out []Amendment) {
+func sortAmendments(out []amendment) {
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if !a.Date.Equal(b.Date) {
@@ -123,13 +123,13 @@ func sortAmendments(out []Amendment) {
 	})
 }
 
-// ByMonth groups amendments (newest first) by month.
-func ByMonth(items []Amendment) []Month {
-	var out []Month
+// byMonth groups amendments (newest first) by month.
+func byMonth(items []amendment) []month {
+	var out []month
 	for _, a := range items {
 		id := a.Date.Format("2006-01")
 		if len(out) == 0 || out[len(out)-1].ID != id {
-			out = append(out, Month{ID: id, Label: a.Date.Format("January 2006")})
+			out = append(out, month{ID: id, Label: a.Date.Format("January 2006")})
 		}
 		out[len(out)-1].Items = append(out[len(out)-1].Items, a)
 	}
@@ -151,7 +151,7 @@ func feedURL(p *site.Page) string { return site.FeedURL(p) }
 func (t *Theme) historyFiles(s *site.Site, p *site.Page, h *PageHistory, vs *Versions, emit func(output.File) error) error {
 	// page renders one generated page, telling a template error (named
 	// with what) from emit's.
-	page := func(layout, what string, v *View, url string) error {
+	page := func(layout, what string, v *view, url string) error {
 		var emitErr error
 		err := t.executeTo(layout, v, func(data []byte) error {
 			emitErr = emit(output.File{Path: outPath(url), Data: data})
@@ -189,9 +189,9 @@ func (t *Theme) historyFiles(s *site.Site, p *site.Page, h *PageHistory, vs *Ver
 		}
 	}
 	if !p.Withdrawn() {
-		var entries []Amendment
+		var entries []amendment
 		for _, u := range h.Updates {
-			entries = append(entries, Amendment{Date: u.Date, Note: u.Note, Hash: u.Hash, Seq: u.Seq, Pages: []*site.Page{p}})
+			entries = append(entries, amendment{Date: u.Date, Note: u.Note, Hash: u.Hash, Seq: u.Seq, Pages: []*site.Page{p}})
 		}
 		updated := pageUpdated(p, vs)
 		if updated.IsZero() {
@@ -220,7 +220,7 @@ func outPath(url string) string { return site.FilePath(url) }
 // atomFeed returns an Atom feed of entries (newest first). self is the
 // feed's own site path, alt the page it belongs to. An entry links the
 // page it changed or, when it changed several, its place on alt.
-func (t *Theme) atomFeed(s *site.Site, self, alt, title string, updated time.Time, entries []Amendment) []byte {
+func (t *Theme) atomFeed(s *site.Site, self, alt, title string, updated time.Time, entries []amendment) []byte {
 	var out []byte
 	_ = t.writeAtomFeed(s, self, alt, title, updated, entries, func(b []byte) error {
 		out = bytes.Clone(b)
@@ -233,7 +233,7 @@ func (t *Theme) atomFeed(s *site.Site, self, alt, title string, updated time.Tim
 // which must not keep it. It writes the XML itself, as encoding/xml's
 // Encoder with a two-space indent would: the encoder finds every field
 // by reflection, and every page has a feed.
-func (t *Theme) writeAtomFeed(s *site.Site, self, alt, title string, updated time.Time, entries []Amendment, use func([]byte) error) error {
+func (t *Theme) writeAtomFeed(s *site.Site, self, alt, title string, updated time.Time, entries []amendment, use func([]byte) error) error {
 	for _, e := range entries {
 		if e.Date.After(updated) {
 			updated = e.Date
@@ -298,7 +298,7 @@ func (t *Theme) feedID(s *site.Site, self string) string {
 // entryID is the id of a change's entry in the feed at self. The same
 // change has an entry in the amendments feed and in each changed page's
 // feed, with a different title, link and summary: each gets its own id.
-func (t *Theme) entryID(s *site.Site, self string, e Amendment) string {
+func (t *Theme) entryID(s *site.Site, self string, e amendment) string {
 	if s.HasAddress() {
 		return t.absURL(s, self) + "#" + e.Anchor()
 	}
@@ -355,24 +355,24 @@ func (x xmlWriter) link(indent, rel, typ, href string) {
 	x.b.WriteString("\"></link>\n")
 }
 
-// DiffBlock is one paragraph of a diff, a heading or a table, ready for
+// diffBlockView is one paragraph of a diff, a heading or a table, ready for
 // a template. A block with neither Segments nor Rows stands for unchanged
 // paragraphs left out.
-type DiffBlock struct {
-	Segments []DiffSegment
+type diffBlockView struct {
+	Segments []diffSegment
 	Changed  bool
 	// Heading is the level (2 to 6) of a heading on its page; 0 for a
 	// paragraph. Level is its level in the diff, one lower: a diff sits
 	// under a heading of level 2.
 	Heading, Level int
 	// Rows are a table's rows, each its cells' segments; nil for other blocks.
-	Rows [][][]DiffSegment
+	Rows [][][]diffSegment
 }
 
-// DiffSegment is a run of a paragraph's text that was kept, added or
+// diffSegment is a run of a paragraph's text that was kept, added or
 // removed. Inserted and Deleted say what Op says (isInsert, isDelete) as
 // fields, which a template reads without calling a function.
-type DiffSegment struct {
+type diffSegment struct {
 	Op                history.Op
 	Text              string
 	Inserted, Deleted bool
@@ -390,8 +390,8 @@ func changed(segs []history.Segment) bool {
 
 // diffBlock is the block of one paragraph of a diff; a heading or a
 // table row when its text is marked as one (see headingMark, cellSep).
-func diffBlock(segs []history.Segment) DiffBlock {
-	b := DiffBlock{Segments: make([]DiffSegment, len(segs)), Changed: changed(segs)}
+func diffBlock(segs []history.Segment) diffBlockView {
+	b := diffBlockView{Segments: make([]diffSegment, len(segs)), Changed: changed(segs)}
 	for i, sg := range segs {
 		b.Segments[i] = segment(sg.Op, sg.Text)
 	}
@@ -408,18 +408,18 @@ func diffBlock(segs []history.Segment) DiffBlock {
 			b.Segments = trimFirst(b.Segments, len(first)-len(rest))
 		}
 	case strings.HasPrefix(first, strings.TrimLeft(cellSep, " ")):
-		b.Rows = [][][]DiffSegment{cells(b.Segments)}
+		b.Rows = [][][]diffSegment{cells(b.Segments)}
 		b.Segments = nil
 	}
 	return b
 }
 
-func segment(op history.Op, text string) DiffSegment {
-	return DiffSegment{Op: op, Text: text, Inserted: op == history.Insert, Deleted: op == history.Delete}
+func segment(op history.Op, text string) diffSegment {
+	return diffSegment{Op: op, Text: text, Inserted: op == history.Insert, Deleted: op == history.Delete}
 }
 
 // trimFirst drops the first n bytes of the segments' text.
-func trimFirst(segs []DiffSegment, n int) []DiffSegment {
+func trimFirst(segs []diffSegment, n int) []diffSegment {
 	for len(segs) > 0 && n > 0 {
 		if n < len(segs[0].Text) {
 			segs[0].Text = segs[0].Text[n:]
@@ -434,7 +434,7 @@ func trimFirst(segs []DiffSegment, n int) []DiffSegment {
 // cells splits the segments of a table row ("| a | b |") into the
 // segments of each cell. A separator may span segments of different kinds
 // (a cell added at the end): the split is made on the row's whole text.
-func cells(segs []DiffSegment) [][]DiffSegment {
+func cells(segs []diffSegment) [][]diffSegment {
 	var text strings.Builder
 	for _, s := range segs {
 		text.WriteString(s.Text)
@@ -450,7 +450,7 @@ func cells(segs []DiffSegment) [][]DiffSegment {
 		spans = append(spans, span{at, at + len(c)})
 		at += len(c) + 1
 	}
-	out := make([][]DiffSegment, len(spans))
+	out := make([][]diffSegment, len(spans))
 	pos := 0
 	for _, s := range segs {
 		end := pos + len(s.Text)
@@ -469,7 +469,7 @@ func cells(segs []DiffSegment) [][]DiffSegment {
 }
 
 // trimCell drops the spaces around a cell's text.
-func trimCell(segs []DiffSegment) []DiffSegment {
+func trimCell(segs []diffSegment) []diffSegment {
 	for len(segs) > 0 {
 		segs[0].Text = strings.TrimLeft(segs[0].Text, " ")
 		if segs[0].Text != "" {
@@ -493,7 +493,7 @@ func trimCell(segs []DiffSegment) []DiffSegment {
 // with enough context to find them on the page. context is the number of
 // unchanged paragraphs kept either side of a change (all of them when it
 // is negative); a left-out run is an empty block.
-func diffBlocks(paras [][]history.Segment, context int) []DiffBlock {
+func diffBlocks(paras [][]history.Segment, context int) []diffBlockView {
 	keep := make([]bool, len(paras))
 	for i, segs := range paras {
 		if context < 0 {
@@ -504,7 +504,7 @@ func diffBlocks(paras [][]history.Segment, context int) []DiffBlock {
 			}
 		}
 	}
-	var out []DiffBlock
+	var out []diffBlockView
 	gap := false
 	for i, segs := range paras {
 		if !keep[i] {
@@ -512,7 +512,7 @@ func diffBlocks(paras [][]history.Segment, context int) []DiffBlock {
 			continue
 		}
 		if gap {
-			out = append(out, DiffBlock{})
+			out = append(out, diffBlockView{})
 		}
 		gap = false
 		b := diffBlock(segs)
@@ -525,7 +525,7 @@ func diffBlocks(paras [][]history.Segment, context int) []DiffBlock {
 		out = append(out, b)
 	}
 	if gap && len(out) > 0 {
-		out = append(out, DiffBlock{})
+		out = append(out, diffBlockView{})
 	}
 	return out
 }

@@ -68,7 +68,7 @@ const maxDescription = 160
 
 // description is the page's meta description: its summary, else a
 // sentence about a generated page, else the start of what it says.
-func (v *View) description() string {
+func (v *view) description() string {
 	p := v.Page
 	if p.Summary != "" {
 		return p.Summary
@@ -96,16 +96,16 @@ const (
 	ContactsID = "contacts"
 )
 
-// HelpRoute links the pages every page offers a reader looking for help:
+// helpRoute links the pages every page offers a reader looking for help:
 // what to do when worried about a child, who to contact, and what has
 // changed. Each is "" when the site has no such page. They are the
 // current edition's pages, also on another edition's pages.
-type HelpRoute struct {
+type helpRoute struct {
 	Worried, Contacts, Changes string
 }
 
 // helpRoute is the HelpRoute of the page's site.
-func (v *View) helpRoute() HelpRoute {
+func (v *view) helpRoute() helpRoute {
 	s := v.currentSite()
 	link := func(id string) string {
 		if p := s.ByID[id]; p != nil && !p.Withdrawn() && !p.Draft() {
@@ -113,7 +113,7 @@ func (v *View) helpRoute() HelpRoute {
 		}
 		return ""
 	}
-	h := HelpRoute{Worried: link(WorriedID), Contacts: link(ContactsID)}
+	h := helpRoute{Worried: link(WorriedID), Contacts: link(ContactsID)}
 	for _, p := range s.Pages {
 		if p.Layout == "amendments" && !p.Withdrawn() {
 			h.Changes = s.Link(p.URL)
@@ -125,7 +125,7 @@ func (v *View) helpRoute() HelpRoute {
 
 // currentSite is the site of the current edition: the page's own, or
 // the current edition's when the page is another edition's.
-func (v *View) currentSite() *site.Site {
+func (v *view) currentSite() *site.Site {
 	if v.Versions != nil && v.Edition != nil && !v.Edition.Current {
 		for _, e := range v.Versions.Editions {
 			if e.Current && e.Site != nil {
@@ -136,23 +136,23 @@ func (v *View) currentSite() *site.Site {
 	return v.Site
 }
 
-// DatedPage is a page with the date it was first published (nil when
+// datedPage is a page with the date it was first published (nil when
 // not known), for lists ordered by date.
-type DatedPage struct {
+type datedPage struct {
 	*site.Page
-	Published *DateText
+	Published *shownDate
 }
 
 // BriefingsByDate lists the site's 7-minute briefings, newest first by
 // the date each was first published; briefings without a known date
 // follow, in their usual order.
-func (v *View) BriefingsByDate() []DatedPage {
-	var out []DatedPage
+func (v *view) BriefingsByDate() []datedPage {
+	var out []datedPage
 	for _, p := range v.Site.Pages {
 		if p.Briefing == nil || p.Withdrawn() || p.Draft() {
 			continue
 		}
-		d := DatedPage{Page: p}
+		d := datedPage{Page: p}
 		if v.Versions != nil {
 			if h := v.Versions.History[p]; h != nil && !h.Published.IsZero() {
 				t := dateText(h.Published)
@@ -177,8 +177,8 @@ func (v *View) BriefingsByDate() []DatedPage {
 // BriefingThemes are the themes of the site's briefings, in the order
 // first met, each with its briefings: the briefings index lists them, and
 // a briefing's themes link there.
-func (v *View) BriefingThemes() []BriefingTheme {
-	var out []BriefingTheme
+func (v *view) BriefingThemes() []briefingTheme {
+	var out []briefingTheme
 	index := map[string]int{}
 	for _, d := range v.BriefingsByDate() {
 		for _, slug := range d.Briefing.Themes {
@@ -186,7 +186,7 @@ func (v *View) BriefingThemes() []BriefingTheme {
 			if !ok {
 				i = len(out)
 				index[slug] = i
-				out = append(out, BriefingTheme{Slug: slug, Label: themeLabel(slug)})
+				out = append(out, briefingTheme{Slug: slug, Label: themeLabel(slug)})
 			}
 			out[i].Pages = append(out[i].Pages, d.Page)
 		}
@@ -194,8 +194,8 @@ func (v *View) BriefingThemes() []BriefingTheme {
 	return out
 }
 
-// BriefingTheme is a theme of 7-minute briefings.
-type BriefingTheme struct {
+// briefingTheme is a theme of 7-minute briefings.
+type briefingTheme struct {
 	Slug, Label string
 	Pages       []*site.Page
 }

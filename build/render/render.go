@@ -327,7 +327,7 @@ func (t *Theme) execute(layout string, v any) ([]byte, error) {
 // not copied.
 func (t *Theme) executeTo(layout string, v any, use func([]byte) error) error {
 	l := t.layout(layout)
-	if v, ok := v.(*View); ok {
+	if v, ok := v.(*view); ok {
 		v.layout = l // for the parts it shares with other pages
 		v.derive()
 	}
@@ -397,10 +397,10 @@ func (t *Theme) siteFiles(s *site.Site, vs *Versions) ([]output.File, error) {
 		return nil, fmt.Errorf("404 page: %w", err)
 	}
 	files = append(files, output.File{Path: "404.html", Data: data})
-	var amendments []Amendment
+	var amendments []amendment
 	var updated time.Time
 	if vs != nil {
-		amendments = Amendments(s, vs.History)
+		amendments = siteAmendments(s, vs.History)
 		for _, h := range vs.History {
 			if h.Updated.After(updated) {
 				updated = h.Updated

@@ -23,19 +23,19 @@ import (
 // page edit (site.PageEdit) does not change, so they are kept as long as
 // the theme.
 
-// Chrome is what the templates rendered with View.Shared see: they are
+// chrome is what the templates rendered with View.Shared see: they are
 // rendered once per site and section, not once per page.
-type Chrome struct {
+type chrome struct {
 	Site      *site.Site
 	Section   *site.Page // the top-level section being read; nil outside one
 	OnSection bool       // the page being read is the section's own page
 	Asset     func(string) string
-	Help      HelpRoute // the same for every page of a site
+	Help      helpRoute // the same for every page of a site
 }
 
-// Trail is what the "breadcrumbs" template sees: it is rendered once per
+// trail is what the "breadcrumbs" template sees: it is rendered once per
 // parent page.
-type Trail struct {
+type trail struct {
 	Site        *site.Site
 	Breadcrumbs []*site.Page
 
@@ -47,14 +47,14 @@ type Trail struct {
 // each rendered once for all the trails it is in: the pages below a
 // section share its link, and a history page, whose trail no other page
 // has, renders only the link to its own page.
-func (tr Trail) Links() (template.HTML, error) {
+func (tr trail) Links() (template.HTML, error) {
 	return tr.theme.links(tr.set, tr.Site, "breadcrumb-link", tr.Breadcrumbs)
 }
 
-// NavLink is what the "sidenav-link", "related-link" and
+// navLink is what the "sidenav-link", "related-link" and
 // "breadcrumb-link" templates see: one link to a page, rendered once per
 // page linked for every page that lists it.
-type NavLink struct {
+type navLink struct {
 	Site    *site.Site
 	Page    *site.Page // the page linked
 	Current bool       // the page being read
@@ -155,33 +155,33 @@ func executeHTML(tmpl *template.Template, name string, data any) (template.HTML,
 
 // Shared is the template name rendered with the page's Chrome, once for
 // all the pages of the site in the same section.
-func (v *View) Shared(name string) (template.HTML, error) {
+func (v *view) Shared(name string) (template.HTML, error) {
 	on := v.OnSection()
 	k := sharedKey{tmpl: v.layout.part(name), site: v.Site, name: name, page: v.Section, flag: on}
 	if h, ok, err := v.theme.cachedHTML(k); ok {
 		return h, err
 	}
-	return v.theme.sharedHTML(k, Chrome{Site: v.Site, Section: v.Section, OnSection: on, Asset: v.Asset, Help: v.helpRoute()})
+	return v.theme.sharedHTML(k, chrome{Site: v.Site, Section: v.Section, OnSection: on, Asset: v.Asset, Help: v.helpRoute()})
 }
 
 // OnSection reports whether the page is its top-level section's own page.
-func (v *View) OnSection() bool { return v.Section != nil && v.Section.URL == v.Page.URL }
+func (v *view) OnSection() bool { return v.Section != nil && v.Section.URL == v.Page.URL }
 
 // BreadcrumbNav is the "breadcrumbs" template rendered with the page's
 // Trail, once for all the pages with the same parent.
-func (v *View) BreadcrumbNav() (template.HTML, error) {
+func (v *view) BreadcrumbNav() (template.HTML, error) {
 	set := v.layout.part("breadcrumbs")
 	k := sharedKey{tmpl: set, site: v.Site, name: "breadcrumbs", page: v.Page.Parent}
 	if h, ok, err := v.theme.cachedHTML(k); ok {
 		return h, err
 	}
-	return v.theme.sharedHTML(k, Trail{Site: v.Site, Breadcrumbs: v.Breadcrumbs, theme: v.theme, set: set})
+	return v.theme.sharedHTML(k, trail{Site: v.Site, Breadcrumbs: v.Breadcrumbs, theme: v.theme, set: set})
 }
 
 // SideNav is the side navigation of the page: its section's pages around
 // it; nil when there is none, and on a section's own page. Links holds
 // the "sidenav-link" template of each page listed.
-func (v *View) SideNav() (*SideNav, error) {
+func (v *view) SideNav() (*sideNavView, error) {
 	p := v.Page
 	// A section's own page lists its pages in its body: the side
 	// navigation would list them a second time.
@@ -211,7 +211,7 @@ func (v *View) SideNav() (*SideNav, error) {
 	b.Grow(n + len(` aria-current="page"`))
 	for i, k := range nav.Pages {
 		if k.URL == p.URL {
-			h, err := executeHTML(v.layout.part("sidenav-link"), "sidenav-link", NavLink{Site: v.Site, Page: k, Current: true})
+			h, err := executeHTML(v.layout.part("sidenav-link"), "sidenav-link", navLink{Site: v.Site, Page: k, Current: true})
 			if err != nil {
 				return nil, err
 			}
@@ -226,7 +226,7 @@ func (v *View) SideNav() (*SideNav, error) {
 
 // RelatedLinks is the "related-link" template of each of the page's
 // related pages, each rendered once for every page that lists it.
-func (v *View) RelatedLinks() (template.HTML, error) {
+func (v *view) RelatedLinks() (template.HTML, error) {
 	return v.theme.links(v.layout.part("related-link"), v.Site, "related-link", v.Page.RelatedPages)
 }
 
@@ -242,7 +242,7 @@ func (t *Theme) links(set *template.Template, s *site.Site, name string, pages [
 		k := sharedKey{tmpl: set, site: s, name: name, page: p}
 		h, ok, err := t.cachedHTML(k)
 		if !ok {
-			h, err = t.sharedHTML(k, NavLink{Site: s, Page: p})
+			h, err = t.sharedHTML(k, navLink{Site: s, Page: p})
 		}
 		if err != nil {
 			return "", err
@@ -264,7 +264,7 @@ func (t *Theme) sharedLinks(k sharedKey, section *site.Page, s *site.Site) (any,
 	return t.shared(k, func() (any, error) {
 		links := make([]template.HTML, len(section.Children))
 		for i, p := range section.Children {
-			h, err := executeHTML(k.tmpl, "sidenav-link", NavLink{Site: s, Page: p})
+			h, err := executeHTML(k.tmpl, "sidenav-link", navLink{Site: s, Page: p})
 			if err != nil {
 				return nil, err
 			}

@@ -11,10 +11,10 @@ import (
 // every page would make a big section's build quadratic.
 const sideNavMax = 25
 
-// SideNav is the side navigation of a page: the pages of its section
+// sideNavView is the side navigation of a page: the pages of its section
 // around it, and whether some were left out (then the section page is
 // linked to list them all).
-type SideNav struct {
+type sideNavView struct {
 	Section *site.Page
 	Pages   []*site.Page
 	More    int // pages of the section not listed
@@ -25,9 +25,9 @@ type SideNav struct {
 }
 
 // sideNav returns the window of section's pages around current.
-func sideNav(section, current *site.Page) SideNav {
+func sideNav(section, current *site.Page) sideNavView {
 	kids := section.Children
-	nav := SideNav{Section: section, Pages: kids}
+	nav := sideNavView{Section: section, Pages: kids}
 	if len(kids) <= sideNavMax {
 		return nav
 	}

@@ -7,9 +7,9 @@ import (
 	"github.com/rscp/handbook/build/site"
 )
 
-// TOCItem is a level-2 heading of View.TOCTree and the level-3 headings
+// tocItem is a level-2 heading of View.TOCTree and the level-3 headings
 // under it.
-type TOCItem struct {
+type tocItem struct {
 	markdown.Heading
 	Children []markdown.Heading
 }
@@ -21,12 +21,12 @@ type TOCItem struct {
 // Markdown body, toc. The ids and titles are those the default theme's
 // layouts give these headings; TestOnThisPageLinksItsSections checks that
 // every entry links a heading of the rendered page.
-func onThisPage(p *site.Page, layout string, toc []markdown.Heading) []TOCItem {
-	var before, after []TOCItem
+func onThisPage(p *site.Page, layout string, toc []markdown.Heading) []tocItem {
+	var before, after []tocItem
 	switch {
 	case layout == site.TypeThreshold && p.Threshold != nil:
-		before = append(before, TOCItem{Heading: h2("hb-route", "Who to contact")})
-		indicators := TOCItem{Heading: h2("hb-indicators", "Indicators")}
+		before = append(before, tocItem{Heading: h2("hb-route", "Who to contact")})
+		indicators := tocItem{Heading: h2("hb-indicators", "Indicators")}
 		for _, d := range site.Domains(p.Threshold) {
 			if len(d.Items) > 0 {
 				indicators.Children = append(indicators.Children, markdown.Heading{Level: 3, ID: d.ID, Text: d.Title})
@@ -35,13 +35,13 @@ func onThisPage(p *site.Page, layout string, toc []markdown.Heading) []TOCItem {
 		before = append(before, indicators)
 	case layout == site.TypeProcedure && p.Procedure != nil:
 		if len(p.Procedure.Stages) > 0 {
-			before = append(before, TOCItem{Heading: h2("hb-stages", "Stages")})
+			before = append(before, tocItem{Heading: h2("hb-stages", "Stages")})
 		}
 		if len(p.Procedure.Contacts) > 0 {
-			after = append(after, TOCItem{Heading: h2("hb-contacts", "Contacts")})
+			after = append(after, tocItem{Heading: h2("hb-contacts", "Contacts")})
 		}
 	case layout == site.TypeReport && p.Report != nil && len(p.Report.Tables) > 0:
-		figures := TOCItem{Heading: h2("hb-figures", "Figures")}
+		figures := tocItem{Heading: h2("hb-figures", "Figures")}
 		for i := range p.Report.Tables {
 			t := &p.Report.Tables[i]
 			if t.Chart != "" {
@@ -61,15 +61,15 @@ func onThisPage(p *site.Page, layout string, toc []markdown.Heading) []TOCItem {
 func h2(id, text string) markdown.Heading { return markdown.Heading{Level: 2, ID: id, Text: text} }
 
 // tocTree nests the level-3 headings of toc under their level-2 heading.
-func tocTree(toc []markdown.Heading) []TOCItem {
-	var out []TOCItem
+func tocTree(toc []markdown.Heading) []tocItem {
+	var out []tocItem
 	for _, h := range toc {
 		if h.Level == 3 && len(out) > 0 {
 			out[len(out)-1].Children = append(out[len(out)-1].Children, h)
 			continue
 		}
 		if h.Level == 2 {
-			out = append(out, TOCItem{Heading: h})
+			out = append(out, tocItem{Heading: h})
 		}
 	}
 	return out

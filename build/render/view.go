@@ -17,20 +17,20 @@ import (
 	"github.com/rscp/handbook/search"
 )
 
-// View is what a page template sees. Values the templates of every page
+// view is what a page template sees. Values the templates of every page
 // read are fields, not methods: text/template finds a method and calls it
 // by reflection, which costs several times a field's lookup. The fields
 // that take work to make (Boxes, TOCTree, Title, HistoryURL, Dates,
 // SubjectDates, Updates, Changes) are only filled for a layout whose
 // templates name them (see namesUsed).
-type View struct {
+type view struct {
 	Site        *site.Site
 	Page        *site.Page
 	Title       string          // the title element's text: the page's title and the site's
 	Content     template.HTML   // the rendered Markdown body
 	Boxes       []template.HTML // a briefing's rendered boxes
 	TOC         []markdown.Heading
-	TOCTree     []TOCItem // "On this page": the layout's sections and the TOC, nested
+	TOCTree     []tocItem // "On this page": the layout's sections and the TOC, nested
 	Breadcrumbs []*site.Page
 	Section     *site.Page // the top-level section the page is in
 	Canonical   string     // the canonical address; "" on pages search engines should leave out
@@ -43,18 +43,18 @@ type View struct {
 
 	// Editions and history.
 	Edition  *EditionInfo // the edition being read; nil without editions
-	Switcher []SwitchLink // this page in every edition; empty with one edition
-	Banner   *Banner      // on an archived or upcoming edition's pages
+	Switcher []switchLink // this page in every edition; empty with one edition
+	Banner   *banner      // on an archived or upcoming edition's pages
 	Notices  []Notice     // upcoming editions that change this page
 	// ReviewDue is the page's next_review date once it has passed (on
 	// the current edition's pages): the page shows "Due for review".
-	ReviewDue *DateText
+	ReviewDue *shownDate
 	History   *PageHistory // the page's history; nil when unknown
 	Feed      string       // the page's Atom feed of updates, when it has one
 	Subject   *site.Page   // on a history or change page: the page it is about
 	Change    *Update      // on a change page: the change shown
 	Compare   *Comparison  // on a compare page
-	Whole     *WholeDoc    // on a section's page with all its pages
+	Whole     *wholeDoc    // on a section's page with all its pages
 	// WholeURL links the section's pages on one page, on a section that
 	// has one.
 	WholeURL string
@@ -65,12 +65,12 @@ type View struct {
 	// of a history page).
 	HistoryURL string
 	// Dates are the page's dates, ready to show.
-	Dates PageDates
+	Dates pageDates
 	// SubjectDates are the front matter dates of the Subject (EffectiveFrom,
 	// LastReviewed, NextReview), on a history or change page.
-	SubjectDates PageDates
+	SubjectDates pageDates
 	// Updates are History.Updates and Changes History.All, ready to show.
-	Updates, Changes []ChangeRow
+	Updates, Changes []changeRow
 	// NoIndex is set on pages search engines should leave out: drafts,
 	// withdrawn pages and the 404 page.
 	NoIndex bool
@@ -80,7 +80,7 @@ type View struct {
 }
 
 // HasCharts reports whether a report page draws any of its tables.
-func (v *View) HasCharts() bool {
+func (v *view) HasCharts() bool {
 	if r := v.Page.Report; r != nil {
 		for _, t := range r.Tables {
 			if t.Chart != "" {
@@ -91,31 +91,31 @@ func (v *View) HasCharts() bool {
 	return false
 }
 
-// Amendments are the major changes of the site by month, newest first.
-func (v *View) Amendments() []Month {
+// siteAmendments are the major changes of the site by month, newest first.
+func (v *view) Amendments() []month {
 	if v.Versions == nil {
 		return nil
 	}
-	return ByMonth(Amendments(v.Site, v.Versions.History))
+	return byMonth(siteAmendments(v.Site, v.Versions.History))
 }
 
 // ChangeURL links the diff of one change of the page being described.
-func (v *View) ChangeURL(u Update) string {
+func (v *view) ChangeURL(u Update) string {
 	return v.Site.Link(changeURL(v.about(), u))
 }
 
 // about is the page being described: the subject of a history or change
 // page, else the page.
-func (v *View) about() *site.Page {
+func (v *view) about() *site.Page {
 	if v.Subject != nil {
 		return v.Subject
 	}
 	return v.Page
 }
 
-// ChangeRow is one change of a page, ready to show.
-type ChangeRow struct {
-	Date                        DateText
+// changeRow is one change of a page, ready to show.
+type changeRow struct {
+	Date                        shownDate
 	Note, Subject, Author, Hash string
 	Major, Added, Older         bool
 	// ChangeURL links the page that shows the change's diff; "" when
@@ -124,13 +124,13 @@ type ChangeRow struct {
 }
 
 // changeRows returns updates ready to show.
-func (v *View) changeRows(updates []Update) []ChangeRow {
+func (v *view) changeRows(updates []Update) []changeRow {
 	if len(updates) == 0 {
 		return nil
 	}
-	rows := make([]ChangeRow, len(updates))
+	rows := make([]changeRow, len(updates))
 	for i, u := range updates {
-		rows[i] = ChangeRow{Date: dateText(u.Date), Note: u.Note, Subject: u.Subject, Author: u.Author, Hash: u.Hash, Major: u.Major(), Added: u.Added, Older: u.Older}
+		rows[i] = changeRow{Date: dateText(u.Date), Note: u.Note, Subject: u.Subject, Author: u.Author, Hash: u.Hash, Major: u.Major(), Added: u.Added, Older: u.Older}
 		if len(u.Diff) > 0 {
 			rows[i].ChangeURL = v.ChangeURL(u)
 		}
@@ -139,7 +139,7 @@ func (v *View) changeRows(updates []Update) []ChangeRow {
 }
 
 // ChangeBlocks is the diff of the change shown, by paragraph.
-func (v *View) ChangeBlocks() []DiffBlock {
+func (v *view) ChangeBlocks() []diffBlockView {
 	if v.Change == nil {
 		return nil
 	}
@@ -157,7 +157,7 @@ const BrowsingSafelyID = "browsing-safely"
 // BrowsingSafelyURL links the page with the id BrowsingSafelyID: this
 // edition's, else the current edition's. It is empty when the site has no
 // such page, and on that page itself.
-func (v *View) BrowsingSafelyURL() string {
+func (v *view) BrowsingSafelyURL() string {
 	if v.Page.ID == BrowsingSafelyID {
 		return ""
 	}
@@ -177,12 +177,12 @@ func (v *View) BrowsingSafelyURL() string {
 }
 
 // AmendmentsURL links the site's amendments page.
-func (v *View) AmendmentsURL() string {
+func (v *view) AmendmentsURL() string {
 	return v.theme.siteData(v.currentSite()).amendments
 }
 
 // pageView is the View of p, rendered with the layout called name.
-func (t *Theme) pageView(s *site.Site, p *site.Page, name string, vs *Versions) (*View, error) {
+func (t *Theme) pageView(s *site.Site, p *site.Page, name string, vs *Versions) (*view, error) {
 	v, err := newView(s, p, t, t.layout(name))
 	if err != nil {
 		return nil, err
@@ -225,7 +225,7 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, name string, vs *Versions) 
 			if e.Site == nil {
 				continue
 			}
-			l := SwitchLink{Edition: e, Viewing: e == vs.Edition}
+			l := switchLink{Edition: e, Viewing: e == vs.Edition}
 			if l.Viewing {
 				l.URL, l.Title, l.Exact = s.Link(p.URL), p.Title, true
 			} else if tp, exact := e.Find(p.ID); exact && !isThemePage(tp) {
@@ -244,11 +244,11 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, name string, vs *Versions) 
 		for _, c := range vs.Editions {
 			if c.Current && c.Site != nil {
 				tp, exact := c.Find(p.ID, fallbacks...)
-				v.Banner = &Banner{Edition: e, URL: c.Site.Link(tp.URL), Title: tp.Title, Exact: exact, Generated: p.ID == ""}
+				v.Banner = &banner{Edition: e, URL: c.Site.Link(tp.URL), Title: tp.Title, Exact: exact, Generated: p.ID == ""}
 			}
 		}
 		if v.Banner == nil {
-			v.Banner = &Banner{Edition: e}
+			v.Banner = &banner{Edition: e}
 		}
 	}
 	if vs.current() && p.ID != "" {
@@ -257,8 +257,8 @@ func (t *Theme) pageView(s *site.Site, p *site.Page, name string, vs *Versions) 
 	return v, nil
 }
 
-func newView(s *site.Site, p *site.Page, t *Theme, l *layout) (*View, error) {
-	v := &View{Site: s, Page: p, Asset: t.asset(s), theme: t, layout: l}
+func newView(s *site.Site, p *site.Page, t *Theme, l *layout) (*view, error) {
+	v := &view{Site: s, Page: p, Asset: t.asset(s), theme: t, layout: l}
 	reads := l.reads
 	if d := t.siteData(s); d.emptyOK && p.Body == d.empty {
 		v.Content = template.HTML(d.emptyHTML) // a generated page
@@ -307,7 +307,7 @@ func newView(s *site.Site, p *site.Page, t *Theme, l *layout) (*View, error) {
 // of now (the zero time meaning the time of rendering), else nil: a
 // page is due for review from the day after that date, as `handbook
 // check` says. Withdrawn pages and drafts are left out.
-func reviewDue(p *site.Page, now time.Time) *DateText {
+func reviewDue(p *site.Page, now time.Time) *shownDate {
 	if !p.NextReview.Set() || p.Withdrawn() || p.Draft() {
 		return nil
 	}
@@ -343,22 +343,22 @@ func quickExit(cfg site.QuickExitConfig, section, p *site.Page, layout string) b
 // asset returns the function templates use to link a theme file.
 func (t *Theme) asset(s *site.Site) func(string) string { return t.siteData(s).asset }
 
-// PageDates are the dates a page shows, each nil when unknown or unset.
-type PageDates struct {
-	Published, Updated *DateText // the first and last change, from History
+// pageDates are the dates a page shows, each nil when unknown or unset.
+type pageDates struct {
+	Published, Updated *shownDate // the first and last change, from History
 	// From the page's front matter.
-	EffectiveFrom, LastReviewed, NextReview *DateText
-	texts                                   [5]DateText // what the fields point at, allocated with the View
+	EffectiveFrom, LastReviewed, NextReview *shownDate
+	texts                                   [5]shownDate // what the fields point at, allocated with the View
 }
 
-// DateText is a date as a page shows it.
-type DateText struct {
+// shownDate is a date as a page shows it.
+type shownDate struct {
 	ISO  string // "2024-06-05", for a datetime attribute
 	Text string // "5 June 2024", for readers
 }
 
 // dateText formats t as the isoDate and date template funcs do.
-func dateText(t time.Time) DateText { return DateText{ISO: isoDate(t), Text: readerDate(t)} }
+func dateText(t time.Time) shownDate { return shownDate{ISO: isoDate(t), Text: readerDate(t)} }
 
 // isoDate formats t as YYYY-MM-DD (the isoDate template func).
 func isoDate(t time.Time) string { return t.Format("2006-01-02") }
@@ -373,8 +373,8 @@ func readerDate(t time.Time) string {
 }
 
 // set formats the dates that are not zero and leaves the others nil.
-func (d *PageDates) set(published, updated, effectiveFrom, lastReviewed, nextReview time.Time) {
-	fields := [...]**DateText{&d.Published, &d.Updated, &d.EffectiveFrom, &d.LastReviewed, &d.NextReview}
+func (d *pageDates) set(published, updated, effectiveFrom, lastReviewed, nextReview time.Time) {
+	fields := [...]**shownDate{&d.Published, &d.Updated, &d.EffectiveFrom, &d.LastReviewed, &d.NextReview}
 	for i, t := range [...]time.Time{published, updated, effectiveFrom, lastReviewed, nextReview} {
 		*fields[i] = nil
 		if !t.IsZero() {
@@ -386,7 +386,7 @@ func (d *PageDates) set(published, updated, effectiveFrom, lastReviewed, nextRev
 
 // derive sets the fields made from the others, once the pipeline has set
 // them all (history pages set their Subject and History late).
-func (v *View) derive() {
+func (v *view) derive() {
 	p, reads := v.Page, v.layout.reads
 	other := v.Edition != nil && !v.Edition.Current
 	if reads["Title"] {
@@ -424,8 +424,8 @@ func (v *View) derive() {
 	}
 }
 
-// PageTypeLabel names the type of a page for readers.
-func PageTypeLabel(typ string) string {
+// pageTypeLabel names the type of a page for readers.
+func pageTypeLabel(typ string) string {
 	switch typ {
 	case site.TypeArrangement:
 		return "Safeguarding arrangements"
@@ -443,7 +443,7 @@ func PageTypeLabel(typ string) string {
 
 func baseFuncs(t *Theme) template.FuncMap {
 	return template.FuncMap{
-		"typeLabel":    PageTypeLabel,
+		"typeLabel":    pageTypeLabel,
 		"contactCard":  t.contactCard,
 		"contactEntry": t.contactEntry,
 		"contactInfo": func(s *site.Site, id string) *markdown.ContactInfo {
@@ -492,14 +492,14 @@ func baseFuncs(t *Theme) template.FuncMap {
 	}
 }
 
-// Letter groups glossary terms under their first letter.
-type Letter struct {
+// letter groups glossary terms under their first letter.
+type letter struct {
 	Letter string
 	Terms  []site.Term
 }
 
-// PageLetter is one letter of the A to Z of pages.
-type PageLetter struct {
+// pageLetter is one letter of the A to Z of pages.
+type pageLetter struct {
 	Letter, ID string
 	Pages      []*site.Page
 }
@@ -507,7 +507,7 @@ type PageLetter struct {
 // pageLetters groups every published page by the first letter of its
 // title, in alphabetical order; titles that start with a digit or a
 // symbol come first, under "0-9".
-func pageLetters(s *site.Site) []PageLetter {
+func pageLetters(s *site.Site) []pageLetter {
 	var pages []*site.Page
 	for _, p := range s.Pages {
 		if !p.Draft() && !p.Withdrawn() && p.Title != "" {
@@ -516,7 +516,7 @@ func pageLetters(s *site.Site) []PageLetter {
 	}
 	key := func(p *site.Page) string { return strings.ToUpper(strings.TrimSpace(p.Title)) }
 	slices.SortStableFunc(pages, func(a, b *site.Page) int { return strings.Compare(key(a), key(b)) })
-	var out []PageLetter
+	var out []pageLetter
 	for _, p := range pages {
 		l := "0-9"
 		if r, _ := utf8.DecodeRuneInString(key(p)); unicode.IsLetter(r) {
@@ -524,14 +524,14 @@ func pageLetters(s *site.Site) []PageLetter {
 		}
 		if len(out) == 0 || out[len(out)-1].Letter != l {
 			id := "letter-" + l
-			out = append(out, PageLetter{Letter: l, ID: id})
+			out = append(out, pageLetter{Letter: l, ID: id})
 		}
 		out[len(out)-1].Pages = append(out[len(out)-1].Pages, p)
 	}
 	return out
 }
 
-func glossaryLetters(terms []site.Term) []Letter {
+func glossaryLetters(terms []site.Term) []letter {
 	sorted := append([]site.Term(nil), terms...)
 	key := func(t site.Term) string {
 		if t.Acronym != "" {
@@ -540,11 +540,11 @@ func glossaryLetters(terms []site.Term) []Letter {
 		return strings.ToUpper(t.Term)
 	}
 	slices.SortStableFunc(sorted, func(a, b site.Term) int { return strings.Compare(key(a), key(b)) })
-	var out []Letter
+	var out []letter
 	for _, t := range sorted {
 		l := key(t)[:1]
 		if len(out) == 0 || out[len(out)-1].Letter != l {
-			out = append(out, Letter{Letter: l})
+			out = append(out, letter{Letter: l})
 		}
 		out[len(out)-1].Terms = append(out[len(out)-1].Terms, t)
 	}

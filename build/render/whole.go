@@ -10,19 +10,19 @@ import (
 	"github.com/rscp/handbook/build/site"
 )
 
-// WholeDoc is a section of numbered guidance (the arrangements, a
+// wholeDoc is a section of numbered guidance (the arrangements, a
 // chapter of procedures) on one page, in order: what boards, inspectors
 // and new staff read end to end, print, or save as PDF from the browser.
-type WholeDoc struct {
+type wholeDoc struct {
 	Section *site.Page
-	Parts   []WholePart
+	Parts   []wholePart
 	// EffectiveFrom is when the edition (else the section) came into force.
-	EffectiveFrom *DateText
+	EffectiveFrom *shownDate
 }
 
-// WholePart is one page of a WholeDoc.
-type WholePart struct {
-	*View
+// wholePart is one page of a WholeDoc.
+type wholePart struct {
+	*view
 	Anchor string // the id of its heading on the whole page
 	// Number is the page's section ("4") or chapter ("3.1"); "" when it
 	// has none.
@@ -53,7 +53,7 @@ func (t *Theme) wholeFiles(s *site.Site, vs *Versions) ([]output.File, error) {
 		if !hasWhole(s, sec) {
 			continue
 		}
-		doc := &WholeDoc{Section: sec}
+		doc := &wholeDoc{Section: sec}
 		for _, p := range sec.Children {
 			if p.Draft() || p.Withdrawn() || p.IsSection {
 				continue
@@ -62,7 +62,7 @@ func (t *Theme) wholeFiles(s *site.Site, vs *Versions) ([]output.File, error) {
 			if err != nil {
 				return nil, err
 			}
-			part := WholePart{View: pv, Anchor: "part-" + p.ID}
+			part := wholePart{view: pv, Anchor: "part-" + p.ID}
 			if p.Arrangement != nil {
 				part.Number = p.Arrangement.Section
 			} else if p.Procedure != nil {
