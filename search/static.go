@@ -40,6 +40,7 @@ const (
 	scoreScale = 100000000
 	// shardTarget is about how many bytes of postings one term shard holds.
 	shardTarget = 2 << 10
+	ownHead     = 1 << 10
 	// excerptLen is how many bytes of each part's text are kept for
 	// snippets (a snippet is about 220), in files of excerptParts parts.
 	excerptLen   = 260
@@ -489,6 +490,9 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 		k := termShard(t, shards)
 		byShard[k] = append(byShard[k], entry{t, heads[t]})
 	}
+	// A head bigger than ownHead is a file of its own, t/K-J-0.bin,
+	// and empty in its shard: two of them in one shard would make every
+	// query for either read both.
 	// Synonym groups go in the shard of each of their variants' first
 	// stems, under "~syn:" and the stem (JSON): the script reads them with
 	// the postings of the query's words, with no file of its own.
@@ -530,8 +534,13 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 		for j, e := range es {
 			b = binary.AppendUvarint(b, uint64(len(e.name)))
 			b = append(b, e.name...)
-			b = binary.AppendUvarint(b, uint64(len(e.data)))
-			b = append(b, e.data...)
+			if len(e.data) > ownHead && !strings.HasPrefix(e.name, "~syn:") {
+				add("t/"+strconv.Itoa(k)+"-"+strconv.Itoa(j)+"-0.bin", e.data)
+				b = binary.AppendUvarint(b, 0)
+			} else {
+				b = binary.AppendUvarint(b, uint64(len(e.data)))
+				b = append(b, e.data...)
+			}
 			// Tier i of the term: t/K-J-i.bin, its scores, and
 			// t/K-J-i-C.bin, chunk C of its places.
 			for i, tf := range tiers[e.name] {
@@ -929,6 +938,8 @@ func (w *postingWriter) term(sd *staticData, st *stTerm, pages int) (head []byte
 		head = binary.AppendUvarint(head, uint64(sumAvg[to]))
 		from = to
 	}
+	// The pages: as differences, the differences of the pages without
+	// the term (kind 2), or a bitmap, whichever is smallest.
 	bitmap := (pages + 7) / 8
 	w.buf = w.buf[:0]
 	last := int32(0)
@@ -936,10 +947,27 @@ func (w *postingWriter) term(sd *staticData, st *stTerm, pages int) (head []byte
 		w.buf = binary.AppendUvarint(w.buf, uint64(p.page-last))
 		last = p.page
 	}
-	if len(w.buf) <= bitmap {
+	var without []byte
+	if n > pages/2 {
+		at, last := 0, int32(0)
+		for pg := int32(0); pg < int32(pages); pg++ {
+			if at < n && st.posts[at].page == pg {
+				at++
+				continue
+			}
+			without = binary.AppendUvarint(without, uint64(pg-last))
+			last = pg
+		}
+		without = append(binary.AppendUvarint(nil, uint64(pages-n)), without...)
+	}
+	switch {
+	case len(w.buf) <= bitmap && (without == nil || len(w.buf) <= len(without)):
 		head = append(head, 0)
 		head = append(head, w.buf...)
-	} else {
+	case without != nil && len(without) < bitmap:
+		head = append(head, 2)
+		head = append(head, without...)
+	default:
 		head = append(head, 1)
 		at := len(head)
 		head = append(head, make([]byte, bitmap)...)

@@ -409,9 +409,13 @@ class Term {
     this.df = r.uv()
     const nt = r.uv()
     for (let i = 0; i < nt; i++) this.tiers.push({ count: r.uv(), size: r.uv(), c4: r.uv(), sum: r.uv(), c4Avg: r.uv(), sumAvg: r.uv(), pages: null })
-    if (data[r.i++] === 1) {
+    const kind = data[r.i++]
+    if (kind === 1) {
       this.set.set(data.subarray(r.i, r.i + this.set.length))
       r.i += this.set.length
+    } else if (kind === 2) {
+      for (let p = 0; p < n; p++) this.set[p >> 3] |= 1 << (p & 7)
+      for (let k = 0, p = 0, m = r.uv(); k < m; k++) { p += r.uv(); this.set[p >> 3] &= ~(1 << (p & 7)) }
     } else {
       for (let k = 0, p = 0; k < this.df; k++) { p += r.uv(); this.set[p >> 3] |= 1 << (p & 7) }
     }
@@ -561,9 +565,11 @@ export class Engine {
   // term returns a term's postings, its head loaded.
   async term (name) {
     if (!this.terms.has(name)) {
-      this.terms.set(name, this.shard(name).then((sh) => {
+      // A big head is a file of its own (empty in the shard).
+      this.terms.set(name, this.shard(name).then(async (sh) => {
         const e = sh.byName.get(name)
-        return new Term(this, name, e ? `t/${sh.k}-${e[0]}-` : '', e && e[1])
+        const file = e ? `t/${sh.k}-${e[0]}-` : ''
+        return new Term(this, name, file, e && (e[1].length ? e[1] : await this.file(file + '0.bin')))
       }))
     }
     return this.terms.get(name)
