@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -292,14 +293,22 @@ func (sd *staticData) phrases() error {
 		st := &stTerm{}
 		sd.terms[key] = st
 		for fi, f := range textFields[:3] {
-			req := bleve.NewSearchRequestOptions(phraseQ(f.name, text, 1), len(sd.urls)+1, 0, false)
-			res, err := sd.ix.idx.Search(req)
-			if err != nil {
-				return err
-			}
-			for _, h := range res.Hits {
-				if p, ok := sd.byID[h.ID]; ok {
-					st.add(p, fi, 0)
+			// A page of hits at a time: bleve sets aside room for as
+			// many hits as asked for, and a phrase is in few titles.
+			const size = 64
+			for from := 0; ; from += size {
+				req := bleve.NewSearchRequestOptions(phraseQ(f.name, text, 1), size, from, false)
+				res, err := sd.ix.idx.Search(req)
+				if err != nil {
+					return err
+				}
+				for _, h := range res.Hits {
+					if p, ok := sd.byID[h.ID]; ok {
+						st.add(p, fi, 0)
+					}
+				}
+				if len(res.Hits) < size {
+					break
 				}
 			}
 		}
@@ -358,7 +367,7 @@ func (sd *staticData) sections() ([]pageText, error) {
 		if err != nil {
 			return nil, err
 		}
-		_, rest := splitSections(b.body, b.secs)
+		spans, rest := splitSections(b.body, b.secs)
 		out[p] = pageText{url: b.url, title: b.title, typ: b.typ, summary: b.summary, rest: rest, secs: b.secs}
 		posting := func(term string) *stPosting {
 			st := sd.terms[term]
@@ -373,45 +382,47 @@ func (sd *staticData) sections() ([]pageText, error) {
 			}
 			return nil
 		}
-		for term := range an.analyze(fBody, rest, optsBody).freqs {
-			if ps := posting(term); ps != nil {
-				ps.flags |= inRest
-			}
-		}
 		// Section codes of a page's terms are appended together: each
 		// term's codes are gathered, then copied in one run.
 		codes := map[*stPosting][]uint32{}
+		addCode := func(ps *stPosting, c uint32) {
+			if cs := codes[ps]; len(cs) == 0 || cs[len(cs)-1]>>1 != c>>1 {
+				codes[ps] = append(cs, c)
+			}
+		}
+		// Headings: analysed, as the index did.
 		for i, s := range b.secs {
 			for term := range an.analyze(fHeading, s.heading, optsShort).freqs {
 				if ps := posting(term); ps != nil {
-					codes[ps] = append(codes[ps], uint32(i)*2+1)
-				}
-			}
-			for term := range an.analyze(fBody, s.text, optsBody).freqs {
-				if ps := posting(term); ps != nil {
-					if c := codes[ps]; len(c) == 0 || c[len(c)-1] != uint32(i)*2+1 {
-						codes[ps] = append(c, uint32(i)*2)
-					}
+					addCode(ps, uint32(i)*2+1)
 				}
 			}
 			an.release()
 		}
-		an.release()
-		for ps, c := range codes {
-			ps.secOff = int32(len(sd.secs))
-			ps.secLen = int32(len(c))
-			sd.secs = append(sd.secs, c...)
+		// The body, word by word: which section's text each word is in
+		// (or the text outside sections, whose headings in the body go
+		// with their sections), and where each term first is, as the
+		// server's rerank reads it. A section whose text is not in the
+		// body is analysed apart.
+		heads := make([][2]int, len(b.secs))
+		for i, s := range b.secs {
+			heads[i] = [2]int{-1, -1}
+			if spans[i][0] < 0 || s.heading == "" {
+				continue
+			}
+			if k := strings.LastIndex(b.body[:spans[i][0]], s.heading); k >= 0 {
+				heads[i] = [2]int{k, k + len(s.heading)}
+			}
 		}
-		// Where each term first is in the body, word by word as the
-		// server's rerank reads it.
 		pos := map[*stPosting][]int32{}
 		n := int32(0)
+		sec := 0
 		forEachWord(b.body, func(start, end int) {
 			n++
-			w := strings.ToLower(b.body[start:end])
+			w := b.body[start:end]
 			stem, ok := sd.stemOf[w]
 			if !ok {
-				if toks := sd.ix.text.Analyze([]byte(b.body[start:end])); len(toks) == 1 {
+				if toks := sd.ix.text.Analyze([]byte(w)); len(toks) == 1 {
 					stem = string(toks[0].Term)
 				}
 				sd.stemOf[w] = stem
@@ -419,10 +430,45 @@ func (sd *staticData) sections() ([]pageText, error) {
 			if stem == "" {
 				return
 			}
-			if ps := posting(stem); ps != nil && len(pos[ps]) < maxPositions {
+			ps := posting(stem)
+			if ps == nil {
+				return
+			}
+			if len(pos[ps]) < maxPositions {
 				pos[ps] = append(pos[ps], n)
 			}
+			for sec < len(spans) && (spans[sec][0] < 0 || spans[sec][1] <= start) {
+				sec++
+			}
+			switch {
+			case sec < len(spans) && spans[sec][0] <= start:
+				if c := codes[ps]; len(c) == 0 || c[len(c)-1]>>1 != uint32(sec) {
+					codes[ps] = append(c, uint32(sec)*2)
+				}
+			case sec < len(heads) && heads[sec][0] <= start && start < heads[sec][1]:
+			default:
+				ps.flags |= inRest
+			}
 		})
+		for i, s := range b.secs {
+			if spans[i][0] >= 0 {
+				continue
+			}
+			for term := range an.analyze(fBody, s.text, optsBody).freqs {
+				if ps := posting(term); ps != nil {
+					addCode(ps, uint32(i)*2)
+				}
+			}
+			an.release()
+		}
+		for ps, c := range codes {
+			// One code a section: its heading's when it holds the term.
+			slices.SortFunc(c, func(x, y uint32) int { return cmp.Or(cmp.Compare(x>>1, y>>1), cmp.Compare(y&1, x&1)) })
+			c = slices.CompactFunc(c, func(x, y uint32) bool { return x>>1 == y>>1 })
+			ps.secOff = int32(len(sd.secs))
+			ps.secLen = int32(len(c))
+			sd.secs = append(sd.secs, c...)
+		}
 		for ps, ns := range pos {
 			ps.posOff = int32(len(sd.pos))
 			ps.posLen = int32(len(ns))
