@@ -237,7 +237,7 @@ func addEdition(data []byte, e site.Edition, noneYet bool) ([]byte, error) {
 	if dash < 0 {
 		dash = 0
 	}
-	at := len(lines)
+	var at int // the line the new item goes before, from 0
 	if len(seq.Content) > 1 {
 		// Before the second item and the comments just above it.
 		at = seq.Content[1].Line - 1
