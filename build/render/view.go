@@ -304,9 +304,9 @@ func newView(s *site.Site, p *site.Page, t *Theme, l *layout) (*view, error) {
 }
 
 // reviewDue returns the next_review date of p when it is before the day
-// of now (the zero time meaning the time of rendering), else nil: a
-// page is due for review from the day after that date, as `handbook
-// check` says. Withdrawn pages and drafts are left out.
+// of now (the build's date), else nil: a page is due for review from the
+// day after that date, as `handbook check` says. Withdrawn pages and
+// drafts are left out.
 func reviewDue(p *site.Page, now time.Time) *shownDate {
 	if !p.NextReview.Set() || p.Withdrawn() || p.Draft() {
 		return nil
