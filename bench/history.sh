@@ -25,8 +25,8 @@ RUNS=${RUNS:-3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/handbook-history.XXXXXX")}
 mkdir -p "$WORK/out"
-TIME=/usr/bin/time
-"$TIME" -v true >/dev/null 2>&1 || { echo "history.sh: GNU time is needed (apt-get install -y time)" >&2; exit 1; }
+# shellcheck source=bench/timing.sh
+. "$ROOT/bench/timing.sh"
 HUGO=$(command -v hugo || true)
 
 (cd "$ROOT" && go build -o "$WORK/handbook" ./cmd/handbook && go build -o "$WORK/gencorpus" ./bench/gencorpus)
@@ -39,20 +39,7 @@ if [ ! -d "$corpus" ]; then
 fi
 echo "== $PAGES pages, $(git -C "$corpus/handbook" rev-list --count HEAD) commits; $RUNS runs each, alternating; output in $WORK/out ($(df -T "$WORK/out" | awk 'NR==2{print $2}'))"
 
-median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 rm -f "$WORK"/*.times
-timed() {
-	local name=$1 load
-	shift
-	load=$(cut -d' ' -f1 /proc/loadavg)
-	"$TIME" -f "%e %U %S %M" -o "$WORK/t" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
-	read -r wall user sys rss <"$WORK/t"
-	local cpu mb
-	cpu=$(echo "$user + $sys" | bc)
-	mb=$((rss / 1024))
-	echo "$wall $cpu $mb" >>"$WORK/$name.times"
-	printf '  %-12s %6.2f s wall %6.2f s cpu %5d MB  (load %s)\n' "$name" "$wall" "$cpu" "$mb" "$load"
-}
 runs=(history nohistory)
 "$WORK/handbook" build -s "$corpus/handbook" -o "$WORK/out/history" >/dev/null 2>&1
 "$WORK/handbook" build -s "$corpus/nohistory" -o "$WORK/out/nohistory" >/dev/null 2>&1

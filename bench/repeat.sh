@@ -37,28 +37,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/handbook-repeat.XXXXXX")}
 OUT=${OUT:-$WORK/out}
 mkdir -p "$WORK" "$OUT"
-TIME=/usr/bin/time
-"$TIME" -v true >/dev/null 2>&1 || { echo "repeat.sh: GNU time is needed (apt-get install -y time)" >&2; exit 1; }
+# shellcheck source=bench/timing.sh
+. "$ROOT/bench/timing.sh"
 HUGO=$(command -v hugo || true)
 
 echo "== machine: $(nproc) CPUs, $(uname -sr); output in $OUT ($(df -T "$OUT" | awk 'NR==2{print $2}'))"
 (cd "$ROOT" && go build -o "$WORK/handbook" ./cmd/handbook && go build -o "$WORK/gencorpus" ./bench/gencorpus)
 
-median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-
-# timed NAME CMD... : one run; appends "wall cpu rssMB" to $WORK/NAME.times
-timed() {
-	local name=$1 load
-	shift
-	load=$(cut -d' ' -f1 /proc/loadavg)
-	"$TIME" -f "%e %U %S %M" -o "$WORK/t" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
-	read -r wall user sys rss <"$WORK/t"
-	local cpu mb
-	cpu=$(echo "$user + $sys" | bc)
-	mb=$((rss / 1024))
-	echo "$wall $cpu $mb" >>"$WORK/$name.times"
-	printf '  %-22s %6.2f s wall %6.2f s cpu %5d MB  (load %s)\n' "$name" "$wall" "$cpu" "$mb" "$load"
-}
 
 for variant in $VARIANTS; do
 	dir=$WORK/$variant-$PAGES-${HUGO_LAYOUT:-govuk}
