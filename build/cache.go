@@ -13,6 +13,7 @@ import (
 type Cache struct {
 	versions *pagehistory.Cache
 	diffs    *history.DiffCache
+	dir, key string // OpenCache's folder and what the entries were made with
 }
 
 // NewCache returns an empty cache.

@@ -41,3 +41,31 @@ func (c *DiffCache) Paragraphs(a, b string) [][]Segment {
 	c.mu.Unlock()
 	return d
 }
+
+// DiffKey names a diff: the sha256 of the two texts.
+type DiffKey = [2][32]byte
+
+// Entries returns a copy of the diffs c holds, to keep them between
+// processes.
+func (c *DiffCache) Entries() map[DiffKey][][]Segment {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[DiffKey][][]Segment, len(c.diffs))
+	for k, v := range c.diffs {
+		out[k] = v
+	}
+	return out
+}
+
+// DiffCacheOf returns a cache holding diffs (at most its bound: the rest
+// are left out).
+func DiffCacheOf(diffs map[DiffKey][][]Segment) *DiffCache {
+	c := NewDiffCache()
+	for k, v := range diffs {
+		if len(c.diffs) >= diffCacheMax {
+			break
+		}
+		c.diffs[k] = v
+	}
+	return c
+}

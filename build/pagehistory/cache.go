@@ -99,3 +99,24 @@ func (c *Cache) draftVersions(ids []string, log *history.Log, diags *diag.List) 
 	maps.Copy(out, read)
 	return out
 }
+
+// Entries are what a Cache knows, to keep it between processes.
+type Entries struct {
+	Texts  map[string]string // blob id → the text readers saw of that version
+	Drafts map[string]bool   // blob id → whether that version was a draft
+}
+
+// Entries returns a copy of what c knows.
+func (c *Cache) Entries() Entries {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return Entries{Texts: maps.Clone(c.texts), Drafts: maps.Clone(c.drafts)}
+}
+
+// CacheOf returns a cache that knows e.
+func CacheOf(e Entries) *Cache {
+	c := NewCache()
+	maps.Copy(c.texts, e.Texts)
+	maps.Copy(c.drafts, e.Drafts)
+	return c
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/rscp/handbook/build"
@@ -80,6 +81,7 @@ func (m *Main) build(ctx context.Context, args []string) int {
 	baseURL := fs.String("base-url", "", "the site's public URL, e.g. https://procedures.example.org/ (overrides handbook.yaml)")
 	drafts := fs.Bool("drafts", false, "include draft pages")
 	force := fs.Bool("force", false, "replace the output folder even when it is not an earlier handbook build (everything in it is deleted)")
+	cacheDir := fs.String("cache", "", "folder that keeps git-derived work (earlier page versions and their diffs) between builds, e.g. for a CI cache; never inside the output folder")
 	production := fs.Bool("production", os.Getenv("CONTEXT") == "production", "the build publishes the live site: pages with placeholder text are refused (default: true when CONTEXT=production, as on Netlify)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -92,11 +94,19 @@ func (m *Main) build(ctx context.Context, args []string) int {
 		return 1
 	}
 	start := time.Now()
+	var cache *build.Cache
+	if *cacheDir != "" {
+		var err error
+		if cache, err = openBuildCache(*cacheDir, *siteDir, *outDir); err != nil {
+			fmt.Fprintf(m.Stderr, "handbook build: %v\n", err)
+			return 2
+		}
+	}
 	// Pages are written as they render, into a folder beside the output
 	// that replaces it only when all is done. Ctrl+C stops the build at
 	// once and leaves the output as it was; one that comes while the new
 	// site is being swapped in waits for the swap.
-	res, err := build.BuildTo(ctx, build.Options{SiteDir: *siteDir, BaseURL: *baseURL, Drafts: *drafts, Force: *force, Publishing: true}, *outDir)
+	res, err := build.BuildTo(ctx, build.Options{SiteDir: *siteDir, BaseURL: *baseURL, Drafts: *drafts, Force: *force, Publishing: true, Cache: cache}, *outDir)
 	if errors.Is(err, build.ErrInterrupted) {
 		fmt.Fprintf(m.Stderr, "build interrupted: %s was not changed\n", *outDir)
 		return 1
@@ -112,8 +122,31 @@ func (m *Main) build(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "build failed: %s was not changed\n", *outDir)
 		return 1
 	}
+	if cache != nil {
+		if err := cache.Save(); err != nil {
+			fmt.Fprintf(m.Stderr, "handbook build: the site was built, but the cache could not be kept in %s: %v\n", *cacheDir, err)
+		}
+	}
 	fmt.Fprintf(m.Stdout, "built %d pages (%d files) into %s in %s\n", len(res.Site.Pages), res.Written, *outDir, time.Since(start).Round(time.Millisecond))
 	return 0
+}
+
+// openBuildCache opens the cache folder of handbook build --cache. It
+// refuses one inside the output folder, which is published: the cache
+// holds the text of earlier versions of pages, redacted passages too.
+func openBuildCache(cacheDir, siteDir, outDir string) (*build.Cache, error) {
+	out, err := filepath.Abs(outDir)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(cacheDir)
+	if err != nil {
+		return nil, err
+	}
+	if rel, err := filepath.Rel(out, abs); err == nil && (rel == "." || filepath.IsLocal(rel)) {
+		return nil, fmt.Errorf("--cache %s is inside the output folder %s, which is published: keep the cache beside it", cacheDir, outDir)
+	}
+	return build.OpenCache(cacheDir, siteDir)
 }
 
 // printDiags prints every diagnostic as "file:line: severity: message".

@@ -1,0 +1,129 @@
+package build
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+
+	"github.com/rscp/handbook/build/history"
+	"github.com/rscp/handbook/build/pagehistory"
+)
+
+// cacheFile is the file of a cache folder that holds the git-derived work.
+const cacheFile = "history.gob"
+
+// savedCache is what a cache folder holds. Key says what made it: the
+// program and the site's settings and data. A cache made by another
+// program or settings is not used, since the texts and diffs it holds
+// would come out differently.
+type savedCache struct {
+	Key      string
+	Versions pagehistory.Entries
+	Diffs    map[history.DiffKey][][]history.Segment
+}
+
+// OpenCache returns the cache kept in dir by an earlier build of the site
+// in siteDir (handbook build --cache), or an empty one when dir holds none
+// that this program made for this site's settings and data. Save keeps
+// it there again. The folder holds only what git gives (earlier versions
+// of pages, whether each was a draft, and diffs between them, each named
+// by what it was made from), so a stale entry is never used: a page
+// version that changed has another blob id.
+func OpenCache(dir, siteDir string) (*Cache, error) {
+	key, err := cacheKey(siteDir)
+	if err != nil {
+		return nil, err
+	}
+	c := NewCache()
+	c.dir, c.key = dir, key
+	f, err := os.Open(filepath.Join(dir, cacheFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("cache folder %s: %w", dir, err)
+	}
+	defer f.Close()
+	var saved savedCache
+	if err := gob.NewDecoder(f).Decode(&saved); err != nil || saved.Key != key {
+		return c, nil // unreadable or made by another program: start again
+	}
+	c.versions = pagehistory.CacheOf(saved.Versions)
+	c.diffs = history.DiffCacheOf(saved.Diffs)
+	return c, nil
+}
+
+// Save writes c into the folder OpenCache read it from, replacing the
+// file there in one step.
+func (c *Cache) Save() error {
+	if c.dir == "" {
+		return errors.New("the cache was not opened from a folder")
+	}
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := gob.NewEncoder(&b).Encode(savedCache{Key: c.key, Versions: c.versions.Entries(), Diffs: c.diffs.Entries()}); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(c.dir, cacheFile+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b.Bytes()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(c.dir, cacheFile))
+}
+
+// cacheKey names what the cached texts and diffs depend on besides git:
+// this program, and the site's settings and data files (the Markdown
+// settings and the glossary shape a page's text).
+func cacheKey(siteDir string) (string, error) {
+	h := sha256.New()
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", err
+	}
+	_, err = io.Copy(h, f)
+	f.Close()
+	if err != nil {
+		return "", err
+	}
+	fsys := os.DirFS(siteDir)
+	files := []string{"handbook.yaml"}
+	if entries, err := fs.ReadDir(fsys, "data"); err == nil {
+		for _, e := range entries {
+			if !e.IsDir() {
+				files = append(files, path.Join("data", e.Name()))
+			}
+		}
+	}
+	sort.Strings(files)
+	for _, name := range files {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s %d\n", name, len(b))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
