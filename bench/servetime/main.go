@@ -80,7 +80,11 @@ func run(bin, site, page string, runs, edits int) error {
 			srv.stop()
 			continue
 		}
-		body, front, err := srv.edit(file, orig, edits)
+		if err := srv.waitLog("search index ready", 5*time.Minute); err != nil {
+			srv.stop()
+			return err
+		}
+		body, front, err := srv.edit(file, pageURL(page), orig, edits)
 		srv.stop()
 		if err != nil {
 			return err
@@ -176,6 +180,9 @@ func (s *server) waitLog(prefix string, limit time.Duration) error {
 			if !ok {
 				return fmt.Errorf("the server stopped before logging %q", prefix)
 			}
+			if os.Getenv("SERVETIME_LOG") != "" {
+				fmt.Fprintln(os.Stderr, "  log:", line)
+			}
 			if strings.HasPrefix(line, prefix) {
 				return nil
 			}
@@ -190,7 +197,7 @@ func (s *server) waitLog(prefix string, limit time.Duration) error {
 
 // edit makes n edits of each kind, alternating, and times each to its
 // reload event.
-func (s *server) edit(file string, orig []byte, n int) (body, front []time.Duration, err error) {
+func (s *server) edit(file, url string, orig []byte, n int) (body, front []time.Duration, err error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.base+"/_handbook/events", nil)
@@ -208,7 +215,11 @@ func (s *server) edit(file string, orig []byte, n int) (body, front []time.Durat
 			if v, ok := strings.CutPrefix(line, "event: "); ok {
 				name = v
 			} else if v, ok := strings.CutPrefix(line, "data: "); ok && name == "reload" {
-				events <- v
+				// Only the events that reload the page edited: the
+				// search page's, when its index is ready, are not.
+				if f := strings.Fields(v); len(f) == 1 || slices.Contains(f[1:], url) {
+					events <- v
+				}
 			}
 		}
 		close(events)
@@ -252,6 +263,11 @@ func (s *server) edit(file string, orig []byte, n int) (body, front []time.Durat
 		drain(events)
 	}
 	return body, front, nil
+}
+
+// pageURL is the address of the page at path p of a generated site.
+func pageURL(p string) string {
+	return "/" + strings.TrimSuffix(strings.TrimPrefix(p, "content/"), ".md") + "/"
 }
 
 func dropOwner(head []byte) []byte {

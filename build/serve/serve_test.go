@@ -83,10 +83,12 @@ func start(t testing.TB, dir string, opts Options, configure ...func(*Server)) *
 			t.Errorf("Run did not stop")
 		}
 	})
-	select {
-	case <-s.Watching():
-	case <-time.After(wait):
-		t.Fatal("the server did not start watching")
+	for _, ch := range []<-chan struct{}{s.Watching(), s.firstBuilt} {
+		select {
+		case <-ch:
+		case <-time.After(wait):
+			t.Fatal("the server did not start watching and build")
+		}
 	}
 	return &testServer{Server: s, dir: dir, base: "http://" + ln.Addr().String()}
 }
@@ -828,7 +830,7 @@ func TestServesPagesBeforeTheSiteIsRendered(t *testing.T) {
 	default:
 	}
 	close(release)
-	<-s.Watching()
+	<-s.firstBuilt
 	if code := <-feed; code != 200 {
 		t.Errorf("GET /sitemap.xml after the whole build = %d", code)
 	}

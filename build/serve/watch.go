@@ -36,19 +36,20 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		s.opts.BaseURL = "http://" + displayHost(addr) + "/"
 	}
 	// Serve at once: requests wait for the first build's model, and its
-	// pages are rendered on demand until the whole site is.
+	// pages are rendered on demand until the whole site is. Watch from the
+	// start too: an edit saved while the site builds is built next.
 	hs := s.HTTPServer()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	watchErr := make(chan error, 1)
+	go func() { watchErr <- s.Watch(ctx) }()
 	select {
 	case <-s.firstBuilt:
 	default:
 		s.Rebuild()
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	watchErr := make(chan error, 1)
-	go func() { watchErr <- s.Watch(ctx) }()
 
 	var err error
 	select {
