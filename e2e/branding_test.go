@@ -2,11 +2,11 @@ package e2e
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/rscp/handbook/build"
+	"github.com/rscp/handbook/build/history/historytest"
 )
 
 // TestBrandingInBrowser builds a small site with a logo in handbook.yaml
@@ -22,15 +22,7 @@ func TestBrandingInBrowser(t *testing.T) {
 			"## Talk first\n\nTalk to the worker who made the decision.\n\n## Then escalate\n\nAsk your manager to take it up.\n",
 		"content/images/logo.svg": `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 160 48"><rect width="160" height="48" fill="#ffffff"/><circle cx="24" cy="24" r="18" fill="#1d70b8"/></svg>`,
 	}
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	historytest.WriteFiles(t, dir, files)
 	now, _ := time.Parse(time.DateOnly, "2024-06-01")
 	res, err := build.Build(build.Options{SiteDir: dir, NoSearch: true, Now: now})
 	if err != nil {
