@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -798,28 +799,54 @@ func typeCode(t string) string {
 // pageFiles are what a page's files hold: its URL, title, type, summary
 // and sections (anchor, heading); and the excerpts of its parts, the text
 // outside sections first, then each section's text.
-func pageFiles(p pageText) (head map[string]any, texts []string) {
+func pageFiles(p pageText) (head pageHead, texts []string) {
 	secs := make([][2]string, len(p.secs))
 	texts = append(texts, excerpt(p.rest))
 	for i, s := range p.secs {
 		secs[i] = [2]string{s.anchor, s.heading}
 		texts = append(texts, excerpt(s.text))
 	}
-	return map[string]any{"u": p.url, "t": p.title, "y": p.typ, "s": p.summary, "x": secs}, texts
+	return pageHead{Summary: p.summary, Title: p.title, URL: p.url, Sections: secs, Type: p.typ}, texts
+}
+
+// pageHead is p/N.json.
+type pageHead struct {
+	Summary  string      `json:"s"`
+	Title    string      `json:"t"`
+	URL      string      `json:"u"`
+	Sections [][2]string `json:"x"` // anchor, heading
+	Type     string      `json:"y"`
 }
 
 // excerpt returns the start of text, at most excerptLen bytes, cut at a
-// character, with runs of white space made one space.
+// character, with runs of white space made one space. It reads no more
+// of text than it needs.
 func excerpt(text string) string {
-	text = strings.Join(strings.Fields(text), " ")
-	if len(text) <= excerptLen {
-		return text
+	var b strings.Builder
+	for b.Len() <= excerptLen {
+		text = strings.TrimLeftFunc(text, unicode.IsSpace)
+		if text == "" {
+			break
+		}
+		end := strings.IndexFunc(text, unicode.IsSpace)
+		if end < 0 {
+			end = len(text)
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(text[:end])
+		text = text[end:]
+	}
+	out := b.String()
+	if len(out) <= excerptLen {
+		return out
 	}
 	cut := excerptLen
-	for cut > 0 && !utf8.RuneStart(text[cut]) {
+	for cut > 0 && !utf8.RuneStart(out[cut]) {
 		cut--
 	}
-	return text[:cut]
+	return out[:cut]
 }
 
 // stopWords lists the English stop words the analyzer drops.
