@@ -269,7 +269,7 @@ func (a *textAnalyzer) newTerm(w string, slot *wordSlot) *termInfo {
 
 // wordTable maps the words of the text, as they are written, to their
 // terms: an open-addressing hash table, looked up for every word of every
-// page. A Go map's hashing and probing were a third of the analysis.
+// page. With a Go map, hashing and probing take a third of the analysis.
 type wordTable struct {
 	slots []wordSlot // a power of two long, at most half full
 	n     int        // words in it

@@ -317,7 +317,7 @@ func (p *preparer) unit(urls []string, order []int, doc func(int, func(Doc)), me
 // keyword field it does not have, so that every unit's segment has the
 // same fields. zap merges segments with the same fields by copying each
 // term's encoded frequencies and positions; otherwise it decodes and
-// encodes them again, which was half of the merge's time. An empty field
+// encodes them again, which takes half of the merge's time. An empty field
 // adds nothing to the merged segment: its fields and terms are those of
 // the records.
 func padFields(rec *preDoc) {
