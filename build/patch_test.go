@@ -2,6 +2,7 @@ package build_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rscp/handbook/build"
+	"github.com/rscp/handbook/build/output"
 )
 
 // cloneSite gives a git clone of the repository's own site, so that
@@ -38,6 +40,36 @@ func appendTo(t *testing.T, dir, file, text string) {
 	}
 }
 
+// patchAsWholeBuild patches the edited file into res and checks that every
+// patched file is what a whole build of the edited site gives.
+func patchAsWholeBuild(t *testing.T, res *build.Result, opts build.Options, file, edit string) []output.File {
+	t.Helper()
+	files, diags, ok := res.Patch([]string{file})
+	if !ok {
+		t.Fatalf("%s: not patched", edit)
+	}
+	if n, _ := diags.Count(); n > 0 {
+		t.Fatalf("%s: errors %v", edit, diags.Sorted())
+	}
+	if len(files) == 0 {
+		t.Fatalf("%s: no files", edit)
+	}
+	full, err := build.Build(opts)
+	if err != nil {
+		t.Fatalf("%s: the edited site does not build: %v", edit, err)
+	}
+	want := map[string][]byte{}
+	for _, f := range full.Files {
+		want[f.Path] = f.Data
+	}
+	for _, f := range files {
+		if !bytes.Equal(f.Data, want[f.Path]) {
+			t.Errorf("%s: %s differs from a whole build's", edit, f.Path)
+		}
+	}
+	return files
+}
+
 // A patched page must be exactly the page a whole build gives.
 func TestPatchMatchesFullBuild(t *testing.T) {
 	dir := cloneSite(t)
@@ -56,29 +88,7 @@ func TestPatchMatchesFullBuild(t *testing.T) {
 	}
 	for i, e := range edits {
 		appendTo(t, dir, e.file, e.text)
-		files, diags, ok := res.Patch([]string{e.file})
-		if !ok {
-			t.Fatalf("edit %d of %s: a body-only edit was not patched", i, e.file)
-		}
-		if n, _ := diags.Count(); n > 0 {
-			t.Fatalf("edit %d: errors %v", i, diags.Sorted())
-		}
-		full, err := build.Build(opts)
-		if err != nil {
-			t.Fatalf("edit %d: the edited site does not build: %v", i, err)
-		}
-		want := map[string][]byte{}
-		for _, f := range full.Files {
-			want[f.Path] = f.Data
-		}
-		if len(files) == 0 {
-			t.Fatalf("edit %d: no files", i)
-		}
-		for _, f := range files {
-			if !bytes.Equal(f.Data, want[f.Path]) {
-				t.Errorf("edit %d: %s differs from a whole build's", i, f.Path)
-			}
-		}
+		files := patchAsWholeBuild(t, res, opts, e.file, fmt.Sprintf("edit %d of %s", i, e.file))
 		if !bytes.Contains(files[0].Data, []byte(strings.Fields(e.text)[2])) {
 			t.Errorf("edit %d: %s does not show the edit", i, files[0].Path)
 		}
@@ -116,26 +126,7 @@ func TestPatchFrontMatterMatchesFullBuild(t *testing.T) {
 		if err := os.WriteFile(p, bytes.Replace(data, []byte(e.old), []byte(e.new), 1), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		files, diags, ok := res.Patch([]string{e.file})
-		if !ok {
-			t.Fatalf("edit %d of %s (%s): not patched", i, e.file, e.new)
-		}
-		if n, _ := diags.Count(); n > 0 {
-			t.Fatalf("edit %d: errors %v", i, diags.Sorted())
-		}
-		full, err := build.Build(opts)
-		if err != nil {
-			t.Fatalf("edit %d: the edited site does not build: %v", i, err)
-		}
-		want := map[string][]byte{}
-		for _, f := range full.Files {
-			want[f.Path] = f.Data
-		}
-		for _, f := range files {
-			if !bytes.Equal(f.Data, want[f.Path]) {
-				t.Errorf("edit %d (%s): %s differs from a whole build's", i, e.new, f.Path)
-			}
-		}
+		files := patchAsWholeBuild(t, res, opts, e.file, fmt.Sprintf("edit %d of %s (%s)", i, e.file, e.new))
 		if e.shows != "" && !bytes.Contains(files[0].Data, []byte(e.shows)) {
 			t.Errorf("edit %d: %s does not show %q", i, files[0].Path, e.shows)
 		}

@@ -57,6 +57,21 @@ type testServer struct {
 
 func start(t testing.TB, dir string, opts Options, configure ...func(*Server)) *testServer {
 	t.Helper()
+	ts := run(t, dir, opts, configure...)
+	for _, ch := range []<-chan struct{}{ts.Watching(), ts.firstBuilt} {
+		select {
+		case <-ch:
+		case <-time.After(wait):
+			t.Fatal("the server did not start watching and build")
+		}
+	}
+	return ts
+}
+
+// run starts a Server on a real listener without waiting for its first
+// build, and stops it when the test ends.
+func run(t testing.TB, dir string, opts Options, configure ...func(*Server)) *testServer {
+	t.Helper()
 	opts.SiteDir = dir
 	if opts.Log == nil {
 		opts.Log = testLog{t}
@@ -83,13 +98,6 @@ func start(t testing.TB, dir string, opts Options, configure ...func(*Server)) *
 			t.Errorf("Run did not stop")
 		}
 	})
-	for _, ch := range []<-chan struct{}{s.Watching(), s.firstBuilt} {
-		select {
-		case <-ch:
-		case <-time.After(wait):
-			t.Fatal("the server did not start watching and build")
-		}
-	}
 	return &testServer{Server: s, dir: dir, base: "http://" + ln.Addr().String()}
 }
 
@@ -799,16 +807,7 @@ func TestServesPagesBeforeTheSiteIsRendered(t *testing.T) {
 		}
 		return build.Build(opts)
 	}
-	s := New(Options{SiteDir: dir, Log: testLog{t}, Build: slowRender})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan error, 1)
-	go func() { stopped <- s.Run(ctx, ln) }()
-	defer func() { cancel(); <-stopped }()
-	ts := &testServer{Server: s, dir: dir, base: "http://" + ln.Addr().String()}
+	ts := run(t, dir, Options{Build: slowRender})
 	select {
 	case <-modelReady:
 	case <-time.After(wait):
@@ -837,7 +836,7 @@ func TestServesPagesBeforeTheSiteIsRendered(t *testing.T) {
 	default:
 	}
 	close(release)
-	<-s.firstBuilt
+	<-ts.firstBuilt
 	if code := <-feed; code != 200 {
 		t.Errorf("GET /sitemap.xml after the whole build = %d", code)
 	}
