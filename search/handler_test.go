@@ -221,8 +221,9 @@ func TestHandlerConcurrencyCap(t *testing.T) {
 		if !strings.Contains(rec.Body.String(), "Search is busy") {
 			t.Errorf("%s while saturated: body %s", target, rec.Body)
 		}
-		if took := time.Since(start); took < queueWait || took > queueWait+2*time.Second {
-			t.Errorf("%s waited %s for a slot, want about %s", target, took, queueWait)
+		// Only the lower bound: a loaded machine can wake the waiter late.
+		if took := time.Since(start); took < queueWait {
+			t.Errorf("%s waited %s for a slot, want at least %s", target, took, queueWait)
 		}
 	}
 	if rec := get("/search"); rec.Code != 200 {
