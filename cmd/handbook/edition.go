@@ -42,21 +42,21 @@ func (m *Main) edition(_ context.Context, args []string) int {
 		fmt.Fprint(m.Stderr, editionUsage)
 		return 2
 	}
-	fs := m.flags("edition add")
-	siteDir := fs.String("s", ".", "site folder holding handbook.yaml, content/ and data/")
-	label := fs.String("label", "", "what readers see, such as \"Working Together 2023\"")
-	from := fs.String("effective-from", "", "the day the edition came into force (YYYY-MM-DD)")
-	ref := fs.String("ref", "", "an existing git tag or commit to read the edition's content/ from; default: tag the last commit edition-NAME")
-	fs.Usage = func() {
+	flags := m.flags("edition add")
+	siteDir := flags.String("s", ".", "site folder holding handbook.yaml, content/ and data/")
+	label := flags.String("label", "", "what readers see, such as \"Working Together 2023\"")
+	from := flags.String("effective-from", "", "the day the edition came into force (YYYY-MM-DD)")
+	ref := flags.String("ref", "", "an existing git tag or commit to read the edition's content/ from; default: tag the last commit edition-NAME")
+	flags.Usage = func() {
 		fmt.Fprint(m.Stderr, editionUsage)
-		fs.PrintDefaults()
+		flags.PrintDefaults()
 	}
-	pos, err := parseInterleaved(fs, args[1:])
+	pos, err := parseInterleaved(flags, args[1:])
 	if err != nil {
 		return 2
 	}
 	if len(pos) != 1 {
-		fs.Usage()
+		flags.Usage()
 		return 2
 	}
 	e := site.Edition{Name: pos[0], Label: strings.TrimSpace(*label), Ref: *ref}
