@@ -2,6 +2,7 @@ package history
 
 import (
 	"crypto/sha256"
+	"maps"
 	"sync"
 )
 
@@ -10,14 +11,14 @@ import (
 // diffs every time.
 type DiffCache struct {
 	mu    sync.Mutex
-	diffs map[[2][32]byte][][]Segment
+	diffs map[DiffKey][][]Segment
 }
 
 // diffCacheMax bounds the cache; past it, it starts again empty.
 const diffCacheMax = 20000
 
 // NewDiffCache returns an empty cache.
-func NewDiffCache() *DiffCache { return &DiffCache{diffs: map[[2][32]byte][][]Segment{}} }
+func NewDiffCache() *DiffCache { return &DiffCache{diffs: map[DiffKey][][]Segment{}} }
 
 // Paragraphs is DiffParagraphs, remembered. The segments returned are
 // shared: callers must not change them.
@@ -25,7 +26,7 @@ func (c *DiffCache) Paragraphs(a, b string) [][]Segment {
 	if c == nil {
 		return DiffParagraphs(a, b)
 	}
-	key := [2][32]byte{sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))}
+	key := DiffKey{sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))}
 	c.mu.Lock()
 	d, ok := c.diffs[key]
 	c.mu.Unlock()
@@ -35,7 +36,7 @@ func (c *DiffCache) Paragraphs(a, b string) [][]Segment {
 	d = DiffParagraphs(a, b)
 	c.mu.Lock()
 	if len(c.diffs) >= diffCacheMax {
-		c.diffs = map[[2][32]byte][][]Segment{}
+		c.diffs = map[DiffKey][][]Segment{}
 	}
 	c.diffs[key] = d
 	c.mu.Unlock()
@@ -50,11 +51,7 @@ type DiffKey = [2][32]byte
 func (c *DiffCache) Entries() map[DiffKey][][]Segment {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make(map[DiffKey][][]Segment, len(c.diffs))
-	for k, v := range c.diffs {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(c.diffs)
 }
 
 // DiffCacheOf returns a cache holding diffs (at most its bound: the rest
