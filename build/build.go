@@ -43,6 +43,7 @@ import (
 	"github.com/rscp/handbook/build/searchdocs"
 	"github.com/rscp/handbook/build/site"
 	"github.com/rscp/handbook/build/source"
+	"github.com/rscp/handbook/internal/par"
 )
 
 // Options say what to build.
@@ -304,11 +305,21 @@ func (r *run) renderSite() error {
 	}
 	r.res.Index = index
 	rest = append(rest, staticSearch...)
-	for _, f := range rest {
-		if sink == nil {
-			r.files = append(r.files, f)
-		} else if err := sink.Write(f); err != nil {
-			r.res.Diags.Errorf("", 0, "cannot write %s: %v", f.Path, err)
+	if sink == nil {
+		r.files = append(r.files, rest...)
+		return nil
+	}
+	// Thousands of small files (the static search data): written on
+	// every core, as the pages are.
+	errs := make([]error, len(rest))
+	par.Each(len(rest), func(i int) {
+		if err := sink.Write(rest[i]); err != nil {
+			errs[i] = fmt.Errorf("cannot write %s: %w", rest[i].Path, err)
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			r.res.Diags.Errorf("", 0, "%v", err)
 			return r.res.Diags.Err()
 		}
 	}

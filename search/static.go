@@ -5,15 +5,19 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -22,6 +26,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/rscp/handbook/internal/par"
 )
 
 // The static search data is what the index decided, published as small
@@ -110,7 +116,7 @@ type stPosting struct {
 type stTerm struct {
 	raw   []stRaw
 	posts []stPosting
-	cur   int // cursor of the sections pass
+	id    int32 // its number in staticData.termList
 }
 
 // stRaw is a term's score in one field of a page.
@@ -121,20 +127,24 @@ type stRaw struct {
 }
 
 type staticData struct {
-	ix     *Index
-	urls   []string
-	offs   []uint64
-	byID   map[string]int32
-	terms  map[string]*stTerm
-	titleN []uint16 // distinct terms of each page's title
-	secs   []uint32 // section codes: section*2 (+1 when in its heading)
-	pos    []int32  // the first maxPositions word numbers of terms in bodies
-	stemOf map[string]string
+	ix      *Index
+	urls    []string
+	offs    []uint64
+	byID    map[string]int32
+	terms   map[string]*stTerm
+	titleN  []uint16     // distinct terms of each page's title
+	secs    runs[uint32] // section codes: section*2 (+1 when in its heading)
+	pos     runs[int32]  // the first maxPositions word numbers of terms in bodies
+	scratch struct {
+		secs []uint32
+		pos  []int32
+	}
+	termList []*stTerm // the terms of the sections pass, numbered
 }
 
 // Static makes the static search data of an open index. See [Static].
 func (ix *Index) Static() ([]File, error) {
-	sd := &staticData{ix: ix, byID: map[string]int32{}, terms: map[string]*stTerm{}, stemOf: map[string]string{}}
+	sd := &staticData{ix: ix, byID: map[string]int32{}, terms: map[string]*stTerm{}}
 	it, err := ix.side.ids.Iterator(nil, nil)
 	for err == nil {
 		k, v := it.Current()
@@ -146,6 +156,9 @@ func (ix *Index) Static() ([]File, error) {
 	sd.titleN = make([]uint16, len(sd.urls))
 	if err := sd.postings(); err != nil {
 		return nil, err
+	}
+	for _, st := range sd.terms {
+		sd.termList = append(sd.termList, st)
 	}
 	blocks, err := sd.sections()
 	if err != nil {
@@ -174,98 +187,148 @@ func (sd *staticData) postings() error {
 	if !ok {
 		return fmt.Errorf("index reader has no field statistics")
 	}
-	pageOf := map[string]int32{}
-	page := func(id index.IndexInternalID) (int32, error) {
-		if p, ok := pageOf[string(id)]; ok {
-			return p, nil
-		}
-		ext, err := r.ExternalID(id)
+	// The page of each record, by its number (scorch's internal IDs are
+	// record numbers, 8 bytes big-endian); -1 for bleve's own records.
+	var pageOf []int32
+	for p, url := range sd.urls {
+		id, err := r.InternalID(url)
 		if err != nil {
-			return 0, err
+			return err
 		}
-		p, ok := sd.byID[ext]
-		if !ok {
-			p = -1 // bleve's own records
+		k, err := recordNumber(id)
+		if err != nil {
+			return err
 		}
-		pageOf[string(id)] = p
-		return p, nil
+		for len(pageOf) <= k {
+			pageOf = append(pageOf, -1)
+		}
+		pageOf[k] = int32(p)
 	}
-	fields := append(append([]struct {
+	type field struct {
 		name  string
 		boost float64
-	}{}, textFields...), struct {
-		name  string
-		boost float64
-	}{fLevel, boostLevelField})
-	for fi, f := range fields {
+		avg   float64  // its average length
+		terms []string // its dictionary
+	}
+	var fields []field
+	for _, f := range textFields {
+		fields = append(fields, field{name: f.name, boost: f.boost})
+	}
+	fields = append(fields, field{name: fLevel, boost: boostLevelField})
+	for i := range fields {
+		f := &fields[i]
 		card, err := bm.FieldCardinality(f.name)
 		if err != nil {
 			return err
 		}
-		avg := math.Ceil(float64(card) / float64(n))
+		f.avg = math.Ceil(float64(card) / float64(n))
 		dict, err := r.FieldDict(f.name)
 		if err != nil {
 			return err
 		}
-		var terms []string
 		for de, err := dict.Next(); de != nil || err != nil; de, err = dict.Next() {
 			if err != nil {
 				_ = dict.Close()
 				return err
 			}
-			terms = append(terms, de.Term)
+			f.terms = append(f.terms, de.Term)
 		}
 		_ = dict.Close()
-		for _, term := range terms {
-			tfr, err := r.TermFieldReader(context.Background(), []byte(term), f.name, true, true, false)
-			if err != nil {
-				return err
-			}
-			df := tfr.Count()
-			idf := math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
-			key := term
-			if f.name == fLevel {
-				key = "level:" + term
-			}
-			st := sd.terms[key]
-			if st == nil {
-				st = &stTerm{}
-				sd.terms[key] = st
-			}
-			var tfd *index.TermFieldDoc
-			for tfd, err = tfr.Next(nil); tfd != nil && err == nil; tfd, err = tfr.Next(nil) {
-				p, err := page(tfd.ID)
-				if err != nil {
-					_ = tfr.Close()
-					return err
+	}
+
+	// The terms are shared between the cores by a hash, each core
+	// reading every field's postings of its own terms.
+	type part struct {
+		terms  map[string]*stTerm
+		titleN []uint16
+		err    error
+	}
+	parts := make([]part, runtime.GOMAXPROCS(0))
+	par.Each(len(parts), func(w int) {
+		pt := &parts[w]
+		pt.terms, pt.titleN = map[string]*stTerm{}, make([]uint16, len(sd.urls))
+		for fi, f := range fields {
+			for _, term := range f.terms {
+				key := term
+				if f.name == fLevel {
+					key = "level:" + term
 				}
-				if p < 0 {
+				if termShard(key, 1<<16)%len(parts) != w {
 					continue
 				}
-				// As bleve's TermQueryScorer: docScore × queryWeight
-				// (boost × idf; the query norm is left out).
-				tf := math.Sqrt(float64(tfd.Freq))
-				length := 1 / (tfd.Norm * tfd.Norm)
-				sat := tf * bsearch.BM25_k1 / (tf + bsearch.BM25_k1*(1-bsearch.BM25_b+bsearch.BM25_b*length/avg))
-				score := f.boost * idf * idf * sat
-				if fi == 0 {
-					sd.titleN[p]++
+				st := pt.terms[key]
+				if st == nil {
+					st = &stTerm{}
+					pt.terms[key] = st
 				}
-				st.add(p, fi, score)
+				if pt.err = sd.termPostings(r, st, term, fi, f.name, f.boost, f.avg, float64(n), pageOf, pt.titleN); pt.err != nil {
+					return
+				}
 			}
-			_ = tfr.Close()
-			if err != nil {
-				return err
-			}
+		}
+	})
+	for _, pt := range parts {
+		if pt.err != nil {
+			return pt.err
+		}
+		maps.Copy(sd.terms, pt.terms)
+		for p, k := range pt.titleN {
+			sd.titleN[p] += k
 		}
 	}
 	if err := sd.phrases(); err != nil {
 		return err
 	}
-	for _, st := range sd.terms {
-		st.merge()
-	}
+	all := slices.Collect(maps.Values(sd.terms))
+	par.Each(len(all), func(i int) { all[i].merge() })
 	return nil
+}
+
+// termPostings adds to st the score of term in field fi (called name,
+// with boost and average length avg) on every page that holds it, as
+// bleve's term query scores it, and counts the title's terms in titleN.
+func (sd *staticData) termPostings(r index.IndexReader, st *stTerm, term string, fi int, name string, boost, avg, n float64, pageOf []int32, titleN []uint16) error {
+	tfr, err := r.TermFieldReader(context.Background(), []byte(term), name, true, true, false)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tfr.Close() }()
+	df := float64(tfr.Count())
+	idf := math.Log(1 + (n-df+0.5)/(df+0.5))
+	var tfd *index.TermFieldDoc
+	for tfd, err = tfr.Next(nil); tfd != nil && err == nil; tfd, err = tfr.Next(nil) {
+		k, err := recordNumber(tfd.ID)
+		if err != nil {
+			return err
+		}
+		if k >= len(pageOf) || pageOf[k] < 0 {
+			continue
+		}
+		p := pageOf[k]
+		// As bleve's TermQueryScorer: docScore × queryWeight
+		// (boost × idf; the query norm is left out).
+		tf := math.Sqrt(float64(tfd.Freq))
+		length := 1 / (tfd.Norm * tfd.Norm)
+		sat := tf * bsearch.BM25_k1 / (tf + bsearch.BM25_k1*(1-bsearch.BM25_b+bsearch.BM25_b*length/avg))
+		if fi == 0 {
+			titleN[p]++
+		}
+		st.add(p, fi, boost*idf*idf*sat)
+	}
+	return err
+}
+
+// recordNumber is the number of a record of the index from its internal
+// ID, which scorch makes 8 bytes, big-endian.
+func recordNumber(id index.IndexInternalID) (int, error) {
+	if len(id) != 8 {
+		return 0, fmt.Errorf("index record ID %x is not a record number", []byte(id))
+	}
+	k := binary.BigEndian.Uint64(id)
+	if k >= 1<<31 {
+		return 0, fmt.Errorf("index record number %d is too large", k)
+	}
+	return int(k), nil
 }
 
 // phrases records, for each glossary term of several words and each
@@ -324,7 +387,7 @@ func (st *stTerm) add(p int32, fi int, score float64) {
 
 // merge makes the term's postings, in page order, from what add recorded.
 func (st *stTerm) merge() {
-	sort.SliceStable(st.raw, func(i, j int) bool { return st.raw[i].page < st.raw[j].page })
+	slices.SortStableFunc(st.raw, func(a, b stRaw) int { return cmp.Compare(a.page, b.page) })
 	for _, r := range st.raw {
 		if n := len(st.posts); n == 0 || st.posts[n-1].page != r.page {
 			st.posts = append(st.posts, stPosting{page: r.page})
@@ -360,42 +423,126 @@ type pageText struct {
 // sections reads each page's text and records, for each term of the
 // page, the sections whose heading or text hold it, and whether the text
 // outside sections does. It returns the pages' texts for the page files.
+// The pages are read in runs, one per core, each run's codes and places
+// then following the last's.
 func (sd *staticData) sections() ([]pageText, error) {
-	an := newTextAnalyzer(sd.ix.text)
+	for i, st := range sd.termList {
+		st.id = int32(i)
+	}
 	out := make([]pageText, len(sd.urls))
-	for p, off := range sd.offs {
-		b, err := sd.ix.side.block(int64(off))
+	runs := make([]sectionsRun, max(1, min(runtime.GOMAXPROCS(0), len(sd.urls)/64)))
+	var wg sync.WaitGroup
+	for i := range runs {
+		r := &runs[i]
+		r.from, r.to = i*len(sd.urls)/len(runs), (i+1)*len(sd.urls)/len(runs)
+		wg.Go(func() { r.err = r.read(sd, out) })
+	}
+	wg.Wait()
+	secBase := make([]int32, len(sd.urls))
+	posBase := make([]int32, len(sd.urls))
+	for _, r := range runs {
+		if r.err != nil {
+			return nil, r.err
+		}
+		sb, pb := sd.secs.join(&r.secs), sd.pos.join(&r.pos)
+		for p := r.from; p < r.to; p++ {
+			secBase[p], posBase[p] = sb, pb
+		}
+	}
+	for _, st := range sd.termList {
+		for i := range st.posts {
+			ps := &st.posts[i]
+			if ps.secLen > 0 {
+				ps.secOff += secBase[ps.page]
+			}
+			if ps.posLen > 0 {
+				ps.posOff += posBase[ps.page]
+			}
+		}
+	}
+	return out, nil
+}
+
+// sectionsRun is the sections pass over pages from to to (not
+// included), with codes and places numbered from its own start.
+type sectionsRun struct {
+	from, to int
+	secs     runs[uint32]
+	pos      runs[int32]
+	err      error
+
+	termOf map[string]*stTerm // a word of a body → its term, or nil
+	// For each term (by id): where the run is in its postings, and its
+	// slot on the page being read when slotPage is that page + 1.
+	cur, slotPage, slotOf []int32
+	page                  int32
+	slots                 []placeSlot
+	used                  int
+}
+
+type placeSlot struct {
+	ps    *stPosting
+	codes []uint32 // section codes, in the order found
+	pos   []int32  // first word numbers in the body
+}
+
+// addCode records section code c, unless the last code recorded is of
+// the same section.
+func (sl *placeSlot) addCode(c uint32) {
+	if n := len(sl.codes); n == 0 || sl.codes[n-1]>>1 != c>>1 {
+		sl.codes = append(sl.codes, c)
+	}
+}
+
+// slot returns the slot of term st on the page being read, or nil when
+// st is nil or not on the page.
+func (r *sectionsRun) slot(st *stTerm) *placeSlot {
+	if st == nil {
+		return nil
+	}
+	if r.slotPage[st.id] == r.page+1 {
+		return &r.slots[r.slotOf[st.id]]
+	}
+	cur := int(r.cur[st.id])
+	if cur == 0 {
+		cur = sort.Search(len(st.posts), func(i int) bool { return st.posts[i].page >= int32(r.from) })
+	}
+	for cur < len(st.posts) && st.posts[cur].page < r.page {
+		cur++
+	}
+	r.cur[st.id] = int32(cur)
+	if cur == len(st.posts) || st.posts[cur].page != r.page {
+		return nil
+	}
+	if r.used == len(r.slots) {
+		r.slots = append(r.slots, placeSlot{})
+	}
+	sl := &r.slots[r.used]
+	sl.ps, sl.codes, sl.pos = &st.posts[cur], sl.codes[:0], sl.pos[:0]
+	r.slotPage[st.id], r.slotOf[st.id] = r.page+1, int32(r.used)
+	r.used++
+	return sl
+}
+
+func (r *sectionsRun) read(sd *staticData, out []pageText) error {
+	an := newTextAnalyzer(sd.ix.text)
+	r.termOf = map[string]*stTerm{}
+	r.cur = make([]int32, len(sd.termList))
+	r.slotPage = make([]int32, len(sd.termList))
+	r.slotOf = make([]int32, len(sd.termList))
+	for p := r.from; p < r.to; p++ {
+		b, err := sd.ix.side.block(int64(sd.offs[p]))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		spans, rest := splitSections(b.body, b.secs)
 		out[p] = pageText{url: b.url, title: b.title, typ: b.typ, summary: b.summary, rest: rest, secs: b.secs}
-		posting := func(term string) *stPosting {
-			st := sd.terms[term]
-			if st == nil {
-				return nil
-			}
-			for st.cur < len(st.posts) && st.posts[st.cur].page < int32(p) {
-				st.cur++
-			}
-			if st.cur < len(st.posts) && st.posts[st.cur].page == int32(p) {
-				return &st.posts[st.cur]
-			}
-			return nil
-		}
-		// Section codes of a page's terms are appended together: each
-		// term's codes are gathered, then copied in one run.
-		codes := map[*stPosting][]uint32{}
-		addCode := func(ps *stPosting, c uint32) {
-			if cs := codes[ps]; len(cs) == 0 || cs[len(cs)-1]>>1 != c>>1 {
-				codes[ps] = append(cs, c)
-			}
-		}
+		r.page, r.used = int32(p), 0
 		// Headings: analysed, as the index did.
 		for i, s := range b.secs {
 			for term := range an.analyze(fHeading, s.heading, optsShort).freqs {
-				if ps := posting(term); ps != nil {
-					addCode(ps, uint32(i)*2+1)
+				if sl := r.slot(sd.terms[term]); sl != nil {
+					sl.addCode(uint32(i)*2 + 1)
 				}
 			}
 			an.release()
@@ -415,40 +562,34 @@ func (sd *staticData) sections() ([]pageText, error) {
 				heads[i] = [2]int{k, k + len(s.heading)}
 			}
 		}
-		pos := map[*stPosting][]int32{}
 		n := int32(0)
 		sec := 0
 		forEachWord(b.body, func(start, end int) {
 			n++
-			w := b.body[start:end]
-			stem, ok := sd.stemOf[w]
+			st, ok := r.termOf[b.body[start:end]]
 			if !ok {
+				w := b.body[start:end]
 				if toks := sd.ix.text.Analyze([]byte(w)); len(toks) == 1 {
-					stem = string(toks[0].Term)
+					st = sd.terms[string(toks[0].Term)]
 				}
-				sd.stemOf[w] = stem
+				r.termOf[w] = st
 			}
-			if stem == "" {
+			sl := r.slot(st)
+			if sl == nil {
 				return
 			}
-			ps := posting(stem)
-			if ps == nil {
-				return
-			}
-			if len(pos[ps]) < maxPositions {
-				pos[ps] = append(pos[ps], n)
+			if len(sl.pos) < maxPositions {
+				sl.pos = append(sl.pos, n)
 			}
 			for sec < len(spans) && (spans[sec][0] < 0 || spans[sec][1] <= start) {
 				sec++
 			}
 			switch {
 			case sec < len(spans) && spans[sec][0] <= start:
-				if c := codes[ps]; len(c) == 0 || c[len(c)-1]>>1 != uint32(sec) {
-					codes[ps] = append(c, uint32(sec)*2)
-				}
+				sl.addCode(uint32(sec) * 2)
 			case sec < len(heads) && heads[sec][0] <= start && start < heads[sec][1]:
 			default:
-				ps.flags |= inRest
+				sl.ps.flags |= inRest
 			}
 		})
 		for i, s := range b.secs {
@@ -456,27 +597,29 @@ func (sd *staticData) sections() ([]pageText, error) {
 				continue
 			}
 			for term := range an.analyze(fBody, s.text, optsBody).freqs {
-				if ps := posting(term); ps != nil {
-					addCode(ps, uint32(i)*2)
+				if sl := r.slot(sd.terms[term]); sl != nil {
+					sl.addCode(uint32(i) * 2)
 				}
 			}
 			an.release()
 		}
-		for ps, c := range codes {
+		for i := range r.slots[:r.used] {
+			sl := &r.slots[i]
 			// One code a section: its heading's when it holds the term.
+			c := sl.codes
 			slices.SortFunc(c, func(x, y uint32) int { return cmp.Or(cmp.Compare(x>>1, y>>1), cmp.Compare(y&1, x&1)) })
 			c = slices.CompactFunc(c, func(x, y uint32) bool { return x>>1 == y>>1 })
-			ps.secOff = int32(len(sd.secs))
-			ps.secLen = int32(len(c))
-			sd.secs = append(sd.secs, c...)
-		}
-		for ps, ns := range pos {
-			ps.posOff = int32(len(sd.pos))
-			ps.posLen = int32(len(ns))
-			sd.pos = append(sd.pos, ns...)
+			if len(c) > 0 {
+				sl.ps.secOff = r.secs.add(c)
+				sl.ps.secLen = int32(len(c))
+			}
+			if len(sl.pos) > 0 {
+				sl.ps.posOff = r.pos.add(sl.pos)
+				sl.ps.posLen = int32(len(sl.pos))
+			}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // staticMeta is meta.json: what the script needs before anything else.
@@ -515,14 +658,20 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 		names = append(names, t)
 	}
 	sort.Strings(names)
+	headList := make([][]byte, len(names))
+	tierList := make([][]tierFiles, len(names))
+	par.Each(runtime.GOMAXPROCS(0), func(w int) {
+		var enc postingWriter
+		for i := w; i < len(names); i += runtime.GOMAXPROCS(0) {
+			headList[i], tierList[i] = enc.term(sd, sd.terms[names[i]], len(pages))
+		}
+	})
 	heads := make(map[string][]byte, len(names))
 	tiers := make(map[string][]tierFiles, len(names))
 	total := 0
-	var enc postingWriter
-	for _, t := range names {
-		h, ts := enc.term(sd, sd.terms[t], len(pages))
-		heads[t], tiers[t] = h, ts
-		total += len(h)
+	for i, t := range names {
+		heads[t], tiers[t] = headList[i], tierList[i]
+		total += len(headList[i])
 	}
 	shards := 1
 	for shards*shardTarget < total && shards < 1<<16 {
@@ -634,19 +783,29 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 
 	// Two files per page: what a result shows (p/), and the start of each
 	// part's text for its snippet (e/), which suggestions do without.
-	for i, p := range pages {
-		head, texts := pageFiles(p)
+	pageOut := make([][]File, len(pages))
+	errs := make([]error, len(pages))
+	par.Each(len(pages), func(i int) {
+		head, texts := pageFiles(pages[i])
 		data, err := json.Marshal(head)
 		if err != nil {
-			return nil, err
+			errs[i] = err
+			return
 		}
-		add("p/"+strconv.Itoa(i)+".json", data)
+		pageOut[i] = append(pageOut[i], File{Name: "p/" + strconv.Itoa(i) + ".json", Data: data})
 		for k := 0; k*excerptParts < len(texts); k++ {
 			if data, err = json.Marshal(texts[k*excerptParts : min((k+1)*excerptParts, len(texts))]); err != nil {
-				return nil, err
+				errs[i] = err
+				return
 			}
-			add("e/"+strconv.Itoa(i)+"-"+strconv.Itoa(k)+".json", data)
+			pageOut[i] = append(pageOut[i], File{Name: "e/" + strconv.Itoa(i) + "-" + strconv.Itoa(k) + ".json", Data: data})
 		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for _, fs := range pageOut {
+		out = append(out, fs...)
 	}
 	var types strings.Builder
 	for _, p := range pages {
@@ -862,33 +1021,78 @@ func stopWords() []string {
 }
 
 // multiParts gives m, the posting of several words' term, the sections
-// that hold every word and the words' first places in the body.
+// that hold every word and the words' first places in the body. Each
+// word's codes are one per section, in order of section (sections).
 func (sd *staticData) multiParts(m *stPosting, all []*stPosting) {
-	count := map[uint32]int{}
-	var pos []int32
-	for _, x := range all {
-		seen := map[uint32]bool{}
-		for _, c := range sd.secs[x.secOff : x.secOff+x.secLen] {
-			if !seen[c>>1] {
-				seen[c>>1] = true
-				count[c>>1]++
+	common := sd.scratch.secs[:0]
+	for _, c := range sd.secs.get(all[0].secOff, all[0].secLen) {
+		common = append(common, c&^1)
+	}
+	for _, x := range all[1:] {
+		other := sd.secs.get(x.secOff, x.secLen)
+		kept, j := common[:0], 0
+		for _, c := range common {
+			for j < len(other) && other[j]>>1 < c>>1 {
+				j++
+			}
+			if j < len(other) && other[j]>>1 == c>>1 {
+				kept = append(kept, c)
 			}
 		}
-		pos = append(pos, sd.pos[x.posOff:x.posOff+x.posLen]...)
+		common = kept
 	}
-	var secs []uint32
-	for sec, n := range count {
-		if n == len(all) {
-			secs = append(secs, sec*2)
-		}
+	m.secOff, m.secLen = sd.secs.add(common), int32(len(common))
+	pos := sd.scratch.pos[:0]
+	for _, x := range all {
+		pos = append(pos, sd.pos.get(x.posOff, x.posLen)...)
 	}
-	slices.Sort(secs)
 	slices.Sort(pos)
 	pos = slices.Compact(pos)
-	m.secOff, m.secLen = int32(len(sd.secs)), int32(len(secs))
-	sd.secs = append(sd.secs, secs...)
-	m.posOff, m.posLen = int32(len(sd.pos)), int32(len(pos))
-	sd.pos = append(sd.pos, pos...)
+	m.posOff, m.posLen = sd.pos.add(pos), int32(len(pos))
+	sd.scratch.secs, sd.scratch.pos = common, pos
+}
+
+// runs holds many short runs of values, each found by the number add
+// returns, in chunks that are never moved: one growing slice would copy
+// and clear tens of megabytes as it grows.
+type runs[T any] struct {
+	chunks [][]T
+}
+
+// runsShift: a chunk holds 1<<runsShift values; a run's number is its
+// chunk's number << runsShift + where it starts in the chunk.
+const runsShift = 16
+
+// add stores v (shorter than a chunk) and returns its number.
+func (r *runs[T]) add(v []T) int32 {
+	n := len(r.chunks)
+	if n == 0 || len(r.chunks[n-1])+len(v) > 1<<runsShift {
+		r.chunks = append(r.chunks, make([]T, 0, 1<<runsShift))
+		n++
+	}
+	c := &r.chunks[n-1]
+	at := int32((n-1)<<runsShift + len(*c))
+	*c = append(*c, v...)
+	return at
+}
+
+// get returns the run of n values numbered at.
+func (r *runs[T]) get(at, n int32) []T {
+	if n == 0 {
+		return nil
+	}
+	c := r.chunks[at>>runsShift]
+	o := at & (1<<runsShift - 1)
+	return c[o : o+n]
+}
+
+// join takes other's chunks after its own, and returns what to add to
+// the numbers of other's runs.
+func (r *runs[T]) join(other *runs[T]) int32 {
+	base := int32(len(r.chunks) << runsShift)
+	r.chunks = append(r.chunks, other.chunks...)
+	other.chunks = nil
+	return base
 }
 
 // Tiers of a term's postings, best first: the head holds headTier pages,
@@ -905,6 +1109,7 @@ const (
 type postingWriter struct {
 	order []int // of the term's postings, best first
 	c4    []int64
+	sums  []int64
 	buf   []byte
 }
 
@@ -938,12 +1143,13 @@ func (w *postingWriter) term(sd *staticData, st *stTerm, pages int) (head []byte
 		}
 		w.c4 = append(w.c4, sum*k)
 	}
-	sort.SliceStable(w.order, func(a, b int) bool { return w.c4[w.order[a]] > w.c4[w.order[b]] })
+	// Best first; in page order among equals.
+	slices.SortFunc(w.order, func(a, b int) int { return cmp.Or(cmp.Compare(w.c4[b], w.c4[a]), cmp.Compare(a, b)) })
 	// The most the field scores add up to among the postings from i on.
 	// and their averages, and the average of the c4s.
-	sums := make([]int64, n+1)
-	sumAvg := make([]int64, n+1)
-	c4Avg := make([]int64, n+1)
+	w.sums = slices.Grow(w.sums[:0], 3*(n+1))[:3*(n+1)]
+	sums, sumAvg, c4Avg := w.sums[:n+1], w.sums[n+1:2*(n+1)], w.sums[2*(n+1):]
+	sums[n], sumAvg[n], c4Avg[n] = 0, 0, 0
 	var sumAll, c4All int64
 	for i := n - 1; i >= 0; i-- {
 		p := &st.posts[w.order[i]]
@@ -1079,12 +1285,12 @@ func (sd *staticData) writeScores(b []byte, p *stPosting, last int32) []byte {
 // most maxPositions) and their differences.
 func (sd *staticData) writePlaces(b []byte, p *stPosting) []byte {
 	b = binary.AppendUvarint(b, uint64(p.secLen))
-	for _, c := range sd.secs[p.secOff : p.secOff+p.secLen] {
+	for _, c := range sd.secs.get(p.secOff, p.secLen) {
 		b = binary.AppendUvarint(b, uint64(c))
 	}
 	b = binary.AppendUvarint(b, uint64(p.posLen))
 	at := int32(0)
-	for _, n := range sd.pos[p.posOff : p.posOff+p.posLen] {
+	for _, n := range sd.pos.get(p.posOff, p.posLen) {
 		b = binary.AppendUvarint(b, uint64(n-at))
 		at = n
 	}
