@@ -153,12 +153,42 @@ func TestChangePagesAreBounded(t *testing.T) {
 	}
 }
 
+// The whole site's change pages are bounded too (history.site_change_pages):
+// the newest changes keep theirs, older ones are listed without their text.
+func TestSiteChangePagesAreBounded(t *testing.T) {
+	r := historytest.BulkEdit(t, 6, 5) // 6 pages, each changed by each of 5 commits
+	for _, tt := range []struct {
+		yaml string
+		want int // change pages of each page
+	}{{"", 5}, {"history:\n  site_change_pages: 12\n", 2}} {
+		r.Write(map[string]string{"handbook.yaml": "title: Bulk Partnership\n" + tt.yaml})
+		_, m := buildSite(t, build.Options{SiteDir: r.Dir})
+		for p := range 6 {
+			dir := fmt.Sprintf("section-%02d/page-%03d/", p%10, p)
+			if got := changePages(m, dir); len(got) != tt.want {
+				t.Errorf("%q: %s has %d change pages, want %d", tt.yaml, dir, len(got), tt.want)
+			}
+			hist := mainText(t, get(t, m, dir+"history/index.html"))
+			if n := strings.Count(hist, "only the latest changes are shown word by word"); n != 5-tt.want {
+				t.Errorf("%q: %s lists %d changes without their text, want %d", tt.yaml, dir, n, 5-tt.want)
+			}
+			// The history lists the newest first: the changes with a page
+			// come before those without.
+			last, first := strings.LastIndex(hist, "See the difference"), strings.Index(hist, "only the latest changes")
+			if last < 0 || first >= 0 && first < last {
+				t.Errorf("%q: %s: not the newest changes have a page:\n%s", tt.yaml, dir, hist)
+			}
+		}
+	}
+}
+
 // TestEveryChangePageHasItsText builds a site whose change pages show more
 // earlier versions than are read at a time (30 pages of 12 commits, each
 // changing every page): every change page shows the words that changed,
 // whichever batch its versions were parsed in.
 func TestEveryChangePageHasItsText(t *testing.T) {
 	r := historytest.BulkEdit(t, 30, 12)
+	r.Write(map[string]string{"handbook.yaml": "title: Bulk Partnership\nhistory:\n  site_change_pages: 300\n"})
 	_, m := buildSite(t, build.Options{SiteDir: r.Dir})
 	pages := 0
 	for p := range 30 {

@@ -9,7 +9,9 @@ package pagehistory
 
 import (
 	"bytes"
+	"cmp"
 	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"testing/fstest"
@@ -58,16 +60,44 @@ func Build(s *site.Site, redactions []site.Redaction, log *history.Log, cache *C
 	drafts := cache.draftVersions(versions, log, diags)
 
 	shown := map[*site.Page][]shownChange{}
-	var blobIDs []string
+	var diffed []*shownChange
 	for _, p := range s.Pages {
 		list := publishedChanges(log.File(p.File), drafts, red)
 		if len(list) > 1 {
 			for i := range list[:min(limit, len(list))] {
-				list[i].diff = true
-				blobIDs = append(blobIDs, list[i].before, list[i].NewBlob)
+				diffed = append(diffed, &list[i])
 			}
 		}
 		shown[p] = list
+	}
+	// The whole site's change pages are bounded too: the newest changes
+	// keep theirs.
+	budget := s.Config.History.SiteChangePages
+	if budget <= 0 {
+		budget = site.DefaultSiteChangePages * len(s.Pages)
+	}
+	if len(diffed) > budget {
+		order := make([]int, len(diffed))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(i, j int) int {
+			a, b := diffed[i], diffed[j]
+			return cmp.Or(b.Date.Compare(a.Date), cmp.Compare(a.Seq, b.Seq))
+		})
+		// Read in page order, as git keeps a file's versions together.
+		order = order[:budget]
+		slices.Sort(order)
+		kept := make([]*shownChange, budget)
+		for k, i := range order {
+			kept[k] = diffed[i]
+		}
+		diffed = kept
+	}
+	var blobIDs []string
+	for _, ch := range diffed {
+		ch.diff = true
+		blobIDs = append(blobIDs, ch.before, ch.NewBlob)
 	}
 	texts, missing := cache.knownTexts(blobIDs)
 	// The versions are parsed a batch at a time as git hands them over,

@@ -376,11 +376,21 @@ type HistoryConfig struct {
 	// their own showing the text changed; older changes are listed
 	// without their text. 0 means the default, DefaultChangePages.
 	ChangePages int `yaml:"change_pages"`
+	// SiteChangePages bounds the change pages of the whole site: the
+	// newest changes get them, up to this many. 0 means the default,
+	// DefaultSiteChangePages for each page of the site.
+	SiteChangePages int `yaml:"site_change_pages"`
 }
 
 // DefaultChangePages bounds the change pages of a page: a bulk edit of
 // every page, repeated, adds no more than this many pages each.
 const DefaultChangePages = 10
+
+// DefaultSiteChangePages is the change pages the whole site gets, by
+// default, for each of its pages: a long history (thousands of commits
+// to thousands of pages) adds at most about twice the pages of the site,
+// the newest changes first.
+const DefaultSiteChangePages = 2
 
 // AuthorDisplay is how page history shows who made a change: "team" (one
 // name for every change, the default: a public site need not name its
