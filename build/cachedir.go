@@ -34,7 +34,9 @@ type savedCache struct {
 // OpenCache returns the cache kept in dir by an earlier build of the site
 // in siteDir (handbook build --cache), or an empty one when dir holds none
 // that this program made for this site's settings and data. Save keeps
-// it there again. The folder holds only what git gives (earlier versions
+// there what the builds since used, and nothing else: the folder holds
+// what the site's history needs now, not every version it ever had. The
+// folder holds only what git gives (earlier versions
 // of pages, whether each was a draft, and diffs between them, each named
 // by what it was made from), so a stale entry is never used: a page
 // version that changed has another blob id.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/rscp/handbook/build"
@@ -172,5 +173,56 @@ func TestCacheFolderOfOtherSettingsIsNotUsed(t *testing.T) {
 	}
 	if hits, misses := stats(); hits != 0 || misses == 0 {
 		t.Errorf("after a settings change: %d hits, %d misses; want 0 and some (the cache was made for other settings)", hits, misses)
+	}
+}
+
+// A cache folder keeps what the site's history needs now: the versions of
+// a page that was deleted, which no build reads any more, leave it with
+// the next build that saves it.
+func TestCacheFolderDropsWhatNoBuildUses(t *testing.T) {
+	r := historytest.New(t)
+	big := strings.Repeat("A long paragraph of the procedure that was later deleted. ", 2000) // about 120 KB
+	r.Write(map[string]string{
+		"handbook.yaml":     "title: Test\n",
+		"content/_index.md": "---\ntitle: Test\n---\nWelcome.\n",
+		"content/a.md":      "---\ntitle: A\n---\nFirst.\n",
+		"content/gone.md":   "---\ntitle: Gone\n---\n" + big + "\n\nFirst.\n",
+	})
+	r.Commit(historytest.Date(2024, 1, 1), "First")
+	r.Write(map[string]string{
+		"content/a.md":    "---\ntitle: A\n---\nFirst.\n\nSecond.\n",
+		"content/gone.md": "---\ntitle: Gone\n---\n" + big + "\n\nSecond.\n",
+	})
+	r.Commit(historytest.Date(2024, 2, 1), "Second\n\nChange-Note: A second paragraph.")
+	cacheDir := t.TempDir()
+	save := func() int64 {
+		t.Helper()
+		c, err := build.OpenCache(cacheDir, r.Dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := build.Build(build.Options{SiteDir: r.Dir, NoSearch: true, Cache: c}); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+		st, err := os.Stat(filepath.Join(cacheDir, "history.gob"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Size()
+	}
+	before := save()
+	if before < 200<<10 {
+		t.Fatalf("the cache holds %d bytes: the deleted page's versions were never in it, the test proves nothing", before)
+	}
+	if again := save(); again != before {
+		t.Errorf("a build with nothing changed saved %d bytes, the one before %d: what it used was dropped", again, before)
+	}
+	r.Git("rm", "-q", "content/gone.md")
+	r.Commit(historytest.Date(2024, 3, 1), "Delete a page")
+	if after := save(); after > before/4 {
+		t.Errorf("after the page was deleted the cache holds %d bytes (%d before): its versions are still kept", after, before)
 	}
 }

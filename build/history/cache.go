@@ -12,6 +12,9 @@ import (
 type DiffCache struct {
 	mu    sync.Mutex
 	diffs map[DiffKey][][]Segment
+	// What an earlier process kept (DiffCacheOf) and this one has not used
+	// yet: a diff moves to diffs when it is used; Entries leaves the rest.
+	earlier map[DiffKey][][]Segment
 }
 
 // diffCacheMax bounds the cache; past it, it starts again empty.
@@ -29,6 +32,11 @@ func (c *DiffCache) Paragraphs(a, b string) [][]Segment {
 	key := DiffKey{sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))}
 	c.mu.Lock()
 	d, ok := c.diffs[key]
+	if e, was := c.earlier[key]; !ok && was {
+		d, ok = e, true
+		c.diffs[key] = e
+		delete(c.earlier, key)
+	}
 	c.mu.Unlock()
 	if ok {
 		return d
@@ -47,22 +55,24 @@ func (c *DiffCache) Paragraphs(a, b string) [][]Segment {
 type DiffKey = [2][32]byte
 
 // Entries returns a copy of the diffs c holds, to keep them between
-// processes.
+// processes: those this process made or used, not the ones an earlier
+// process kept that it did not use.
 func (c *DiffCache) Entries() map[DiffKey][][]Segment {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return maps.Clone(c.diffs)
 }
 
-// DiffCacheOf returns a cache holding diffs (at most its bound: the rest
-// are left out).
+// DiffCacheOf returns a cache holding diffs an earlier process kept (at
+// most its bound: the rest are left out).
 func DiffCacheOf(diffs map[DiffKey][][]Segment) *DiffCache {
 	c := NewDiffCache()
+	c.earlier = map[DiffKey][][]Segment{}
 	for k, v := range diffs {
-		if len(c.diffs) >= diffCacheMax {
+		if len(c.earlier) >= diffCacheMax {
 			break
 		}
-		c.diffs[k] = v
+		c.earlier[k] = v
 	}
 	return c
 }

@@ -17,6 +17,10 @@ type Cache struct {
 	texts        map[string]string // blob id → page text
 	drafts       map[string]bool   // blob id → whether that version was a draft
 	hits, misses int               // texts asked for, found and not found
+	// What an earlier process kept (CacheOf) and no build of this one has
+	// used yet: an entry moves to texts or drafts when it is used, and
+	// Entries leaves the others out.
+	earlier Entries
 }
 
 // NewCache returns an empty cache.
@@ -40,6 +44,9 @@ func (c *Cache) knownTexts(ids []string) (known map[string]string, missing []str
 		asked[id] = true
 		if t, ok := c.texts[id]; ok {
 			known[id] = t
+		} else if t, ok := c.earlier.Texts[id]; ok {
+			known[id], c.texts[id] = t, t
+			delete(c.earlier.Texts, id)
 		} else {
 			missing = append(missing, id)
 		}
@@ -80,6 +87,9 @@ func (c *Cache) draftVersions(ids []string, log *history.Log, diags *diag.List) 
 		for _, id := range ids {
 			if d, ok := c.drafts[id]; ok {
 				out[id] = d
+			} else if d, ok := c.earlier.Drafts[id]; ok {
+				out[id], c.drafts[id] = d, d
+				delete(c.earlier.Drafts, id)
 			} else {
 				missing = append(missing, id)
 			}
@@ -106,17 +116,19 @@ type Entries struct {
 	Drafts map[string]bool   // blob id → whether that version was a draft
 }
 
-// Entries returns a copy of what c knows.
+// Entries returns a copy of what the builds that used c read or used: an
+// entry CacheOf was given that none of them used is left out, so that a
+// cache kept between builds holds what the site's history needs now, not
+// every version it ever had.
 func (c *Cache) Entries() Entries {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return Entries{Texts: maps.Clone(c.texts), Drafts: maps.Clone(c.drafts)}
 }
 
-// CacheOf returns a cache that knows e.
+// CacheOf returns a cache that knows e, kept by an earlier process.
 func CacheOf(e Entries) *Cache {
 	c := NewCache()
-	maps.Copy(c.texts, e.Texts)
-	maps.Copy(c.drafts, e.Drafts)
+	c.earlier = Entries{Texts: maps.Clone(e.Texts), Drafts: maps.Clone(e.Drafts)}
 	return c
 }
