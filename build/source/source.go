@@ -230,6 +230,11 @@ func loadPages(fsys fs.FS, dir string, conv *markdown.Converter, diags *diag.Lis
 			if d.IsDir() {
 				return fs.SkipDir
 			}
+			if strings.Trim(name, ".") == "md" {
+				// "..md", a page named for a command such as "..", reads
+				// as a hidden file: say so rather than leave it out unseen.
+				diags.Warnf(p, 0, "skipped: a name that starts with a dot is a hidden file; rename it (for example to dot-dot.md) to publish it as a page")
+			}
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {

@@ -312,6 +312,29 @@ func TestReadProblems(t *testing.T) {
 	}
 }
 
+// A page whose name is only dots (a command's name, such as "..") is a
+// hidden file: it is left out, with a warning that says how to publish
+// it; other hidden files are left out silently.
+func TestDotNamedPagesAreSkippedWithAWarning(t *testing.T) {
+	in, got := load(map[string]string{
+		"content/..md":       "---\ntitle: Up\n---\nThe parent folder.\n",
+		"content/cli/...md":  "---\ntitle: Dots\n---\nThree dots.\n",
+		"content/.notes.md":  "---\ntitle: Notes\n---\nAn editor's own notes.\n",
+		"content/visible.md": "---\ntitle: Visible\n---\nA page.\n",
+		"content/backup.md~": "an editor's backup",
+	})
+	want := []string{
+		"content/..md: warning: skipped: a name that starts with a dot is a hidden file; rename it (for example to dot-dot.md) to publish it as a page",
+		"content/cli/...md: warning: skipped: a name that starts with a dot is a hidden file; rename it (for example to dot-dot.md) to publish it as a page",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(in.Pages) != 1 || in.Pages[0].File != "content/visible.md" {
+		t.Errorf("pages read: %d, want content/visible.md only", len(in.Pages))
+	}
+}
+
 // TestConfigUnknownFieldsAllAtOnce: every unknown key of handbook.yaml is
 // reported in one run, nested ones too, and the known fields still count.
 func TestConfigUnknownFieldsAllAtOnce(t *testing.T) {
