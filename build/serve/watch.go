@@ -48,7 +48,9 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	select {
 	case <-s.firstBuilt:
 	default:
+		restore := startupGC()
 		s.Rebuild()
+		restore()
 	}
 
 	var err error
