@@ -14,7 +14,8 @@ const startupGCPercent = 300
 // from nothing to hundreds of megabytes, and the many collections on the
 // way find little garbage. On 5,000 pages this brings the first page
 // from 1.53–1.55 s to 1.45–1.48 s after start (bench/servetime, see
-// docs/performance.md). It returns what puts the setting back. A GOGC the user set is left alone.
+// docs/performance.md). It returns what puts the setting back. A GOGC
+// the user set is left alone.
 func startupGC() (restore func()) {
 	if _, set := os.LookupEnv("GOGC"); set {
 		return func() {}
