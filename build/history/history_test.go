@@ -287,3 +287,47 @@ func TestLoadLarge(t *testing.T) {
 		t.Errorf("%d files at HEAD", entries)
 	}
 }
+
+// EachBlob reads many blobs through several git cat-file at once: every
+// blob asked for is handed over once, whole, one at a time, and the ids
+// that are not blobs of the repository are passed over.
+func TestEachBlobReadsEveryBlobOnce(t *testing.T) {
+	r := historytest.BulkEdit(t, 100, 12) // 1,200 versions of 100 pages
+	log, err := history.Load(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	distinct := map[string]bool{}
+	for _, f := range log.Files() {
+		for _, ch := range log.File(f) {
+			ids = append(ids, ch.NewBlob, ch.NewBlob) // asked twice: read once
+			distinct[ch.NewBlob] = true
+		}
+	}
+	ids = append(ids, "", "not-hex", strings.Repeat("0", 40))
+	got := map[string]string{}
+	busy := false
+	err = log.EachBlob(ids, func(id string, b []byte) {
+		if busy {
+			t.Error("use was called while it ran")
+		}
+		busy = true
+		defer func() { busy = false }()
+		if _, twice := got[id]; twice {
+			t.Errorf("%s handed over twice", id)
+		}
+		got[id] = string(b)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(distinct) || len(got) < 1000 {
+		t.Fatalf("%d blobs read, want the %d asked for", len(got), len(distinct))
+	}
+	for _, id := range ids[:40] {
+		if want := r.Git("cat-file", "blob", id); got[id] != want {
+			t.Fatalf("%s: read %q, git has %q", id, got[id], want)
+		}
+	}
+}
