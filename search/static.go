@@ -126,19 +126,15 @@ type stRaw struct {
 }
 
 type staticData struct {
-	ix      *Index
-	urls    []string
-	offs    []uint64
-	byID    map[string]int32
-	terms   map[string]*stTerm
-	titleN  []uint16     // distinct terms of each page's title
-	secs    runs[uint32] // section codes: section*2 (+1 when in its heading)
-	pos     runs[int32]  // the first maxPositions word numbers of terms in bodies
-	scratch struct {
-		secs []uint32
-		pos  []int32
-	}
-	termList []*stTerm // the terms of the sections pass, numbered
+	ix       *Index
+	urls     []string
+	offs     []uint64
+	byID     map[string]int32
+	terms    map[string]*stTerm
+	titleN   []uint16     // distinct terms of each page's title
+	secs     runs[uint32] // section codes: section*2 (+1 when in its heading)
+	pos      runs[int32]  // the first maxPositions word numbers of terms in bodies
+	termList []*stTerm    // the terms of the sections pass, numbered
 }
 
 // Static makes the static search data of an open index. See [Static].
@@ -662,7 +658,7 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 	for t := range sd.terms {
 		names = append(names, t)
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	headList := make([][]byte, len(names))
 	tierList := make([][]tierFiles, len(names))
 	par.Each(runtime.GOMAXPROCS(0), func(w int) {
@@ -671,25 +667,23 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 			headList[i], tierList[i] = enc.term(sd, sd.terms[names[i]], len(pages))
 		}
 	})
-	heads := make(map[string][]byte, len(names))
-	tiers := make(map[string][]tierFiles, len(names))
 	total := 0
-	for i, t := range names {
-		heads[t], tiers[t] = headList[i], tierList[i]
-		total += len(headList[i])
+	for _, h := range headList {
+		total += len(h)
 	}
 	shards := 1
 	for shards*shardTarget < total && shards < 1<<16 {
 		shards *= 2
 	}
 	type entry struct {
-		name string
-		data []byte
+		name  string
+		data  []byte
+		tiers []tierFiles
 	}
 	byShard := make([][]entry, shards)
-	for _, t := range names {
+	for i, t := range names {
 		k := termShard(t, shards)
-		byShard[k] = append(byShard[k], entry{t, heads[t]})
+		byShard[k] = append(byShard[k], entry{t, headList[i], tierList[i]})
 	}
 	// A head bigger than ownHead is a file of its own, t/K-J-0.bin,
 	// and empty in its shard: two of them in one shard would make every
@@ -724,7 +718,7 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 	sort.Strings(synStems)
 	for _, st := range synStems {
 		k := termShard(st, shards)
-		byShard[k] = append(byShard[k], entry{"~syn:" + st, []byte("[" + strings.Join(syns[st], ",") + "]")})
+		byShard[k] = append(byShard[k], entry{name: "~syn:" + st, data: []byte("[" + strings.Join(syns[st], ",") + "]")})
 	}
 	for k, es := range byShard {
 		if len(es) == 0 {
@@ -744,7 +738,7 @@ func (sd *staticData) files(pages []pageText) ([]File, error) {
 			}
 			// Tier i of the term: t/K-J-i.bin, its scores, and
 			// t/K-J-i-C.bin, chunk C of its places.
-			for i, tf := range tiers[e.name] {
+			for i, tf := range e.tiers {
 				name := "t/" + strconv.Itoa(k) + "-" + strconv.Itoa(j) + "-" + strconv.Itoa(i+1)
 				add(name+".bin", tf.scores)
 				for c, d := range tf.places {
@@ -859,77 +853,103 @@ func (sd *staticData) multis() {
 			keys = append(keys, "level "+n)
 		}
 	}
-	sort.Strings(keys)
-	for _, key := range keys {
-		if sd.terms["multi:"+key] != nil {
-			continue
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	// The terms are made on every core, each core's places in a store of
+	// its own, then joined to the others.
+	made := make([]*stTerm, len(keys))
+	writers := make([]placeWriter, runtime.GOMAXPROCS(0))
+	par.Each(len(writers), func(w int) {
+		for i := w; i < len(keys); i += len(writers) {
+			made[i] = sd.multi(keys[i], &writers[w])
 		}
-		stems := strings.Fields(key)
-		phrase := sd.terms["phrase:"+key]
-		st := &stTerm{}
-		sd.terms["multi:"+key] = st
-		lists := make([][]stPosting, len(stems))
-		for i, s := range stems {
-			if t := sd.terms[s]; t != nil {
-				lists[i] = t.posts
-			}
-		}
-		var ph []stPosting
-		if phrase != nil {
-			ph = phrase.posts
-		}
-		at := make([]int, len(stems))
-		phAt := 0
-		all := make([]*stPosting, len(stems))
-		for _, p0 := range lists[0] {
-			ok := true
-			for i := range stems {
-				for at[i] < len(lists[i]) && lists[i][at[i]].page < p0.page {
-					at[i]++
+	})
+	for w := range writers {
+		secBase, posBase := sd.secs.join(&writers[w].secs), sd.pos.join(&writers[w].pos)
+		for i := w; i < len(keys); i += len(writers) {
+			for j := range made[i].posts {
+				m := &made[i].posts[j]
+				if m.secLen > 0 {
+					m.secOff += secBase
 				}
-				if at[i] == len(lists[i]) || lists[i][at[i]].page != p0.page {
-					ok = false
-					break
-				}
-				all[i] = &lists[i][at[i]]
-			}
-			if !ok {
-				continue
-			}
-			var phFlags uint8
-			for phAt < len(ph) && ph[phAt].page < p0.page {
-				phAt++
-			}
-			if phAt < len(ph) && ph[phAt].page == p0.page {
-				phFlags = ph[phAt].flags
-			}
-			every := uint8(0xff)
-			for _, x := range all {
-				every &= x.flags
-			}
-			m := stPosting{page: p0.page}
-			for f := 0; f < 4; f++ {
-				bit := uint8(inTitle << f)
-				has := every&bit != 0
-				if phrase != nil && f < 3 {
-					has = phFlags&bit != 0
-				}
-				if !has {
-					continue
-				}
-				m.flags |= bit
-				for _, x := range all {
-					m.ints[f] += x.ints[f]
+				if m.posLen > 0 {
+					m.posOff += posBase
 				}
 			}
-			if m.flags == 0 {
-				continue
-			}
-			m.flags |= every & (inRest | allTitle | allSummary)
-			sd.multiParts(&m, all)
-			st.posts = append(st.posts, m)
 		}
 	}
+	for i, key := range keys {
+		sd.terms["multi:"+key] = made[i]
+	}
+}
+
+// multi makes the term "multi:" + key (see multis), with its places in w.
+func (sd *staticData) multi(key string, w *placeWriter) *stTerm {
+	stems := strings.Fields(key)
+	phrase := sd.terms["phrase:"+key]
+	st := &stTerm{}
+	lists := make([][]stPosting, len(stems))
+	for i, s := range stems {
+		if t := sd.terms[s]; t != nil {
+			lists[i] = t.posts
+		}
+	}
+	var ph []stPosting
+	if phrase != nil {
+		ph = phrase.posts
+	}
+	at := make([]int, len(stems))
+	phAt := 0
+	all := make([]*stPosting, len(stems))
+	for _, p0 := range lists[0] {
+		ok := true
+		for i := range stems {
+			for at[i] < len(lists[i]) && lists[i][at[i]].page < p0.page {
+				at[i]++
+			}
+			if at[i] == len(lists[i]) || lists[i][at[i]].page != p0.page {
+				ok = false
+				break
+			}
+			all[i] = &lists[i][at[i]]
+		}
+		if !ok {
+			continue
+		}
+		var phFlags uint8
+		for phAt < len(ph) && ph[phAt].page < p0.page {
+			phAt++
+		}
+		if phAt < len(ph) && ph[phAt].page == p0.page {
+			phFlags = ph[phAt].flags
+		}
+		every := uint8(0xff)
+		for _, x := range all {
+			every &= x.flags
+		}
+		m := stPosting{page: p0.page}
+		for f := 0; f < 4; f++ {
+			bit := uint8(inTitle << f)
+			has := every&bit != 0
+			if phrase != nil && f < 3 {
+				has = phFlags&bit != 0
+			}
+			if !has {
+				continue
+			}
+			m.flags |= bit
+			for _, x := range all {
+				m.ints[f] += x.ints[f]
+			}
+		}
+		if m.flags == 0 {
+			continue
+		}
+		m.flags |= every & (inRest | allTitle | allSummary)
+		w.multiParts(sd, &m, all)
+		st.posts = append(st.posts, m)
+	}
+	return st
 }
 
 // termShard is the shard a term's postings are in: FNV-1a of its UTF-8
@@ -1028,8 +1048,8 @@ func stopWords() []string {
 // multiParts gives m, the posting of several words' term, the sections
 // that hold every word and the words' first places in the body. Each
 // word's codes are one per section, in order of section (sections).
-func (sd *staticData) multiParts(m *stPosting, all []*stPosting) {
-	common := sd.scratch.secs[:0]
+func (w *placeWriter) multiParts(sd *staticData, m *stPosting, all []*stPosting) {
+	common := w.scratch.secs[:0]
 	for _, c := range sd.secs.get(all[0].secOff, all[0].secLen) {
 		common = append(common, c&^1)
 	}
@@ -1046,15 +1066,26 @@ func (sd *staticData) multiParts(m *stPosting, all []*stPosting) {
 		}
 		common = kept
 	}
-	m.secOff, m.secLen = sd.secs.add(common), int32(len(common))
-	pos := sd.scratch.pos[:0]
+	m.secOff, m.secLen = w.secs.add(common), int32(len(common))
+	pos := w.scratch.pos[:0]
 	for _, x := range all {
 		pos = append(pos, sd.pos.get(x.posOff, x.posLen)...)
 	}
 	slices.Sort(pos)
 	pos = slices.Compact(pos)
-	m.posOff, m.posLen = sd.pos.add(pos), int32(len(pos))
-	sd.scratch.secs, sd.scratch.pos = common, pos
+	m.posOff, m.posLen = w.pos.add(pos), int32(len(pos))
+	w.scratch.secs, w.scratch.pos = common, pos
+}
+
+// placeWriter stores the places of multi-word terms made on one core,
+// numbered from its own start until joined to staticData's.
+type placeWriter struct {
+	secs    runs[uint32]
+	pos     runs[int32]
+	scratch struct {
+		secs []uint32
+		pos  []int32
+	}
 }
 
 // runs holds many short runs of values, each found by the number add
