@@ -155,12 +155,15 @@ func TestChangePagesAreBounded(t *testing.T) {
 
 // The whole site's change pages are bounded too (history.site_change_pages):
 // the newest changes keep theirs, older ones are listed without their text.
+// By default a small site keeps every page's latest ten: the bound is at
+// least site.MinSiteChangePages.
 func TestSiteChangePagesAreBounded(t *testing.T) {
-	r := historytest.BulkEdit(t, 6, 5) // 6 pages, each changed by each of 5 commits
+	const commits = 12
+	r := historytest.BulkEdit(t, 6, commits) // 6 pages, each changed by each commit
 	for _, tt := range []struct {
 		yaml string
 		want int // change pages of each page
-	}{{"", 5}, {"history:\n  site_change_pages: 12\n", 2}} {
+	}{{"", 10}, {"history:\n  site_change_pages: 12\n", 2}} {
 		r.Write(map[string]string{"handbook.yaml": "title: Bulk Partnership\n" + tt.yaml})
 		_, m := buildSite(t, build.Options{SiteDir: r.Dir})
 		for p := range 6 {
@@ -169,8 +172,8 @@ func TestSiteChangePagesAreBounded(t *testing.T) {
 				t.Errorf("%q: %s has %d change pages, want %d", tt.yaml, dir, len(got), tt.want)
 			}
 			hist := mainText(t, get(t, m, dir+"history/index.html"))
-			if n := strings.Count(hist, "only the latest changes are shown word by word"); n != 5-tt.want {
-				t.Errorf("%q: %s lists %d changes without their text, want %d", tt.yaml, dir, n, 5-tt.want)
+			if n := strings.Count(hist, "only the latest changes are shown word by word"); n != commits-tt.want {
+				t.Errorf("%q: %s lists %d changes without their text, want %d", tt.yaml, dir, n, commits-tt.want)
 			}
 			// The history lists the newest first: the changes with a page
 			// come before those without.

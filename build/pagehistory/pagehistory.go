@@ -77,7 +77,7 @@ func Build(s *site.Site, redactions []site.Redaction, log *history.Log, cache *C
 	// keep theirs.
 	budget := s.Config.History.SiteChangePages
 	if budget <= 0 {
-		budget = site.DefaultSiteChangePages * len(s.Pages)
+		budget = max(site.DefaultSiteChangePages*len(s.Pages), site.MinSiteChangePages)
 	}
 	if len(diffed) > budget {
 		order := make([]int, len(diffed))

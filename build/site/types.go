@@ -378,7 +378,8 @@ type HistoryConfig struct {
 	ChangePages int `yaml:"change_pages"`
 	// SiteChangePages bounds the change pages of the whole site: the
 	// newest changes get them, up to this many. 0 means the default,
-	// DefaultSiteChangePages for each page of the site.
+	// DefaultSiteChangePages for each page of the site, and at least
+	// MinSiteChangePages.
 	SiteChangePages int `yaml:"site_change_pages"`
 }
 
@@ -389,8 +390,12 @@ const DefaultChangePages = 10
 // DefaultSiteChangePages is the change pages the whole site gets, by
 // default, for each of its pages: a long history (thousands of commits
 // to thousands of pages) adds at most about twice the pages of the site,
-// the newest changes first.
-const DefaultSiteChangePages = 2
+// the newest changes first. A small site gets at least
+// MinSiteChangePages, so that only a long history is cut short.
+const (
+	DefaultSiteChangePages = 2
+	MinSiteChangePages     = 1000
+)
 
 // AuthorDisplay is how page history shows who made a change: "team" (one
 // name for every change, the default: a public site need not name its
