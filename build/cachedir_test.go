@@ -150,17 +150,7 @@ func TestCacheFolderOfOtherSettingsIsNotUsed(t *testing.T) {
 	cacheDir := t.TempDir()
 	stats := func() (hits, misses int) {
 		t.Helper()
-		c, err := build.OpenCache(cacheDir, r.Dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := build.Build(build.Options{SiteDir: r.Dir, NoSearch: true, Cache: c}); err != nil {
-			t.Fatal(err)
-		}
-		if err := c.Save(); err != nil {
-			t.Fatal(err)
-		}
-		return c.TextStats()
+		return buildWithCacheFolder(t, r.Dir, cacheDir).TextStats()
 	}
 	if hits, misses := stats(); hits != 0 || misses == 0 {
 		t.Fatalf("first build: %d hits, %d misses; want 0 and some", hits, misses)
@@ -197,16 +187,7 @@ func TestCacheFolderDropsWhatNoBuildUses(t *testing.T) {
 	cacheDir := t.TempDir()
 	save := func() int64 {
 		t.Helper()
-		c, err := build.OpenCache(cacheDir, r.Dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := build.Build(build.Options{SiteDir: r.Dir, NoSearch: true, Cache: c}); err != nil {
-			t.Fatal(err)
-		}
-		if err := c.Save(); err != nil {
-			t.Fatal(err)
-		}
+		buildWithCacheFolder(t, r.Dir, cacheDir)
 		st, err := os.Stat(filepath.Join(cacheDir, "history.gob"))
 		if err != nil {
 			t.Fatal(err)
@@ -225,4 +206,21 @@ func TestCacheFolderDropsWhatNoBuildUses(t *testing.T) {
 	if after := save(); after > before/4 {
 		t.Errorf("after the page was deleted the cache holds %d bytes (%d before): its versions are still kept", after, before)
 	}
+}
+
+// buildWithCacheFolder builds the site in siteDir with the cache kept in
+// cacheDir, as handbook build --cache does, and saves it there again.
+func buildWithCacheFolder(t *testing.T, siteDir, cacheDir string) *build.Cache {
+	t.Helper()
+	c, err := build.OpenCache(cacheDir, siteDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := build.Build(build.Options{SiteDir: siteDir, NoSearch: true, Cache: c}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
