@@ -4,9 +4,9 @@
 //
 // git is run a fixed number of times per build, never once per file: Load
 // runs one "git rev-parse" and one "git log" for every file of the site;
-// Log.Blobs reads any number of earlier versions through one
-// "git cat-file --batch"; Log.Tree reads a whole edition with one
-// "git archive". Nothing here knows about pages or templates.
+// Log.EachBlob and Log.Blobs read any number of earlier versions through
+// "git cat-file --batch", one per core; Log.Tree reads a whole edition
+// with one "git archive". Nothing here knows about pages or templates.
 package history
 
 import (
@@ -490,8 +490,8 @@ func firstLine(stderr string, err error) string {
 	return msg
 }
 
-// Blobs reads the blobs with the given ids through one "git cat-file
-// --batch". A blob that does not exist is left out of the result.
+// Blobs reads the blobs with the given ids as EachBlob does. A blob that
+// does not exist is left out of the result.
 func (l *Log) Blobs(ids []string) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	err := l.EachBlob(ids, func(id string, b []byte) {

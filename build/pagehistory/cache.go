@@ -76,8 +76,8 @@ func (c *Cache) rememberTexts(texts map[string]string) {
 }
 
 // draftVersions says of each version (blob id) whether the page was a
-// draft in it, reading the versions the cache does not know through one
-// git cat-file, one at a time.
+// draft in it, reading the versions the cache does not know through
+// git cat-file (Log.EachBlob), one at a time.
 func (c *Cache) draftVersions(ids []string, log *history.Log, diags *diag.List) map[string]bool {
 	out := make(map[string]bool, len(ids))
 	missing := ids
