@@ -43,6 +43,7 @@ import (
 	"github.com/rscp/handbook/build/searchdocs"
 	"github.com/rscp/handbook/build/site"
 	"github.com/rscp/handbook/build/source"
+	"github.com/rscp/handbook/build/stamp"
 	"github.com/rscp/handbook/internal/par"
 )
 
@@ -57,7 +58,10 @@ type Options struct {
 	// The zero value means the time of the build.
 	Now time.Time
 	// Cache, when set, keeps git-derived work between builds (the dev
-	// server's rebuilds); nil works everything out again.
+	// server's rebuilds); nil works everything out again. One opened from
+	// a folder (OpenCache) also keeps there, for BuildTo, a record of what
+	// the last build read and wrote: BuildTo then does nothing when
+	// nothing of it has changed (Result.Unchanged).
 	Cache *Cache
 	// NoSearch leaves out the search index (the dev server builds it apart,
 	// so that a one-page edit reloads at once).
@@ -76,9 +80,16 @@ type Options struct {
 	// (handbook build, handbook check): it warns when the site's address
 	// is unknown.
 	Publishing bool
+	// Production marks a build of the live site: a published page that
+	// still has placeholder text (site.Placeholders) is an error.
+	Production bool
 	// IndexDir is where BuildTo writes the search index; "" means
 	// IndexDir(dir), beside the site. It is never inside the site.
 	IndexDir string
+
+	// record makes the build record what it reads of the site folder
+	// (BuildTo with a cache folder: see stampFile).
+	record bool
 }
 
 // Result is a built site, held in memory until it is written.
@@ -96,8 +107,15 @@ type Result struct {
 	// Written counts the files of the site: those in Files, or for
 	// BuildTo those written.
 	Written int
+	// Unchanged is set by BuildTo when the cache folder showed that
+	// nothing the last build read had changed and that its output was as
+	// it left it: nothing was built or written. Diags are that build's,
+	// Site is nil and Pages counts its pages.
+	Unchanged bool
+	Pages     int
 
-	patch *patchState // what Patch needs; nil when the build failed
+	patch *patchState  // what Patch needs; nil when the build failed
+	reads *stamp.Reads // what the build read, when Options.record
 }
 
 // Build runs every stage except writing. It returns an error, with the
@@ -123,7 +141,16 @@ func buildDir(opts Options, sink *output.Writer) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("site folder %s: %w", opts.SiteDir, err)
 	}
-	return runStages(fsys, opts, sink)
+	var reads *stamp.Reads
+	if opts.record {
+		reads = stamp.Record(fsys, opts.SiteDir)
+		fsys = reads
+	}
+	res, err := runStages(fsys, opts, sink)
+	if res != nil {
+		res.reads = reads
+	}
+	return res, err
 }
 
 // BuildFS builds the site held in fsys: it runs the stages in order, and
@@ -220,6 +247,13 @@ func (r *run) buildModel() error {
 	r.res.Site, r.site = s, s
 	if r.opts.Publishing {
 		reportMissingAddress(s, r.res.Diags)
+	}
+	if r.opts.Production {
+		for _, d := range site.Placeholders(s, r.now).Sorted() {
+			if d.Severity == diag.Error {
+				r.res.Diags.Add(d)
+			}
+		}
 	}
 	return r.res.Diags.Err()
 }
@@ -458,6 +492,23 @@ func BuildTo(ctx context.Context, opts Options, dir string) (*Result, error) {
 			return nil, err
 		}
 	}
+	// With a cache folder, a build that would change nothing is not run,
+	// and one that runs records what it read for the next (uptodate.go).
+	var key string
+	if opts.Cache != nil && opts.Cache.dir != "" {
+		if opts.Now.IsZero() {
+			opts.Now = time.Now() // one date for the key and the build
+		}
+		key = stampKey(opts, abs, indexDir)
+		if res := unchanged(opts, key); res != nil {
+			return res, nil
+		}
+		// The output is about to change: the stamp no longer describes it.
+		if err := os.Remove(filepath.Join(opts.Cache.dir, stampFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("cache folder %s: %w", opts.Cache.dir, err)
+		}
+		opts.record = true
+	}
 	w, err := output.Create(abs)
 	if err != nil {
 		return nil, err
@@ -479,6 +530,9 @@ func BuildTo(ctx context.Context, opts Options, dir string) (*Result, error) {
 				if err = output.WriteDir(indexDir, res.Index); err != nil {
 					err = fmt.Errorf("the site was written to %s, but not its search index: %w", dir, err)
 				}
+			}
+			if err == nil && opts.record {
+				saveStamp(opts, key, res, abs, indexDir)
 			}
 		}
 		done <- built{res, err}

@@ -1,6 +1,8 @@
 package build
 
 import (
+	"sync/atomic"
+
 	"github.com/rscp/handbook/build/history"
 	"github.com/rscp/handbook/build/pagehistory"
 )
@@ -14,6 +16,15 @@ type Cache struct {
 	versions *pagehistory.Cache
 	diffs    *history.DiffCache
 	dir, key string // OpenCache's folder and what the entries were made with
+	load     func() // reads the folder's entries once (OpenCache); nil when there is no folder
+	used     atomic.Bool
+}
+
+// entries makes sure the cache holds what its folder kept.
+func (c *Cache) entries() {
+	if c.load != nil {
+		c.load()
+	}
 }
 
 // NewCache returns an empty cache.
@@ -24,6 +35,7 @@ func NewCache() *Cache {
 // TextStats says how many earlier page texts the builds using c asked for
 // were found in it, and how many had to be read from git.
 func (c *Cache) TextStats() (hits, misses int) {
+	c.entries()
 	return c.versions.TextStats()
 }
 
@@ -32,6 +44,7 @@ func (c *Cache) pageVersions() *pagehistory.Cache {
 	if c == nil {
 		return nil
 	}
+	c.entries()
 	return c.versions
 }
 
@@ -40,5 +53,6 @@ func (c *Cache) diffCache() *history.DiffCache {
 	if c == nil {
 		return nil
 	}
+	c.entries()
 	return c.diffs
 }

@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/gob"
 	"encoding/hex"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"sync"
 
 	"github.com/rscp/handbook/build/history"
 	"github.com/rscp/handbook/build/pagehistory"
@@ -45,22 +47,27 @@ func OpenCache(dir, siteDir string) (*Cache, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := NewCache()
-	c.dir, c.key = dir, key
-	f, err := os.Open(filepath.Join(dir, cacheFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return c, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("cache folder %s: %w", dir, err)
+	c := &Cache{dir: dir, key: key}
+	c.load = sync.OnceFunc(c.read)
+	return c, nil
+}
+
+// read reads the folder's file, once, when the build first needs it: a
+// build that finds nothing changed (Stamp) never does.
+func (c *Cache) read() {
+	c.used.Store(true)
+	c.versions, c.diffs = pagehistory.NewCache(), history.NewDiffCache()
+	f, err := os.Open(filepath.Join(c.dir, cacheFile))
+	if err != nil {
+		return // none yet, or unreadable: start again
 	}
 	defer f.Close()
 	var saved savedCache
-	if err := gob.NewDecoder(f).Decode(&saved); err != nil || saved.Key != key {
-		return c, nil // unreadable or made by another program: start again
+	if err := gob.NewDecoder(f).Decode(&saved); err != nil || saved.Key != c.key {
+		return // unreadable or made by another program: start again
 	}
 	c.versions = pagehistory.CacheOf(saved.Versions)
 	c.diffs = history.DiffCacheOf(saved.Diffs)
-	return c, nil
 }
 
 // Save writes c into the folder OpenCache read it from, replacing the
@@ -68,6 +75,9 @@ func OpenCache(dir, siteDir string) (*Cache, error) {
 func (c *Cache) Save() error {
 	if c.dir == "" {
 		return errors.New("the cache was not opened from a folder")
+	}
+	if !c.used.Load() {
+		return nil // no build used it: the folder holds what it did
 	}
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return err
@@ -96,17 +106,7 @@ func (c *Cache) Save() error {
 // settings and the glossary shape a page's text).
 func cacheKey(siteDir string) (string, error) {
 	h := sha256.New()
-	exe, err := os.Executable()
-	if err != nil {
-		return "", err
-	}
-	f, err := os.Open(exe)
-	if err != nil {
-		return "", err
-	}
-	_, err = io.Copy(h, f)
-	f.Close()
-	if err != nil {
+	if err := writeProgramID(h); err != nil {
 		return "", err
 	}
 	fsys := os.DirFS(siteDir)
@@ -128,4 +128,30 @@ func cacheKey(siteDir string) (string, error) {
 		h.Write(b)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// writeProgramID writes what names this program's exact bytes to h: the
+// Go build ID its ELF file carries (the hash of what was linked, which
+// the toolchain puts there), or else the whole file, which takes longer.
+func writeProgramID(h io.Writer) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	if f, err := elf.Open(exe); err == nil {
+		defer f.Close()
+		if sec := f.Section(".note.go.buildid"); sec != nil {
+			if id, err := sec.Data(); err == nil && len(id) > 32 {
+				_, err = fmt.Fprintf(h, "go build id %x\n", id)
+				return err
+			}
+		}
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(h, f)
+	return err
 }

@@ -75,6 +75,20 @@ func Check(s *Site, today time.Time) *diag.List {
 	return &l
 }
 
+// Placeholders runs the one check of Check that a production build runs
+// too (build.Options.Production): text that handbook new left to be
+// written, an error on a published page and a warning on a draft.
+func Placeholders(s *Site, today time.Time) *diag.List {
+	var l diag.List
+	c := &checker{s: s, today: dateOf(today), l: &l, known: knownAcronyms(s.Glossary)}
+	for _, p := range s.Pages {
+		if editable(p) && !p.Withdrawn() {
+			c.placeholders(p, append([]*markdown.Doc{p.Body}, p.BoxBodies...))
+		}
+	}
+	return &l
+}
+
 // titles warns about pages that share a title: in search results, tabs
 // and menus a reader cannot tell them apart. Each page after the first is
 // reported, naming the first.

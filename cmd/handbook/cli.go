@@ -81,7 +81,7 @@ func (m *Main) build(ctx context.Context, args []string) int {
 	baseURL := fs.String("base-url", "", "the site's public URL, e.g. https://procedures.example.org/ (overrides handbook.yaml)")
 	drafts := fs.Bool("drafts", false, "include draft pages")
 	force := fs.Bool("force", false, "replace the output folder even when it is not an earlier handbook build (everything in it is deleted)")
-	cacheDir := fs.String("cache", "", "folder that keeps git-derived work (earlier page versions and their diffs) between builds, e.g. for a CI cache; never inside the output folder")
+	cacheDir := fs.String("cache", "", "folder that keeps work between builds, e.g. a CI cache: earlier page versions and their diffs, and a record of the last build, so that a build that would change nothing is skipped; never inside the output folder")
 	production := fs.Bool("production", os.Getenv("CONTEXT") == "production", "the build publishes the live site: pages with placeholder text are refused (default: true when CONTEXT=production, as on Netlify)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -89,9 +89,6 @@ func (m *Main) build(ctx context.Context, args []string) int {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(m.Stderr, "handbook build: unexpected argument %q\n", fs.Arg(0))
 		return 2
-	}
-	if *production && !m.readyToPublish(*siteDir, *outDir) {
-		return 1
 	}
 	start := time.Now()
 	var cache *build.Cache
@@ -106,7 +103,7 @@ func (m *Main) build(ctx context.Context, args []string) int {
 	// that replaces it only when all is done. Ctrl+C stops the build at
 	// once and leaves the output as it was; one that comes while the new
 	// site is being swapped in waits for the swap.
-	res, err := build.BuildTo(ctx, build.Options{SiteDir: *siteDir, BaseURL: *baseURL, Drafts: *drafts, Force: *force, Publishing: true, Cache: cache}, *outDir)
+	res, err := build.BuildTo(ctx, build.Options{SiteDir: *siteDir, BaseURL: *baseURL, Drafts: *drafts, Force: *force, Publishing: true, Production: *production, Cache: cache}, *outDir)
 	if errors.Is(err, build.ErrInterrupted) {
 		fmt.Fprintf(m.Stderr, "build interrupted: %s was not changed\n", *outDir)
 		return 1
@@ -119,8 +116,16 @@ func (m *Main) build(ctx context.Context, args []string) int {
 		if !errors.As(err, &be) {
 			fmt.Fprintf(m.Stderr, "handbook build: %v\n", err)
 		}
-		fmt.Fprintf(m.Stderr, "build failed: %s was not changed\n", *outDir)
+		if refusedPlaceholders(res) {
+			fmt.Fprintf(m.Stderr, "production build refused: published pages still have placeholder text; %s was not changed\n", *outDir)
+		} else {
+			fmt.Fprintf(m.Stderr, "build failed: %s was not changed\n", *outDir)
+		}
 		return 1
+	}
+	if res.Unchanged {
+		fmt.Fprintf(m.Stdout, "nothing changed since the last build of %d pages (%d files) into %s: checked in %s\n", res.Pages, res.Written, *outDir, time.Since(start).Round(time.Millisecond))
+		return 0
 	}
 	if cache != nil {
 		if err := cache.Save(); err != nil {
@@ -166,24 +171,16 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// readyToPublish refuses a production build of a site whose published
-// pages still hold placeholder text (TODO, or "to be confirmed" where a
-// value is needed), printing each; the output folder is not touched.
-func (m *Main) readyToPublish(siteDir, outDir string) bool {
-	res, _ := build.Build(build.Options{SiteDir: siteDir, NoSearch: true})
-	if res == nil || res.Site == nil {
-		return true // the build itself reports why
+// refusedPlaceholders reports whether a production build was refused for
+// placeholder text left on published pages.
+func refusedPlaceholders(res *build.Result) bool {
+	if res == nil {
+		return false
 	}
-	var refused diag.List
-	for _, d := range site.Check(res.Site, time.Now()).Sorted() {
+	for _, d := range res.Diags.Sorted() {
 		if d.Check == site.CheckPlaceholder && d.Severity == diag.Error {
-			refused.Add(d)
+			return true
 		}
 	}
-	if !refused.HasErrors() {
-		return true
-	}
-	m.printDiags(&refused)
-	fmt.Fprintf(m.Stderr, "production build refused: published pages still have placeholder text; %s was not changed\n", outDir)
 	return false
 }

@@ -1,0 +1,69 @@
+package stamp
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"hash"
+	"path/filepath"
+	"slices"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// walk sums rel, a file or folder inside dir, and everything under it:
+// each entry's path, and for a file its mode, size and modification time.
+// It stats each entry relative to its open folder, with plain system
+// calls: on a site of 16,000 files the path lookups and the runtime's
+// bookkeeping of os.File were half the time of a check.
+func walk(dir, rel string) ([]byte, error) {
+	h := sha256.New()
+	err := sumEntry(h, unix.AT_FDCWD, filepath.Join(dir, rel), rel)
+	return h.Sum(nil), err
+}
+
+func sumEntry(h hash.Hash, dirfd int, name, rel string) error {
+	var st unix.Stat_t
+	if err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		fmt.Fprintf(h, "%s\x00%o %d %d.%d\x00", rel, st.Mode, st.Size, st.Mtim.Sec, st.Mtim.Nsec)
+		return nil
+	}
+	// A folder's times change as files are swapped in; its entries are
+	// summed.
+	fmt.Fprintf(h, "%s\x00d\x00", rel)
+	fd, err := unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	defer unix.Close(fd)
+	names, err := readNames(fd)
+	if err != nil {
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if err := sumEntry(h, fd, n, rel+"/"+n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readNames lists the open folder fd, without "." and "..".
+func readNames(fd int) ([]string, error) {
+	var names []string
+	buf := make([]byte, 16<<10)
+	for {
+		n, err := unix.ReadDirent(fd, buf)
+		if err != nil {
+			return nil, err
+		}
+		if n <= 0 {
+			return names, nil
+		}
+		_, _, names = syscall.ParseDirent(buf[:n], -1, names)
+	}
+}

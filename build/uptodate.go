@@ -1,0 +1,83 @@
+package build
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/rscp/handbook/build/diag"
+	"github.com/rscp/handbook/build/history"
+	"github.com/rscp/handbook/build/source"
+	"github.com/rscp/handbook/build/stamp"
+)
+
+// stampFile is the file of a cache folder that says what the last build
+// read and left behind (build/stamp).
+const stampFile = "build.stamp"
+
+// unchanged returns the result of the last build when a build with opts
+// and key into outDir would change nothing: the stamp in the cache folder
+// finds every file the last build read as it was, and the output folders
+// as it left them. It returns nil when a build is needed.
+func unchanged(opts Options, key string) *Result {
+	s := stamp.Load(filepath.Join(opts.Cache.dir, stampFile))
+	if s == nil {
+		return nil
+	}
+	fsys, err := source.Open(opts.SiteDir)
+	if err != nil || !s.Current(key, fsys, opts.SiteDir) {
+		return nil
+	}
+	diags := &diag.List{}
+	for _, d := range s.Diags {
+		diags.Add(d)
+	}
+	return &Result{Diags: diags, Written: s.Files, Unchanged: true, Pages: s.Pages}
+}
+
+// saveStamp records in the cache folder what the build res read and
+// wrote to outDir and indexDir ("" for none). A build that cannot keep
+// its stamp has still succeeded: it says so, and the next build builds.
+func saveStamp(opts Options, key string, res *Result, outDir, indexDir string) {
+	file := filepath.Join(opts.Cache.dir, stampFile)
+	reads, faithful := res.reads.List()
+	if !faithful {
+		return // a file changed while the site was read: build again next time
+	}
+	s := &stamp.Stamp{Key: key, Reads: reads, Diags: res.Diags.Sorted(), Pages: len(res.Site.Pages), Files: res.Written}
+	for _, dir := range []string{outDir, indexDir} {
+		if dir == "" {
+			continue
+		}
+		f, err := stamp.Snapshot(dir)
+		if err != nil {
+			res.Diags.Warnf("", 0, "the build could not be recorded in the cache folder, so the next build will build everything again: %v", err)
+			return
+		}
+		s.Outputs = append(s.Outputs, f)
+	}
+	err := os.MkdirAll(opts.Cache.dir, 0o755)
+	if err == nil {
+		err = s.Save(file)
+	}
+	if err != nil {
+		res.Diags.Warnf("", 0, "the build could not be recorded in the cache folder, so the next build will build everything again: %v", err)
+	}
+}
+
+// stampKey names what a build's output depends on besides the files it
+// reads of the site folder: the program (with its embedded theme), the
+// options, the folders it writes, the date, and git's state.
+func stampKey(opts Options, outDir, indexDir string) string {
+	site, _ := filepath.Abs(opts.SiteDir)
+	h := sha256.New()
+	fmt.Fprintf(h, "stamp 1\nprogram and settings %s\nsite %s\nout %s\nindex %s\n", opts.Cache.key, site, outDir, indexDir)
+	fmt.Fprintf(h, "base-url %q drafts %v publishing %v production %v no-search %v\n", opts.BaseURL, opts.Drafts, opts.Publishing, opts.Production, opts.NoSearch)
+	// Pages due for review, upcoming editions and undated feeds change
+	// with the day, in the local zone and in UTC.
+	fmt.Fprintf(h, "date %s %s\n", opts.Now.Format("2006-01-02 -0700 MST"), opts.Now.UTC().Format("2006-01-02"))
+	fmt.Fprintf(h, "git %s\n", history.State(opts.SiteDir))
+	return hex.EncodeToString(h.Sum(nil))
+}

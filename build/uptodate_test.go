@@ -1,0 +1,240 @@
+package build_test
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rscp/handbook/build"
+	"github.com/rscp/handbook/build/history/historytest"
+)
+
+// TestUnchangedSiteIsNotBuiltAgain: with a cache folder, a build that
+// would change nothing builds nothing and touches nothing, and says what
+// the last build said; any change to what a build reads or writes (a
+// page's text, even at the same size and time, a new, deleted or broken
+// page, a data file, the settings, a commit, the options, the date, a
+// file of the output or the search index changed or added) makes it
+// build, and what it builds is what a clean build makes.
+func TestUnchangedSiteIsNotBuiltAgain(t *testing.T) {
+	r := historytest.New(t)
+	r.Write(map[string]string{
+		"handbook.yaml":      "title: Test Partnership\n", // no base_url: every build warns
+		"content/_index.md":  "---\ntitle: Test Partnership\nsummary: Home.\n---\nWelcome.\n",
+		"content/a.md":       "---\ntitle: Alpha\nsummary: A.\n---\nThe first text of alpha.\n",
+		"content/b.md":       "---\ntitle: Beta\nsummary: B.\n---\nCall the [front door](/contacts/).\n",
+		"data/contacts.yaml": "- id: front-door\n  service: Children's front door\n  phone: 01709 336080\n",
+	})
+	r.Commit(historytest.Date(2024, 1, 1), "First pages")
+
+	out := filepath.Join(t.TempDir(), "public")
+	cacheDir := filepath.Join(t.TempDir(), "cache")
+	opts := build.Options{SiteDir: r.Dir, Publishing: true, Now: time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)}
+	run := func(o build.Options, dir, cache string) (*build.Result, error) {
+		t.Helper()
+		if cache != "" {
+			var err error
+			if o.Cache, err = build.OpenCache(cache, r.Dir); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := build.BuildTo(t.Context(), o, dir)
+		if err == nil && o.Cache != nil {
+			if err := o.Cache.Save(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return res, err
+	}
+	unchanged := func(what string, o build.Options, last *build.Result) {
+		t.Helper()
+		before := statsOf(t, out)
+		index := statsOf(t, build.IndexDir(out))
+		saved, _ := os.ReadFile(filepath.Join(cacheDir, "history.gob"))
+		res, err := run(o, out, cacheDir)
+		if err != nil {
+			t.Fatalf("%s, then nothing: %v", what, err)
+		}
+		if !res.Unchanged {
+			t.Fatalf("%s, then nothing: the site was built again", what)
+		}
+		if res.Pages != len(last.Site.Pages) || res.Written != last.Written {
+			t.Errorf("%s, then nothing: the result says %d pages, %d files; the build made %d, %d", what, res.Pages, res.Written, len(last.Site.Pages), last.Written)
+		}
+		if s := fmt.Sprint(res.Diags.Sorted()); !strings.Contains(s, "no base_url is set") {
+			t.Errorf("%s, then nothing: the last build's warning is not given again:\n%s", what, s)
+		}
+		if after := statsOf(t, out); !maps.Equal(before, after) {
+			t.Errorf("%s, then nothing: the output was touched:\n%s", what, treeDiff(after, before))
+		}
+		if after := statsOf(t, build.IndexDir(out)); !maps.Equal(index, after) {
+			t.Errorf("%s, then nothing: the search index was touched", what)
+		}
+		if now, _ := os.ReadFile(filepath.Join(cacheDir, "history.gob")); !bytes.Equal(now, saved) {
+			t.Errorf("%s, then nothing: the cache folder's history changed", what)
+		}
+	}
+	// built checks that a build with the cache built, and made what a
+	// clean build makes; then that the next one finds nothing to do.
+	clean := 0
+	built := func(what string, o build.Options) {
+		t.Helper()
+		res, err := run(o, out, cacheDir)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if res.Unchanged {
+			t.Fatalf("%s: the build found nothing changed", what)
+		}
+		clean++
+		want := filepath.Join(t.TempDir(), fmt.Sprint("clean-", clean))
+		if _, err := run(o, want, ""); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := treeOf(t, out), treeOf(t, want); !maps.Equal(got, want) {
+			t.Fatalf("%s: the output is not a clean build's:\n%s", what, treeDiff(got, want))
+		}
+		unchanged(what, o, res)
+	}
+	write := func(file, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(r.Dir, file), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := filepath.Join(r.Dir, "content/a.md")
+	old, err := os.Stat(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	built("the first build", opts)
+
+	write("content/a.md", "---\ntitle: Alpha\nsummary: A.\n---\nThe later text of alpha.\n")
+	built("a page edited", opts)
+
+	// The same size and modification time: only the change time and the
+	// bytes tell. (Checks by size and time alone miss this.)
+	write("content/a.md", "---\ntitle: Alpha\nsummary: A.\n---\nThe LATER text of alpha.\n")
+	if err := os.Chtimes(a, old.ModTime(), old.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	built("a page edited, its size and time kept", opts)
+
+	write("content/c.md", "---\ntitle: Gamma\nsummary: C.\n---\nNew.\n")
+	built("a page added", opts)
+	if err := os.Remove(filepath.Join(r.Dir, "content/c.md")); err != nil {
+		t.Fatal(err)
+	}
+	built("a page deleted", opts)
+
+	write("content/b.md", "---\ntitle: Beta\nsummary: B.\n---\nCall the [front door](/nowhere/).\n")
+	if res, err := run(opts, out, cacheDir); err == nil || res.Unchanged {
+		t.Fatalf("a broken link: the build did not fail (unchanged: %v)", res != nil && res.Unchanged)
+	}
+	write("content/b.md", "---\ntitle: Beta\nsummary: B.\n---\nCall the [front door](/contacts/).\n")
+	built("a broken page mended", opts)
+
+	write("data/contacts.yaml", "- id: front-door\n  service: Children's front door\n  phone: 01709 336081\n")
+	built("a data file edited", opts)
+
+	write("handbook.yaml", "title: Test Partnership Handbook\n")
+	built("the settings edited", opts)
+
+	r.Git("add", "-A")
+	r.Commit(historytest.Date(2024, 2, 1), "Second edition")
+	built("a commit", opts)
+
+	page := filepath.Join(out, "a", "index.html")
+	if err := os.WriteFile(page, []byte("defaced"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	built("a page of the output changed", opts)
+
+	if err := os.WriteFile(filepath.Join(out, "a", "stray.html"), []byte("stray"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	built("a file added to the output", opts)
+
+	if err := os.RemoveAll(build.IndexDir(out)); err != nil {
+		t.Fatal(err)
+	}
+	built("the search index deleted", opts)
+
+	o := opts
+	o.BaseURL = "https://handbook.example/"
+	if res, err := run(o, out, cacheDir); err != nil || res.Unchanged {
+		t.Fatalf("another base URL: the build found nothing changed (%v)", err)
+	}
+	o = opts
+	o.Now = opts.Now.AddDate(0, 0, 1)
+	built("the next day", o)
+}
+
+// treeOf reads the folder dir: each file's mode and bytes by path.
+func treeOf(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	tree := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		st, err := d.Info()
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		tree[filepath.ToSlash(rel)] = fmt.Sprintf("%v %x", st.Mode(), b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
+}
+
+// statsOf lists the folder dir: each entry's mode, size and time by path.
+func statsOf(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	stats := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		st, err := d.Info()
+		rel, _ := filepath.Rel(dir, p)
+		if err == nil {
+			stats[filepath.ToSlash(rel)] = fmt.Sprintf("%v %d %v", st.Mode(), st.Size(), st.ModTime())
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stats
+}
+
+// treeDiff names the paths whose values differ between got and want.
+func treeDiff(got, want map[string]string) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(want)) {
+		if g, ok := got[k]; !ok {
+			fmt.Fprintf(&b, "  %s: missing\n", k)
+		} else if g != want[k] {
+			fmt.Fprintf(&b, "  %s: differs\n", k)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(got)) {
+		if _, ok := want[k]; !ok {
+			fmt.Fprintf(&b, "  %s: extra\n", k)
+		}
+	}
+	return b.String()
+}
