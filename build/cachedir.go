@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"debug/elf"
 	"encoding/gob"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/rscp/handbook/build/history"
 	"github.com/rscp/handbook/build/pagehistory"
+	"github.com/rscp/handbook/internal/gobfile"
 )
 
 // cacheFile is the file of a cache folder that holds the git-derived work.
@@ -82,23 +82,7 @@ func (c *Cache) Save() error {
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(savedCache{Key: c.key, Versions: c.versions.Entries(), Diffs: c.diffs.Entries()}); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(c.dir, cacheFile+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b.Bytes()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(c.dir, cacheFile))
+	return gobfile.Write(filepath.Join(c.dir, cacheFile), savedCache{Key: c.key, Versions: c.versions.Entries(), Diffs: c.diffs.Entries()})
 }
 
 // cacheKey names what the cached texts and diffs depend on besides git:

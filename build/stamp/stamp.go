@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rscp/handbook/build/diag"
+	"github.com/rscp/handbook/internal/gobfile"
 	"github.com/rscp/handbook/internal/par"
 )
 
@@ -123,21 +124,5 @@ func Load(file string) *Stamp {
 
 // Save writes s to file, replacing it in one step.
 func (s *Stamp) Save(file string) error {
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(s); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), filepath.Base(file)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b.Bytes()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), file)
+	return gobfile.Write(file, s)
 }

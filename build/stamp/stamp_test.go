@@ -7,20 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 	"testing/fstest"
-)
 
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, text := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+	"github.com/rscp/handbook/build/history/historytest"
+)
 
 // record reads the site folder dir as a build might, through Record, and
 // returns the stamp of those reads and of the output folder out.
@@ -109,8 +98,8 @@ func TestStampSeesEveryChange(t *testing.T) {
 	} {
 		t.Run(c.what, func(t *testing.T) {
 			dir, outDir := t.TempDir(), t.TempDir()
-			writeFiles(t, dir, site)
-			writeFiles(t, outDir, out)
+			historytest.WriteFiles(t, dir, site)
+			historytest.WriteFiles(t, outDir, out)
 			s := record(t, dir, outDir)
 			// Saved and loaded, as the next build finds it.
 			file := filepath.Join(t.TempDir(), "build.stamp")

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/rscp/handbook/build/history/historytest"
 )
 
 // countingFS counts the files read through it.
@@ -28,7 +30,7 @@ func TestKeyedFilesAreNotReadAgain(t *testing.T) {
 	racyWindow = 0 // the files below are written just before the "build"
 
 	dir, out := t.TempDir(), t.TempDir()
-	writeFiles(t, dir, map[string]string{"handbook.yaml": "title: T\n", "content/a.md": "# A\n", "content/big.pdf": "%PDF", "data/contacts.yaml": "[]\n"})
+	historytest.WriteFiles(t, dir, map[string]string{"handbook.yaml": "title: T\n", "content/a.md": "# A\n", "content/big.pdf": "%PDF", "data/contacts.yaml": "[]\n"})
 	a := filepath.Join(dir, "content/a.md")
 	old, err := os.Stat(a)
 	if err != nil {

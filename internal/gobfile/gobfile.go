@@ -1,0 +1,31 @@
+// Package gobfile keeps a value in a file as gob, replacing the file in
+// one step, so that a reader never sees half of it.
+package gobfile
+
+import (
+	"bytes"
+	"encoding/gob"
+	"os"
+	"path/filepath"
+)
+
+// Write encodes v into file, through a temporary file beside it.
+func Write(file string, v any) error {
+	var b bytes.Buffer
+	if err := gob.NewEncoder(&b).Encode(v); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(file), filepath.Base(file)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b.Bytes()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), file)
+}
