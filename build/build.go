@@ -499,8 +499,8 @@ func BuildTo(ctx context.Context, opts Options, dir string) (*Result, error) {
 		if opts.Now.IsZero() {
 			opts.Now = time.Now() // one date for the key and the build
 		}
-		key = stampKey(opts, abs, indexDir)
-		if res := unchanged(opts, key); res != nil {
+		var res *Result
+		if key, res = unchanged(opts, abs, indexDir); res != nil {
 			return res, nil
 		}
 		// The output is about to change: the stamp no longer describes it.

@@ -17,24 +17,29 @@ import (
 // read and left behind (build/stamp).
 const stampFile = "build.stamp"
 
-// unchanged returns the result of the last build when a build with opts
-// and key into outDir would change nothing: the stamp in the cache folder
+// unchanged returns the key of a build with opts into outDir and
+// indexDir (stampKey), and the result of the last build when this one
+// would change nothing: the stamp in the cache folder has the same key,
 // finds every file the last build read as it was, and the output folders
-// as it left them. It returns nil when a build is needed.
-func unchanged(opts Options, key string) *Result {
+// as it left them. The result is nil when a build is needed.
+func unchanged(opts Options, outDir, indexDir string) (string, *Result) {
+	// git runs while the files are looked at.
+	keyc := make(chan string, 1)
+	go func() { keyc <- stampKey(opts, outDir, indexDir) }()
 	s := stamp.Load(filepath.Join(opts.Cache.dir, stampFile))
-	if s == nil {
-		return nil
+	holds := false
+	if fsys, err := source.Open(opts.SiteDir); err == nil && s != nil {
+		holds = s.Current(fsys, opts.SiteDir)
 	}
-	fsys, err := source.Open(opts.SiteDir)
-	if err != nil || !s.Current(key, fsys, opts.SiteDir) {
-		return nil
+	key := <-keyc
+	if !holds || s.Key != key {
+		return key, nil
 	}
 	diags := &diag.List{}
 	for _, d := range s.Diags {
 		diags.Add(d)
 	}
-	return &Result{Diags: diags, Written: s.Files, Unchanged: true, Pages: s.Pages}
+	return key, &Result{Diags: diags, Written: s.Files, Unchanged: true, Pages: s.Pages}
 }
 
 // saveStamp records in the cache folder what the build res read and

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	_ "embed"
 	"fmt"
 	"html"
 	"io"
@@ -10,22 +11,34 @@ import (
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/util"
 )
 
-// codeStyle is the chroma style of highlighted code.
+// codeStyle is the chroma style of highlighted code. Its stylesheet is
+// made once, when chroma is upgraded (go test ./build/markdown -run
+// TestCodeCSS -update), and kept in chroma.css: chroma's styles package
+// parses every style it has when a program starts, which was a quarter of
+// handbook's start-up time.
 const codeStyle = "github"
+
+//go:embed chroma.css
+var codeCSS []byte
 
 // codeFormatter is built once: class names, never inline styles, so code
 // blocks work under a strict Content-Security-Policy.
 var codeFormatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.PreventSurroundingPre(true))
 
+// classesOnly is the style handed to codeFormatter. With class names the
+// formatter writes the same markup for any style: the colours are all in
+// the stylesheet.
+var classesOnly = chroma.MustNewStyle("handbook-classes", chroma.StyleEntries{})
+
 // WriteCodeCSS writes the stylesheet for highlighted code.
 func WriteCodeCSS(w io.Writer) error {
-	return codeFormatter.WriteCSS(w, styles.Get(codeStyle))
+	_, err := w.Write(codeCSS)
+	return err
 }
 
 type nodeRenderer struct {
@@ -179,7 +192,7 @@ func (r *nodeRenderer) code(w util.BufWriter, src []byte, n ast.Node, entering b
 	if lexer != nil {
 		it, err := chroma.Coalesce(lexer).Tokenise(nil, buf.String())
 		if err == nil {
-			if err := codeFormatter.Format(w, styles.Get(codeStyle), it); err == nil {
+			if err := codeFormatter.Format(w, classesOnly, it); err == nil {
 				_, _ = w.WriteString("</code></pre></div>\n")
 				return ast.WalkSkipChildren, nil
 			}

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -34,7 +33,7 @@ type Read struct {
 	Path  string
 	Found string
 	// Key, for a file whose bytes were read, says which file it was and
-	// when it last changed (statKey): the check reads only files whose
+	// when it last changed (fileKey): the check reads only files whose
 	// key is not the same.
 	Key string
 }
@@ -97,11 +96,7 @@ func (r *Reads) note(kind byte, name, what, key string) {
 // key is the statKey of the file name, taken before its bytes are read:
 // a change after it gives the file another key.
 func (r *Reads) key(name string) string {
-	st, err := os.Stat(filepath.Join(r.dir, filepath.FromSlash(name)))
-	if err != nil {
-		return ""
-	}
-	return statKey(st, r.start)
+	return fileKey(filepath.Join(r.dir, filepath.FromSlash(name)), r.start)
 }
 
 func (r *Reads) ReadFile(name string) ([]byte, error) {
@@ -212,10 +207,8 @@ func errFound(err error) string {
 func again(fsys fs.FS, dir string, since time.Time, rd Read) string {
 	switch rd.Kind {
 	case readFile:
-		if rd.Key != "" {
-			if st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rd.Path))); err == nil && statKey(st, since) == rd.Key {
-				return rd.Found
-			}
+		if rd.Key != "" && fileKey(filepath.Join(dir, filepath.FromSlash(rd.Path)), since) == rd.Key {
+			return rd.Found
 		}
 		return fileFound(fs.ReadFile(fsys, rd.Path))
 	case readDir:

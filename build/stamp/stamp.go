@@ -85,11 +85,12 @@ func Snapshot(dir string) (Folder, error) {
 	return Folder{Dir: abs, Sum: string(h.Sum(nil))}, nil
 }
 
-// Current reports whether a build with key, of the site folder dir read
-// as fsys, would find everything as s says: the same key, every file and
-// folder it read the same, and its output folders as it left them.
-func (s *Stamp) Current(key string, fsys fs.FS, dir string) bool {
-	if s == nil || s.Key != key {
+// Current reports whether a build of the site folder dir read as fsys
+// would find everything as s says: every file and folder it read the
+// same, and its output folders as it left them. Whether the build's key
+// is s.Key is the caller's to check.
+func (s *Stamp) Current(fsys fs.FS, dir string) bool {
+	if s == nil {
 		return false
 	}
 	// The reads first: an edit shows there, and most are a stat each.

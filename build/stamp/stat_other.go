@@ -2,11 +2,8 @@
 
 package stamp
 
-import (
-	"io/fs"
-	"time"
-)
+import "time"
 
-// statKey is "" where the change time is not at hand: every file the
+// fileKey is "" where the change time is not at hand: every file the
 // build read is read again to be compared.
-func statKey(fs.FileInfo, time.Time) string { return "" }
+func fileKey(string, time.Time) string { return "" }
