@@ -495,6 +495,7 @@ func BuildTo(ctx context.Context, opts Options, dir string) (*Result, error) {
 	// With a cache folder, a build that would change nothing is not run,
 	// and one that runs records what it read for the next (uptodate.go).
 	var key string
+	var unrecorded error // why this build cannot keep a stamp
 	if opts.Cache != nil && opts.Cache.dir != "" {
 		if opts.Now.IsZero() {
 			opts.Now = time.Now() // one date for the key and the build
@@ -504,10 +505,13 @@ func BuildTo(ctx context.Context, opts Options, dir string) (*Result, error) {
 			return res, nil
 		}
 		// The output is about to change: the stamp no longer describes it.
+		// One that cannot be removed (a read-only cache) is left, and
+		// this build keeps none: it cannot match the new output.
 		if err := os.Remove(filepath.Join(opts.Cache.dir, stampFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("cache folder %s: %w", opts.Cache.dir, err)
+			unrecorded = err
+		} else {
+			opts.record = true
 		}
-		opts.record = true
 	}
 	w, err := output.Create(abs)
 	if err != nil {
@@ -524,15 +528,20 @@ func BuildTo(ctx context.Context, opts Options, dir string) (*Result, error) {
 			w.Abort()
 		} else {
 			res.Written = w.Written()
-			err = w.Commit()
+			var snaps snapshots // for the stamp: each folder as this build left it
+			err = w.CommitThen(snaps.of(opts.record, abs))
 			// The site folder is unlocked now: the index goes beside it.
 			if err == nil && indexDir != "" {
-				if err = output.WriteDir(indexDir, res.Index); err != nil {
+				if err = output.WriteDirThen(indexDir, res.Index, snaps.of(opts.record, indexDir)); err != nil {
 					err = fmt.Errorf("the site was written to %s, but not its search index: %w", dir, err)
 				}
 			}
-			if err == nil && opts.record {
-				saveStamp(opts, key, res, abs, indexDir)
+			switch {
+			case err != nil:
+			case opts.record:
+				saveStamp(opts, key, res, snaps)
+			case unrecorded != nil:
+				warnUnrecorded(res, unrecorded)
 			}
 		}
 		done <- built{res, err}

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"debug/elf"
 	"encoding/gob"
@@ -125,7 +126,10 @@ func writeProgramID(h io.Writer) error {
 	if f, err := elf.Open(exe); err == nil {
 		defer f.Close()
 		if sec := f.Section(".note.go.buildid"); sec != nil {
-			if id, err := sec.Data(); err == nil && len(id) > 32 {
+			// The toolchain's own ID of a program is four hashes joined
+			// by slashes; one set by hand (-ldflags=-buildid=) is not
+			// trusted.
+			if id, err := sec.Data(); err == nil && len(id) > 32 && bytes.Count(id, []byte("/")) == 3 {
 				_, err = fmt.Fprintf(h, "go build id %x\n", id)
 				return err
 			}

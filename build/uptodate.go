@@ -42,34 +42,55 @@ func unchanged(opts Options, outDir, indexDir string) (string, *Result) {
 	return key, &Result{Diags: diags, Written: s.Files, Unchanged: true, Pages: s.Pages}
 }
 
-// saveStamp records in the cache folder what the build res read and
-// wrote to outDir and indexDir ("" for none). A build that cannot keep
-// its stamp has still succeeded: it says so, and the next build builds.
-func saveStamp(opts Options, key string, res *Result, outDir, indexDir string) {
-	file := filepath.Join(opts.Cache.dir, stampFile)
+// snapshots are the output folders as a build left them, each taken
+// while the build still held it (output.Writer.CommitThen): another build
+// may replace a folder as soon as it is let go.
+type snapshots struct {
+	folders []stamp.Folder
+	err     error
+}
+
+// of returns what takes the snapshot of dir, or nil when the build keeps
+// no stamp.
+func (s *snapshots) of(record bool, dir string) func() {
+	if !record {
+		return nil
+	}
+	return func() {
+		f, err := stamp.Snapshot(dir)
+		if err != nil {
+			s.err = err
+			return
+		}
+		s.folders = append(s.folders, f)
+	}
+}
+
+// saveStamp records in the cache folder what the build res read and the
+// output folders it left (snaps). A build that cannot keep its stamp has
+// still succeeded: it says so, and the next build builds.
+func saveStamp(opts Options, key string, res *Result, snaps snapshots) {
 	reads, faithful := res.reads.List()
 	if !faithful {
 		return // a file changed while the site was read: build again next time
 	}
-	s := &stamp.Stamp{Key: key, Reads: reads, Diags: res.Diags.Sorted(), Pages: len(res.Site.Pages), Files: res.Written}
-	for _, dir := range []string{outDir, indexDir} {
-		if dir == "" {
-			continue
-		}
-		f, err := stamp.Snapshot(dir)
-		if err != nil {
-			res.Diags.Warnf("", 0, "the build could not be recorded in the cache folder, so the next build will build everything again: %v", err)
-			return
-		}
-		s.Outputs = append(s.Outputs, f)
+	if snaps.err != nil {
+		warnUnrecorded(res, snaps.err)
+		return
 	}
+	s := &stamp.Stamp{Key: key, Reads: reads, Outputs: snaps.folders, Diags: res.Diags.Sorted(), Pages: len(res.Site.Pages), Files: res.Written}
 	err := os.MkdirAll(opts.Cache.dir, 0o755)
 	if err == nil {
-		err = s.Save(file)
+		err = s.Save(filepath.Join(opts.Cache.dir, stampFile))
 	}
 	if err != nil {
-		res.Diags.Warnf("", 0, "the build could not be recorded in the cache folder, so the next build will build everything again: %v", err)
+		warnUnrecorded(res, err)
 	}
+}
+
+// warnUnrecorded says why a build keeps no stamp.
+func warnUnrecorded(res *Result, err error) {
+	res.Diags.Warnf("", 0, "the build could not be recorded in the cache folder, so the next build will build everything again: %v", err)
 }
 
 // stampKey names what a build's output depends on besides the files it

@@ -20,7 +20,8 @@ import (
 // the last build said; any change to what a build reads or writes (a
 // page's text, even at the same size and time, a new, deleted or broken
 // page, a data file, the settings, a commit, the options, the date, a
-// file of the output or the search index changed or added) makes it
+// file of the output, even at the same size and time, or the search
+// index changed or added) makes it
 // build, and what it builds is what a clean build makes.
 func TestUnchangedSiteIsNotBuiltAgain(t *testing.T) {
 	r := historytest.New(t)
@@ -157,6 +158,24 @@ func TestUnchangedSiteIsNotBuiltAgain(t *testing.T) {
 	}
 	built("a page of the output changed", opts)
 
+	// Other bytes of the same size, the modification time set back (as
+	// cp -p or touch -r leave it): the change time tells.
+	st, err := os.Stat(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(page, bytes.ToUpper(b), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(page, st.ModTime(), st.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	built("a page of the output changed, its size and time kept", opts)
+
 	if err := os.WriteFile(filepath.Join(out, "a", "stray.html"), []byte("stray"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -237,4 +256,36 @@ func treeDiff(got, want map[string]string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestCacheFolderThatCannotKeepAStamp: a cache folder where the stamp
+// cannot be replaced (read-only, say: here a folder is in its place) does
+// not stop the build; the build says it was not recorded, and the next
+// one builds again.
+func TestCacheFolderThatCannotKeepAStamp(t *testing.T) {
+	site := writeSite(t, map[string]string{
+		"handbook.yaml":     "title: Test Partnership\n",
+		"content/_index.md": "---\ntitle: Test Partnership\nsummary: Home.\n---\nWelcome.\n",
+	})
+	cacheDir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(cacheDir, "build.stamp", "in-the-way"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	for i := range 2 {
+		c, err := build.OpenCache(cacheDir, site)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := build.BuildTo(t.Context(), build.Options{SiteDir: site, Cache: c}, out)
+		if err != nil {
+			t.Fatalf("build %d: %v", i+1, err)
+		}
+		if res.Unchanged {
+			t.Fatalf("build %d found nothing changed", i+1)
+		}
+		if s := fmt.Sprint(res.Diags.Sorted()); !strings.Contains(s, "could not be recorded in the cache folder") {
+			t.Errorf("build %d does not say it was not recorded:\n%s", i+1, s)
+		}
+	}
 }

@@ -12,7 +12,8 @@ import (
 
 // TestStateNamesWhatABuildReadsOfGit: the state stays the same while
 // nothing of git changes, and changes with a commit, a new or moved tag
-// (an edition may be read at it) and the .mailmap (authors' names).
+// (an edition may be read at it), the .mailmap and a mailmap file set in
+// git's settings (authors' names), and grafts.
 func TestStateNamesWhatABuildReadsOfGit(t *testing.T) {
 	r := historytest.New(t)
 	if s := history.State(r.Dir); !strings.HasPrefix(s, "unavailable") {
@@ -38,6 +39,18 @@ func TestStateNamesWhatABuildReadsOfGit(t *testing.T) {
 		{"a tag moved", func() { r.Git("tag", "-f", "edition-2024") }},
 		{"a .mailmap", func() {
 			if err := os.WriteFile(filepath.Join(r.Dir, ".mailmap"), []byte("A <a@example.org>\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"a mailmap set in git's settings", func() {
+			mm := filepath.Join(t.TempDir(), "mailmap")
+			if err := os.WriteFile(mm, []byte("B <a@example.org>\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r.Git("config", "mailmap.file", mm)
+		}},
+		{"grafts", func() {
+			if err := os.WriteFile(filepath.Join(r.Dir, ".git", "info", "grafts"), []byte(first+"\n"), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}},

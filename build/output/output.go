@@ -33,7 +33,10 @@ func ValidPath(p string) bool {
 
 // WriteDir writes files as the complete contents of dir, replacing what
 // was there only once every file has been written.
-func WriteDir(dir string, files []File) error {
+func WriteDir(dir string, files []File) error { return WriteDirThen(dir, files, nil) }
+
+// WriteDirThen is WriteDir, calling then as Writer.CommitThen does.
+func WriteDirThen(dir string, files []File, then func()) error {
 	for _, f := range files {
 		if !ValidPath(f.Path) {
 			return fmt.Errorf("refusing to write %q: not a path inside the site", f.Path)
@@ -58,7 +61,7 @@ func WriteDir(dir string, files []File) error {
 	}
 	close(next)
 	wg.Wait()
-	return w.Commit()
+	return w.CommitThen(then)
 }
 
 // removeStale deletes folders left by builds of dir that were killed.

@@ -149,7 +149,12 @@ func (w *Writer) fail(err error) error {
 
 // Commit replaces the target folder with the files written, or, if any
 // write failed, removes them and returns the first error.
-func (w *Writer) Commit() error {
+func (w *Writer) Commit() error { return w.CommitThen(nil) }
+
+// CommitThen is Commit, calling then, when it is not nil, once the new
+// site is in place and before another build of the same folder can
+// replace it: what then sees of the folder is this build's.
+func (w *Writer) CommitThen(then func()) error {
 	w.mu.Lock()
 	ended, err := w.ended, w.err
 	w.ended = true
@@ -168,7 +173,13 @@ func (w *Writer) Commit() error {
 		os.RemoveAll(w.tmp)
 		return err
 	}
-	return swapIn(w.tmp, w.dir)
+	if err := swapIn(w.tmp, w.dir); err != nil {
+		return err
+	}
+	if then != nil {
+		then()
+	}
+	return nil
 }
 
 // removeUnwritten deletes what the spare holds that this build did not
