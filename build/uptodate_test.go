@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -194,6 +195,118 @@ func TestUnchangedSiteIsNotBuiltAgain(t *testing.T) {
 	o = opts
 	o.Now = opts.Now.AddDate(0, 0, 1)
 	built("the next day", o)
+}
+
+// TestUnchangedAfterRandomEdits is the differential test of the stamp:
+// after each step of a random sequence (edits of a page's text or front
+// matter, new pages, renames, deletions, commits, edits of the output,
+// and steps that change nothing), a build with the cache folder leaves
+// the output folder exactly as a clean build makes it, and it builds
+// nothing exactly when the step changed nothing.
+func TestUnchangedAfterRandomEdits(t *testing.T) {
+	const seed = 20261208
+	rng := rand.New(rand.NewPCG(seed, seed))
+	r := historytest.New(t)
+	r.Write(map[string]string{
+		"handbook.yaml":     "title: Test Partnership\nbase_url: https://handbook.example/\n",
+		"content/_index.md": "---\ntitle: Test Partnership\nsummary: Home.\n---\nWelcome.\n",
+	})
+	pages := map[string]string{}
+	next := 0
+	add := func() string {
+		next++
+		f := fmt.Sprintf("content/page-%d.md", next)
+		pages[f] = fmt.Sprintf("---\ntitle: Page %d\nsummary: About %d.\n---\nThe text of page %d.\n", next, next, next)
+		r.Write(map[string]string{f: pages[f]})
+		return f
+	}
+	for range 3 {
+		add()
+	}
+	r.Commit(historytest.Date(2024, 1, 1), "First pages")
+	out := filepath.Join(t.TempDir(), "public")
+	cacheDir := filepath.Join(t.TempDir(), "cache")
+	opts := build.Options{SiteDir: r.Dir, Now: time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)}
+	buildWith := func(dir, cache string) *build.Result {
+		t.Helper()
+		o := opts
+		if cache != "" {
+			var err error
+			if o.Cache, err = build.OpenCache(cache, r.Dir); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := build.BuildTo(t.Context(), o, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Cache != nil {
+			if err := o.Cache.Save(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return res
+	}
+	buildWith(out, cacheDir)
+	for step := 1; step <= 30; step++ {
+		files := slices.Sorted(maps.Keys(pages))
+		f := files[rng.IntN(len(files))]
+		changed := true
+		var what string
+		switch n := rng.IntN(10); n {
+		case 0, 1:
+			pages[f] += fmt.Sprintf("\nA paragraph of step %d.\n", step)
+			r.Write(map[string]string{f: pages[f]})
+			what = "edit " + f
+		case 2:
+			pages[f] = strings.Replace(pages[f], "summary: ", fmt.Sprintf("summary: Step %d. ", step), 1)
+			r.Write(map[string]string{f: pages[f]})
+			what = "front matter of " + f
+		case 3:
+			what = "add " + add()
+		case 4:
+			to := fmt.Sprintf("content/moved-%d.md", step)
+			if err := os.Rename(filepath.Join(r.Dir, f), filepath.Join(r.Dir, to)); err != nil {
+				t.Fatal(err)
+			}
+			pages[to] = pages[f]
+			delete(pages, f)
+			what = "move " + f
+		case 5:
+			if len(pages) < 2 {
+				changed, what = false, "nothing"
+				break
+			}
+			if err := os.Remove(filepath.Join(r.Dir, f)); err != nil {
+				t.Fatal(err)
+			}
+			delete(pages, f)
+			what = "delete " + f
+		case 6:
+			r.Git("add", "-A")
+			r.Commit(historytest.Date(2024, 1, 1).AddDate(0, 0, step), fmt.Sprintf("Step %d", step))
+			what = "commit"
+		case 7, 8:
+			changed, what = false, "nothing"
+		default:
+			victims := slices.Sorted(maps.Keys(treeOf(t, out)))
+			v := filepath.Join(out, filepath.FromSlash(victims[rng.IntN(len(victims))]))
+			if err := os.WriteFile(v, []byte("edited by hand"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			what = "output file edited"
+		}
+		t.Logf("step %d: %s", step, what)
+		res := buildWith(out, cacheDir)
+		if res.Unchanged == changed {
+			t.Fatalf("step %d (%s): the build found nothing changed: %v, want %v", step, what, res.Unchanged, !changed)
+		}
+		clean := filepath.Join(t.TempDir(), "clean")
+		buildWith(clean, "")
+		if got, want := treeOf(t, out), treeOf(t, clean); !maps.Equal(got, want) {
+			t.Fatalf("step %d (%s): the output is not a clean build's:\n%s", step, what, treeDiff(got, want))
+		}
+	}
 }
 
 // treeOf reads the folder dir: each file's mode and bytes by path.
