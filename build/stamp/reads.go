@@ -1,10 +1,12 @@
 // Package stamp tells, without building, that a build would change
 // nothing: it records what a build read of the site folder and what it
 // left in its output folders, and later checks both again. A stamp
-// holds, for each file the build read, the hash of its bytes; for each
-// folder it listed, the hash of its names; for each output file, its
-// size, mode and time. A build with a cache folder (handbook build
-// --cache) keeps one there.
+// holds, for each file the build read, the hash of its bytes (and, on
+// Linux, which file it was and when it last changed, so that the check
+// reads again only files that changed); for each folder it listed, the
+// hash of its names; for each output folder, a hash of the path, mode,
+// size and times of everything in it. A build with a cache folder
+// (handbook build --cache) keeps one there.
 package stamp
 
 import (
@@ -93,7 +95,7 @@ func (r *Reads) note(kind byte, name, what, key string) {
 	r.found[k] = found{what, key}
 }
 
-// key is the statKey of the file name, taken before its bytes are read:
+// key is the fileKey of the file name, taken before its bytes are read:
 // a change after it gives the file another key.
 func (r *Reads) key(name string) string {
 	return fileKey(filepath.Join(r.dir, filepath.FromSlash(name)), r.start)

@@ -32,8 +32,9 @@ type Stamp struct {
 // Folder is an output folder as the build left it.
 type Folder struct {
 	Dir string // absolute
-	// Sum is the hash of the path, type, mode, size and modification time
-	// of everything in it. A file rewritten since, even with the same
+	// Sum is the hash of the path and mode of everything in it, and of
+	// each file's size and modification time (on Linux also its inode
+	// and change time). A file rewritten since, even with the same
 	// bytes, has another time: the check then builds.
 	Sum string
 }
@@ -61,7 +62,11 @@ func Snapshot(dir string) (Folder, error) {
 		if err != nil {
 			return Folder{}, err
 		}
-		parts = append(parts, e.Name()+"/")
+		info, err := e.Info()
+		if err != nil {
+			return Folder{}, err
+		}
+		parts = append(parts, e.Name()+"/"+info.Mode().String()+"/")
 		for _, b := range below {
 			parts = append(parts, e.Name()+"/"+b.Name())
 		}
@@ -70,7 +75,7 @@ func Snapshot(dir string) (Folder, error) {
 	errs := make([]error, len(parts))
 	par.Each(len(parts), func(i int) {
 		if strings.HasSuffix(parts[i], "/") {
-			sums[i] = []byte(parts[i]) // the folder itself, its entries summed apart
+			sums[i] = []byte(parts[i]) // the folder and its mode; its entries are summed apart
 			return
 		}
 		sums[i], errs[i] = walk(abs, parts[i])
