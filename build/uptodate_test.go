@@ -38,28 +38,12 @@ func TestUnchangedSiteIsNotBuiltAgain(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	cacheDir := filepath.Join(t.TempDir(), "cache")
 	opts := build.Options{SiteDir: r.Dir, Publishing: true, Now: time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)}
-	run := func(o build.Options, dir, cache string) (*build.Result, error) {
-		t.Helper()
-		if cache != "" {
-			var err error
-			if o.Cache, err = build.OpenCache(cache, r.Dir); err != nil {
-				t.Fatal(err)
-			}
-		}
-		res, err := build.BuildTo(t.Context(), o, dir)
-		if err == nil && o.Cache != nil {
-			if err := o.Cache.Save(); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return res, err
-	}
 	unchanged := func(what string, o build.Options, last *build.Result) {
 		t.Helper()
 		before := statsOf(t, out)
 		index := statsOf(t, build.IndexDir(out))
 		saved, _ := os.ReadFile(filepath.Join(cacheDir, "history.gob"))
-		res, err := run(o, out, cacheDir)
+		res, err := buildTo(t, o, out, cacheDir)
 		if err != nil {
 			t.Fatalf("%s, then nothing: %v", what, err)
 		}
@@ -87,7 +71,7 @@ func TestUnchangedSiteIsNotBuiltAgain(t *testing.T) {
 	clean := 0
 	built := func(what string, o build.Options) {
 		t.Helper()
-		res, err := run(o, out, cacheDir)
+		res, err := buildTo(t, o, out, cacheDir)
 		if err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
@@ -96,7 +80,7 @@ func TestUnchangedSiteIsNotBuiltAgain(t *testing.T) {
 		}
 		clean++
 		want := filepath.Join(t.TempDir(), fmt.Sprint("clean-", clean))
-		if _, err := run(o, want, ""); err != nil {
+		if _, err := buildTo(t, o, want, ""); err != nil {
 			t.Fatal(err)
 		}
 		if got, want := treeOf(t, out), treeOf(t, want); !maps.Equal(got, want) {
@@ -137,7 +121,7 @@ func TestUnchangedSiteIsNotBuiltAgain(t *testing.T) {
 	built("a page deleted", opts)
 
 	write("content/b.md", "---\ntitle: Beta\nsummary: B.\n---\nCall the [front door](/nowhere/).\n")
-	if res, err := run(opts, out, cacheDir); err == nil || res.Unchanged {
+	if res, err := buildTo(t, opts, out, cacheDir); err == nil || res.Unchanged {
 		t.Fatalf("a broken link: the build did not fail (unchanged: %v)", res != nil && res.Unchanged)
 	}
 	write("content/b.md", "---\ntitle: Beta\nsummary: B.\n---\nCall the [front door](/contacts/).\n")
@@ -189,7 +173,7 @@ func TestUnchangedSiteIsNotBuiltAgain(t *testing.T) {
 
 	o := opts
 	o.BaseURL = "https://handbook.example/"
-	if res, err := run(o, out, cacheDir); err != nil || res.Unchanged {
+	if res, err := buildTo(t, o, out, cacheDir); err != nil || res.Unchanged {
 		t.Fatalf("another base URL: the build found nothing changed (%v)", err)
 	}
 	o = opts
@@ -229,21 +213,9 @@ func TestUnchangedAfterRandomEdits(t *testing.T) {
 	opts := build.Options{SiteDir: r.Dir, Now: time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)}
 	buildWith := func(dir, cache string) *build.Result {
 		t.Helper()
-		o := opts
-		if cache != "" {
-			var err error
-			if o.Cache, err = build.OpenCache(cache, r.Dir); err != nil {
-				t.Fatal(err)
-			}
-		}
-		res, err := build.BuildTo(t.Context(), o, dir)
+		res, err := buildTo(t, opts, dir, cache)
 		if err != nil {
 			t.Fatal(err)
-		}
-		if o.Cache != nil {
-			if err := o.Cache.Save(); err != nil {
-				t.Fatal(err)
-			}
 		}
 		return res
 	}
@@ -307,6 +279,26 @@ func TestUnchangedAfterRandomEdits(t *testing.T) {
 			t.Fatalf("step %d (%s): the output is not a clean build's:\n%s", step, what, treeDiff(got, want))
 		}
 	}
+}
+
+// buildTo builds the site of o into dir as handbook build does, with the
+// cache folder cacheDir unless it is "": opened first, and saved after a
+// build that succeeded.
+func buildTo(t *testing.T, o build.Options, dir, cacheDir string) (*build.Result, error) {
+	t.Helper()
+	if cacheDir != "" {
+		var err error
+		if o.Cache, err = build.OpenCache(cacheDir, o.SiteDir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := build.BuildTo(t.Context(), o, dir)
+	if err == nil && o.Cache != nil {
+		if err := o.Cache.Save(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return res, err
 }
 
 // treeOf reads the folder dir: each file's mode and bytes by path.
@@ -386,11 +378,7 @@ func TestCacheFolderThatCannotKeepAStamp(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "public")
 	for i := range 2 {
-		c, err := build.OpenCache(cacheDir, site)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := build.BuildTo(t.Context(), build.Options{SiteDir: site, Cache: c}, out)
+		res, err := buildTo(t, build.Options{SiteDir: site}, out, cacheDir)
 		if err != nil {
 			t.Fatalf("build %d: %v", i+1, err)
 		}
