@@ -9,6 +9,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/rscp/handbook/internal/par"
 )
 
 // walk sums rel, a file or folder inside dir, and everything under it:
@@ -47,13 +49,39 @@ func sumEntry(h hash.Hash, dirfd int, name, rel string) error {
 		return fmt.Errorf("%s: %w", rel, err)
 	}
 	slices.Sort(names)
-	for _, n := range names {
-		if err := sumEntry(h, fd, n, rel+"/"+n); err != nil {
-			return err
+	if len(names) <= bigFolder {
+		for _, n := range names {
+			if err := sumEntry(h, fd, n, rel+"/"+n); err != nil {
+				return err
+			}
 		}
+		return nil
+	}
+	// A folder of thousands of files (the static search data's) is
+	// summed a run at a time on every core, each run's sum in order.
+	runs := (len(names) + bigFolder - 1) / bigFolder
+	sums := make([][]byte, runs)
+	errs := make([]error, runs)
+	par.Each(runs, func(i int) {
+		rh := sha256.New()
+		for _, n := range names[i*bigFolder : min((i+1)*bigFolder, len(names))] {
+			if errs[i] = sumEntry(rh, fd, n, rel+"/"+n); errs[i] != nil {
+				return
+			}
+		}
+		sums[i] = rh.Sum(nil)
+	})
+	for i := range sums {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		h.Write(sums[i])
 	}
 	return nil
 }
+
+// bigFolder is how many entries of a folder are summed in one run.
+const bigFolder = 256
 
 // readNames lists the open folder fd, without "." and "..".
 func readNames(fd int) ([]string, error) {
