@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"debug/elf"
-	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -58,14 +57,9 @@ func OpenCache(dir, siteDir string) (*Cache, error) {
 func (c *Cache) read() {
 	c.used.Store(true)
 	c.versions, c.diffs = pagehistory.NewCache(), history.NewDiffCache()
-	f, err := os.Open(filepath.Join(c.dir, cacheFile))
-	if err != nil {
-		return // none yet, or unreadable: start again
-	}
-	defer f.Close()
 	var saved savedCache
-	if err := gob.NewDecoder(f).Decode(&saved); err != nil || saved.Key != c.key {
-		return // unreadable or made by another program: start again
+	if err := gobfile.Read(filepath.Join(c.dir, cacheFile), &saved); err != nil || saved.Key != c.key {
+		return // none yet, unreadable, or made by another program: start again
 	}
 	c.versions = pagehistory.CacheOf(saved.Versions)
 	c.diffs = history.DiffCacheOf(saved.Diffs)

@@ -1,9 +1,7 @@
 package stamp
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/gob"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -117,12 +115,8 @@ func (s *Stamp) Current(fsys fs.FS, dir string) bool {
 
 // Load reads the stamp in file; a missing or unreadable one is nil.
 func Load(file string) *Stamp {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return nil
-	}
 	var s Stamp
-	if gob.NewDecoder(bytes.NewReader(b)).Decode(&s) != nil {
+	if gobfile.Read(file, &s) != nil {
 		return nil
 	}
 	return &s

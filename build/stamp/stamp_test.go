@@ -40,7 +40,7 @@ func record(t *testing.T, dir, out string) *Stamp {
 	if !faithful {
 		t.Fatal("one read was recorded as two different ones")
 	}
-	s := &Stamp{Key: "k", Reads: reads}
+	s := &Stamp{Reads: reads}
 	snap, err := Snapshot(out)
 	if err != nil {
 		t.Fatal(err)
