@@ -65,16 +65,18 @@ func keepFolder(name string) error {
 // with the mode a build gives; when it is not, it removes whatever is at
 // name, so that the file is written afresh (a reader that still has the
 // old file open keeps reading the old bytes).
-func keepOrClear(name string, data []byte) (same bool, err error) {
+// key is the file's stat key when it is kept and the system gives one.
+func keepOrClear(name string, data []byte) (same bool, key statKey, err error) {
 	st, err := os.Lstat(name)
 	if os.IsNotExist(err) {
-		return false, nil
+		return false, key, nil
 	}
 	if err != nil {
-		return false, err
+		return false, key, err
 	}
 	if st.Mode().IsRegular() && st.Mode().Perm() == 0o644 && st.Size() == int64(len(data)) && sameBytes(name, data) {
-		return true, nil
+		key, _ = keyOf(st)
+		return true, key, nil
 	}
-	return false, os.RemoveAll(name)
+	return false, key, os.RemoveAll(name)
 }

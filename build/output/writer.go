@@ -1,12 +1,17 @@
 package output
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sync"
+	"time"
+
+	"github.com/rscp/handbook/internal/par"
 )
 
 // Writer writes a site file by file, as a build makes the files, into a
@@ -26,11 +31,21 @@ type Writer struct {
 	unlock   func()
 	reuse    bool // tmp is a spare: files and folders may already be there
 
-	mu    sync.Mutex
-	dirs  map[string]*folder // folders made or being made, by slash path
-	paths map[string]bool    // files written
-	err   error              // the first error; Commit returns it
-	ended bool
+	// What the builds before kept (kept.go): in tmp, trusted to tell
+	// unchanged files from one lstat once loaded is closed, and in dir,
+	// handed on to the next build. tmpID is tmp's device and inode.
+	trusted      *keptRecord
+	carry        []byte
+	loaded       chan struct{}
+	tmpID, dirID statKey
+
+	mu      sync.Mutex
+	dirs    map[string]*folder // folders made or being made, by slash path
+	paths   map[string]bool    // files written
+	kept    []keptPath         // files found unchanged, for the record
+	onTrust int                // files kept on the record alone
+	err     error              // the first error; Commit returns it
+	ended   bool
 }
 
 // folder is made once, however many files go into it at the same time.
@@ -68,7 +83,19 @@ func Create(dir string) (*Writer, error) {
 			}
 		}
 	}
-	return &Writer{dir: dir, tmp: tmp, reuse: reuse, unlock: unlock, dirs: map[string]*folder{}, paths: map[string]bool{}}, nil
+	w := &Writer{dir: dir, tmp: tmp, reuse: reuse, unlock: unlock, dirs: map[string]*folder{}, paths: map[string]bool{}, loaded: make(chan struct{})}
+	w.tmpID, _ = folderID(tmp)
+	w.dirID, _ = folderID(dir)
+	if !reuse || w.tmpID == (statKey{}) {
+		close(w.loaded)
+		return w, nil
+	}
+	// Read while the build makes its first files.
+	go func() {
+		defer close(w.loaded)
+		w.trusted, w.carry = readKept(tmp, w.tmpID, w.dirID)
+	}()
+	return w, nil
 }
 
 // Write writes one file of the site.
@@ -92,11 +119,25 @@ func (w *Writer) Write(f File) error {
 	}
 	name := filepath.Join(w.tmp, filepath.FromSlash(f.Path))
 	if w.reuse {
-		same, err := keepOrClear(name, f.Data)
+		var sum [16]byte
+		<-w.loaded
+		if e, ok := w.trusted.file(f.Path); ok {
+			if sum = sumOf(f.Data); sum == e.sum && e.key.matches(name) {
+				w.keep(f.Path, e, true)
+				return nil
+			}
+		}
+		same, key, err := keepOrClear(name, f.Data)
 		if err != nil {
 			return w.fail(err)
 		}
 		if same {
+			if key != (statKey{}) {
+				if sum == ([16]byte{}) {
+					sum = sumOf(f.Data)
+				}
+				w.keep(f.Path, keptEntry{key: key, sum: sum}, false)
+			}
 			return nil
 		}
 	}
@@ -104,6 +145,40 @@ func (w *Writer) Write(f File) error {
 		return w.fail(err)
 	}
 	return nil
+}
+
+// keep records that the file at p holds the bytes this build would write.
+func (w *Writer) keep(p string, e keptEntry, onTrust bool) {
+	w.mu.Lock()
+	w.kept = append(w.kept, keptPath{p, e})
+	if onTrust {
+		w.onTrust++
+	}
+	w.mu.Unlock()
+}
+
+// keptRecord encodes what this build kept in its folder, and what the
+// last build kept in dir, which becomes the spare (see kept.go); nil when
+// there is nothing to record.
+func (w *Writer) keptRecord() []byte {
+	<-w.loaded
+	if w.tmpID == (statKey{}) || w.dirID == (statKey{}) {
+		return nil
+	}
+	cutoff := time.Now().Add(-racyWindow).UnixNano()
+	files := slices.DeleteFunc(w.kept, func(f keptPath) bool { return f.key.ctime >= cutoff })
+	return encodeKept(w.tmpID, files, w.carry)
+}
+
+// saveKept leaves record in the spare, once the new site is in place and
+// the site it replaced is the spare. It is only a saving: a record that
+// cannot be written is not.
+func (w *Writer) saveKept(record []byte) {
+	spare := spareDir(w.dir)
+	if id, ok := folderID(spare); record == nil || !ok || id != w.dirID || !isSpare(spare) {
+		return
+	}
+	_ = writeFile(filepath.Join(spare, keptFile), record, 0o644)
 }
 
 // Written counts the files written.
@@ -163,6 +238,9 @@ func (w *Writer) CommitThen(then func()) error {
 		return fmt.Errorf("the site at %s was already finished", w.dir)
 	}
 	defer w.unlock()
+	// The record of the files kept is made while the spare is cleared.
+	record := make(chan []byte, 1)
+	go func() { record <- w.keptRecord() }()
 	if err == nil && w.reuse {
 		err = w.removeUnwritten()
 	}
@@ -176,6 +254,7 @@ func (w *Writer) CommitThen(then func()) error {
 	if err := swapIn(w.tmp, w.dir); err != nil {
 		return err
 	}
+	w.saveKept(<-record)
 	if then != nil {
 		then()
 	}
@@ -183,31 +262,43 @@ func (w *Writer) CommitThen(then func()) error {
 }
 
 // removeUnwritten deletes what the spare holds that this build did not
-// write: the files of pages since removed.
+// write: the files of pages since removed. The folders at the top are
+// walked on every core.
 func (w *Writer) removeUnwritten() error {
-	return filepath.WalkDir(w.tmp, func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(w.tmp, name)
-		if err != nil || rel == "." {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() && w.dirs[rel] != nil {
-			return nil
-		}
-		if !d.IsDir() && w.paths[rel] {
-			return nil
-		}
-		if err := os.RemoveAll(name); err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return fs.SkipDir
-		}
-		return nil
+	top, err := os.ReadDir(w.tmp)
+	if err != nil {
+		return err
+	}
+	errs := make([]error, len(top))
+	par.Each(len(top), func(i int) {
+		errs[i] = filepath.WalkDir(filepath.Join(w.tmp, top[i].Name()), w.removeIfUnwritten)
 	})
+	return errors.Join(errs...)
+}
+
+// removeIfUnwritten is the filepath.WalkDirFunc of removeUnwritten.
+func (w *Writer) removeIfUnwritten(name string, d fs.DirEntry, err error) error {
+	if err != nil {
+		return err
+	}
+	rel, err := filepath.Rel(w.tmp, name)
+	if err != nil {
+		return err
+	}
+	rel = filepath.ToSlash(rel)
+	if d.IsDir() && w.dirs[rel] != nil {
+		return nil
+	}
+	if !d.IsDir() && w.paths[rel] {
+		return nil
+	}
+	if err := os.RemoveAll(name); err != nil {
+		return err
+	}
+	if d.IsDir() {
+		return fs.SkipDir
+	}
+	return nil
 }
 
 // Stop ends the writing at once, unless Commit has begun: then it returns

@@ -1,0 +1,240 @@
+package output
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// A build that writes into the spare compares each file with what is
+// already there. Reading every unchanged file again (an lstat, an open,
+// two reads and a close) was a tenth of a repeated build of 2,000 pages.
+// So each build also records, for the files it found unchanged, their
+// stat key (device, inode, size, mode, modification and change times)
+// and a hash of their bytes. That folder is the spare again two builds
+// later: a file whose key is still the one recorded and whose recorded
+// hash is that of the bytes to write is kept after one lstat, as git
+// trusts its index. Any change to a file changes its change time, which
+// no program can set back. A file that changed less than racyWindow
+// before the record was made is left out of it (git's "racy" files: a
+// second change within the file system's clock tick could leave the key
+// as it was), and so are the files the build wrote, which are recorded
+// by the build after, when it finds them unchanged.
+//
+// The record is kept in the spare itself (keptFile), which is never
+// published: the next build deletes the file with whatever else it does
+// not write. It holds two records, one for each folder the builds of a
+// site take turns in, each naming its folder by device and inode.
+
+// keptFile is the record's file in the spare.
+const keptFile = ".handbook-kept"
+
+// racyWindow is how long before the record a file must have last changed
+// for its key to be trusted: longer than any file system's clock tick.
+var racyWindow = 2 * time.Second
+
+// statKey says which file is at a path and when it last changed.
+type statKey struct {
+	dev, ino     uint64
+	size         int64
+	mode         uint32
+	mtime, ctime int64 // nanoseconds since 1970
+}
+
+// keptEntry is a file a build found holding the bytes it would write.
+type keptEntry struct {
+	key statKey
+	sum [16]byte // of its bytes: the first half of their SHA-256
+}
+
+// keptPath is a kept file and its path, as a build collects them.
+type keptPath struct {
+	path string
+	keptEntry
+}
+
+// keptRecord is what one build kept in one folder.
+type keptRecord struct {
+	folder statKey // its device and inode only
+	files  map[string]keptEntry
+}
+
+func sumOf(data []byte) [16]byte {
+	s := sha256.Sum256(data)
+	return [16]byte(s[:16])
+}
+
+// folderID is the device and inode of the folder name, or false where
+// there are none.
+func folderID(name string) (statKey, bool) {
+	info, err := os.Lstat(name)
+	if err != nil || !info.IsDir() {
+		return statKey{}, false
+	}
+	k, ok := keyOf(info)
+	return statKey{dev: k.dev, ino: k.ino}, ok
+}
+
+// The file holds keptMagic, then each record as a length and its bytes
+// (keptSegment), then the first half of the SHA-256 of all that. A record
+// is decoded only for the folder a build writes into; the other is handed
+// on as it was read.
+const keptMagic = "handbook kept files 1\n"
+
+// readKept returns the record kept in folder for the folder a, decoded,
+// and the one for the folder b, as its bytes (each nil when there is
+// none, or when the file is missing or damaged).
+func readKept(folder string, a, b statKey) (ra *keptRecord, rb []byte) {
+	data, err := os.ReadFile(filepath.Join(folder, keptFile))
+	if err != nil || len(data) < len(keptMagic)+16 || !bytes.HasPrefix(data, []byte(keptMagic)) {
+		return nil, nil
+	}
+	body, tail := data[:len(data)-16], data[len(data)-16:]
+	if s := sumOf(body); !bytes.Equal(s[:], tail) {
+		return nil, nil
+	}
+	d := keptDecoder{b: body[len(keptMagic):]}
+	for len(d.b) > 0 && !d.bad {
+		seg := d.bytes(int(d.uint(len(d.b))))
+		sd := keptDecoder{b: seg}
+		id := statKey{dev: sd.uint(-1), ino: sd.uint(-1)}
+		switch {
+		case sd.bad:
+			return nil, nil
+		case id == a && ra == nil:
+			if ra = decodeKept(id, sd); ra == nil {
+				return nil, nil
+			}
+		case id == b && rb == nil:
+			rb = seg
+		}
+	}
+	if d.bad {
+		return nil, nil
+	}
+	return ra, rb
+}
+
+// encodeKept encodes the record of the files kept in the folder id, with
+// the record of another folder, as read.
+func encodeKept(id statKey, files []keptPath, other []byte) []byte {
+	size := 64 + len(other)
+	for _, f := range files {
+		size += len(f.path) + 80
+	}
+	seg := append(make([]byte, 0, size), keptFolderPrefix(id)...)
+	seg = binary.AppendUvarint(seg, uint64(len(files)))
+	for _, f := range files {
+		seg = binary.AppendUvarint(seg, uint64(len(f.path)))
+		seg = append(seg, f.path...)
+		seg = binary.AppendUvarint(seg, f.key.dev)
+		seg = binary.AppendUvarint(seg, f.key.ino)
+		seg = binary.AppendVarint(seg, f.key.size)
+		seg = binary.AppendUvarint(seg, uint64(f.key.mode))
+		seg = binary.AppendVarint(seg, f.key.mtime)
+		seg = binary.AppendVarint(seg, f.key.ctime)
+		seg = append(seg, f.sum[:]...)
+	}
+	b := make([]byte, 0, len(keptMagic)+2*binary.MaxVarintLen64+len(seg)+len(other)+16)
+	b = append(b, keptMagic...)
+	for _, s := range [][]byte{seg, other} {
+		if s != nil {
+			b = binary.AppendUvarint(b, uint64(len(s)))
+			b = append(b, s...)
+		}
+	}
+	s := sumOf(b)
+	return append(b, s[:]...)
+}
+
+// decodeKept decodes the files of the record of folder id, which d holds
+// after the folder's own key; nil if it is damaged.
+func decodeKept(id statKey, d keptDecoder) *keptRecord {
+	n := d.uint(len(d.b))
+	r := &keptRecord{folder: id, files: make(map[string]keptEntry, n)}
+	// The paths are cut from one string: one allocation, not one a file.
+	all := string(d.b)
+	for range n {
+		l := int(d.uint(len(d.b)))
+		at := len(all) - len(d.b)
+		d.bytes(l)
+		if d.bad {
+			return nil
+		}
+		p := all[at : at+l]
+		var e keptEntry
+		e.key.dev, e.key.ino, e.key.size = d.uint(-1), d.uint(-1), d.int()
+		e.key.mode, e.key.mtime, e.key.ctime = uint32(d.uint(-1)), d.int(), d.int()
+		copy(e.sum[:], d.bytes(16))
+		r.files[p] = e
+	}
+	if d.bad || len(d.b) > 0 {
+		return nil
+	}
+	return r
+}
+
+// keptDecoder reads what writeKept wrote; bad says it ran out or found
+// a number over its bound.
+type keptDecoder struct {
+	b   []byte
+	bad bool
+}
+
+// uint reads an unsigned number, which must be at most most (-1: any).
+func (d *keptDecoder) uint(most int) uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 || most >= 0 && v > uint64(most) {
+		d.bad, d.b = true, nil
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *keptDecoder) int() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.bad, d.b = true, nil
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *keptDecoder) bytes(n int) []byte {
+	if n > len(d.b) {
+		d.bad, d.b = true, nil
+		return make([]byte, n)
+	}
+	v := d.b[:n]
+	d.b = d.b[n:]
+	return v
+}
+
+// file returns the entry of p, on a record that may be nil.
+func (r *keptRecord) file(p string) (keptEntry, bool) {
+	if r == nil {
+		return keptEntry{}, false
+	}
+	e, ok := r.files[p]
+	return e, ok
+}
+
+// matches reports whether the file at name has the key k, from one lstat.
+func (k statKey) matches(name string) bool {
+	info, err := os.Lstat(name)
+	if err != nil {
+		return false
+	}
+	got, ok := keyOf(info)
+	return ok && got == k
+}
+
+// keptFolderPrefix is how a record of the folder id starts.
+func keptFolderPrefix(id statKey) []byte {
+	return binary.AppendUvarint(binary.AppendUvarint(nil, id.dev), id.ino)
+}
