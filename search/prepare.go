@@ -249,6 +249,7 @@ func sectionSpans(body string, secs []secText) [][2]int {
 func splitSections(body string, secs []secText) (spans [][2]int, rest string) {
 	spans = sectionSpans(body, secs)
 	var b strings.Builder
+	b.Grow(len(body))
 	cursor := 0
 	for i, s := range secs {
 		if s.text == "" || spans[i][0] < 0 {

@@ -290,8 +290,10 @@ func (sd *staticData) termPostings(r index.IndexReader, st *stTerm, term string,
 	defer func() { _ = tfr.Close() }()
 	df := float64(tfr.Count())
 	idf := math.Log(1 + (n-df+0.5)/(df+0.5))
+	// One TermFieldDoc for all the postings: Next fills it in.
+	var reuse index.TermFieldDoc
 	var tfd *index.TermFieldDoc
-	for tfd, err = tfr.Next(nil); tfd != nil && err == nil; tfd, err = tfr.Next(nil) {
+	for tfd, err = tfr.Next(&reuse); tfd != nil && err == nil; tfd, err = tfr.Next(&reuse) {
 		k, err := recordNumber(tfd.ID)
 		if err != nil {
 			return err
@@ -1007,6 +1009,7 @@ type pageHead struct {
 // of text than it needs.
 func excerpt(text string) string {
 	var b strings.Builder
+	b.Grow(excerptLen + 64)
 	for b.Len() <= excerptLen {
 		text = strings.TrimLeftFunc(text, unicode.IsSpace)
 		if text == "" {
