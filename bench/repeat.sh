@@ -2,8 +2,10 @@
 # repeat.sh times repeated builds into the same output folder, as an editor
 # or a CI cache does: handbook (with its search index) and Hugo, each
 # building the same generated pages RUNS times in a row into its own
-# existing folder, alternating, after one untimed build of each that makes
-# the folders.
+# existing folder, alternating, after WARMUP untimed builds of each that
+# make the folders (and handbook's spare and its records of kept files:
+# see "Tenth round" in docs/performance.md; with an empty OUT, the fourth
+# build is the first that keeps files on a record).
 #
 #   bench/repeat.sh                          # 2,000 pages, then the small-pages variant
 #   OUT=/dev/shm/hbrep bench/repeat.sh       # outputs on tmpfs
@@ -13,6 +15,8 @@
 # Settings (environment):
 #   PAGES=2000       pages of each corpus
 #   RUNS=5           timed builds of each tool, alternating
+#   WARMUP=1         untimed builds of each tool first (3: the steady state
+#                    of repeated builds, even into an empty OUT)
 #   VARIANTS="default small"   gencorpus variants: default (2-6 KB pages with
 #                    front matter) and small (-small: 1 KB pages, no front
 #                    matter, names of signs)
@@ -30,6 +34,7 @@
 set -euo pipefail
 
 PAGES=${PAGES:-2000}
+WARMUP=${WARMUP:-1}
 RUNS=${RUNS:-5}
 VARIANTS=${VARIANTS:-"default small"}
 GIT=${GIT:-0}
@@ -60,11 +65,13 @@ for variant in $VARIANTS; do
 	echo "== $variant, $PAGES pages: $RUNS builds of each into the same folder, alternating"
 	rm -f "$WORK"/*.times
 	hb=(build -s "$dir/handbook")
-	# One untimed build of each makes the folders the timed ones replace.
-	"$WORK/handbook" "${hb[@]}" -o "$OUT/$variant-hb" >/dev/null 2>&1
-	[ -n "${HANDBOOK2:-}" ] && "$HANDBOOK2" "${hb[@]}" -o "$OUT/$variant-hb2" >/dev/null 2>&1
-	[ -n "$HUGO" ] && "$HUGO" --quiet -s "$dir/$hugosite" -d "$OUT/$variant-hugo" >/dev/null
-	true
+	# Untimed builds of each make the folders the timed ones replace.
+	for _ in $(seq "$WARMUP"); do
+		"$WORK/handbook" "${hb[@]}" -o "$OUT/$variant-hb" >/dev/null 2>&1
+		[ -n "${HANDBOOK2:-}" ] && "$HANDBOOK2" "${hb[@]}" -o "$OUT/$variant-hb2" >/dev/null 2>&1
+		[ -n "$HUGO" ] && "$HUGO" --quiet -s "$dir/$hugosite" -d "$OUT/$variant-hugo" >/dev/null
+		true
+	done
 	for _ in $(seq "$RUNS"); do
 		timed handbook "$WORK/handbook" "${hb[@]}" -o "$OUT/$variant-hb"
 		[ -n "${HANDBOOK2:-}" ] && timed handbook2 "$HANDBOOK2" "${hb[@]}" -o "$OUT/$variant-hb2"

@@ -37,7 +37,8 @@ type Writer struct {
 	trusted      *keptRecord
 	carry        []byte
 	loaded       chan struct{}
-	tmpID, dirID statKey
+	tmpID, dirID statKey   // zero where keys are not trusted
+	start        time.Time // files changed since racyWindow before it are not recorded
 
 	mu      sync.Mutex
 	dirs    map[string]*folder // folders made or being made, by slash path
@@ -84,8 +85,11 @@ func Create(dir string) (*Writer, error) {
 		}
 	}
 	w := &Writer{dir: dir, tmp: tmp, reuse: reuse, unlock: unlock, dirs: map[string]*folder{}, paths: map[string]bool{}, loaded: make(chan struct{})}
-	w.tmpID, _ = folderID(tmp)
-	w.dirID, _ = folderID(dir)
+	w.start = time.Now()
+	if keysTrusted(tmp) {
+		w.tmpID, _ = folderID(tmp)
+		w.dirID, _ = folderID(dir)
+	}
 	if !reuse || w.tmpID == (statKey{}) {
 		close(w.loaded)
 		return w, nil
@@ -165,8 +169,13 @@ func (w *Writer) keptRecord() []byte {
 	if w.tmpID == (statKey{}) || w.dirID == (statKey{}) {
 		return nil
 	}
-	cutoff := time.Now().Add(-racyWindow).UnixNano()
+	// A file changed in the clock tick of its lstat could change again
+	// without a new key: what changed since shortly before the build
+	// began is not recorded.
+	cutoff := w.start.Add(-racyWindow).UnixNano()
+	w.mu.Lock()
 	files := slices.DeleteFunc(w.kept, func(f keptPath) bool { return f.key.ctime >= cutoff })
+	w.mu.Unlock()
 	return encodeKept(w.tmpID, files, w.carry)
 }
 
