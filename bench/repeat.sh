@@ -4,7 +4,7 @@
 # building the same generated pages RUNS times in a row into its own
 # existing folder, alternating, after WARMUP untimed builds of each that
 # make the folders (and handbook's spare and its records of kept files:
-# see "Tenth round" in docs/performance.md; with an empty OUT, the fourth
+# see "Tenth round" in docs/performance.md; with an empty OUT, the fifth
 # build is the first that keeps files on a record).
 #
 #   bench/repeat.sh                          # 2,000 pages, then the small-pages variant
@@ -15,7 +15,7 @@
 # Settings (environment):
 #   PAGES=2000       pages of each corpus
 #   RUNS=5           timed builds of each tool, alternating
-#   WARMUP=1         untimed builds of each tool first (3: the steady state
+#   WARMUP=1         untimed builds of each tool first (4: the steady state
 #                    of repeated builds, even into an empty OUT)
 #   VARIANTS="default small"   gencorpus variants: default (2-6 KB pages with
 #                    front matter) and small (-small: 1 KB pages, no front
