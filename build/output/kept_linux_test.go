@@ -194,8 +194,7 @@ func TestKeptRecordRoundTrip(t *testing.T) {
 	seg = append(seg, make([]byte, 8<<20)...)
 	huge := binary.AppendUvarint([]byte(keptMagic), uint64(len(seg)))
 	huge = append(huge, seg...)
-	sum := sumOf(huge)
-	if err := os.WriteFile(filepath.Join(folder, keptFile), append(huge, sum[:]...), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(folder, keptFile), binary.BigEndian.AppendUint64(huge, sumOf(huge)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var before, after runtime.MemStats

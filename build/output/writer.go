@@ -123,13 +123,11 @@ func (w *Writer) Write(f File) error {
 	}
 	name := filepath.Join(w.tmp, filepath.FromSlash(f.Path))
 	if w.reuse {
-		var sum [16]byte
 		<-w.loaded
-		if e, ok := w.trusted.file(f.Path); ok {
-			if sum = sumOf(f.Data); sum == e.sum && e.key.matches(name) {
-				w.keep(f.Path, e, true)
-				return nil
-			}
+		e, trusted := w.trusted.file(f.Path)
+		if trusted && e.key.size == int64(len(f.Data)) && e.sum == sumOf(f.Data) && e.key.matches(name) {
+			w.keep(f.Path, e, true)
+			return nil
 		}
 		same, key, err := keepOrClear(name, f.Data)
 		if err != nil {
@@ -137,10 +135,7 @@ func (w *Writer) Write(f File) error {
 		}
 		if same {
 			if key != (statKey{}) {
-				if sum == ([16]byte{}) {
-					sum = sumOf(f.Data)
-				}
-				w.keep(f.Path, keptEntry{key: key, sum: sum}, false)
+				w.keep(f.Path, keptEntry{key: key, sum: sumOf(f.Data)}, false)
 			}
 			return nil
 		}
