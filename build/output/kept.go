@@ -118,7 +118,7 @@ func readKept(folder string, a, b statKey) (ra *keptRecord, rb []byte) {
 				return nil, nil
 			}
 		case id == b && rb == nil:
-			rb = seg
+			rb = bytes.Clone(seg) // not to keep the whole file
 		}
 	}
 	if d.bad {
@@ -130,30 +130,35 @@ func readKept(folder string, a, b statKey) (ra *keptRecord, rb []byte) {
 // encodeKept encodes the record of the files kept in the folder id, with
 // the record of another folder, as read.
 func encodeKept(id statKey, files []keptPath, other []byte) []byte {
-	size := 64 + len(other)
+	// One buffer for all of it (records are megabytes on big sites): the
+	// folder's record is encoded after room for its length, then moved up
+	// to the length once it is known.
+	size := len(keptMagic) + 3*binary.MaxVarintLen64 + len(other) + 8
 	for _, f := range files {
-		size += len(f.path) + 80
+		size += len(f.path) + 3 + 6*binary.MaxVarintLen64 + 8
 	}
-	seg := append(make([]byte, 0, size), keptFolderPrefix(id)...)
-	seg = binary.AppendUvarint(seg, uint64(len(files)))
+	b := append(make([]byte, 0, size), keptMagic...)
+	start := len(b) + binary.MaxVarintLen64
+	b = b[:start]
+	b = append(b, keptFolderPrefix(id)...)
+	b = binary.AppendUvarint(b, uint64(len(files)))
 	for _, f := range files {
-		seg = binary.AppendUvarint(seg, uint64(len(f.path)))
-		seg = append(seg, f.path...)
-		seg = binary.AppendUvarint(seg, f.key.dev)
-		seg = binary.AppendUvarint(seg, f.key.ino)
-		seg = binary.AppendVarint(seg, f.key.size)
-		seg = binary.AppendUvarint(seg, uint64(f.key.mode))
-		seg = binary.AppendVarint(seg, f.key.mtime)
-		seg = binary.AppendVarint(seg, f.key.ctime)
-		seg = binary.BigEndian.AppendUint64(seg, f.sum)
+		b = binary.AppendUvarint(b, uint64(len(f.path)))
+		b = append(b, f.path...)
+		b = binary.AppendUvarint(b, f.key.dev)
+		b = binary.AppendUvarint(b, f.key.ino)
+		b = binary.AppendVarint(b, f.key.size)
+		b = binary.AppendUvarint(b, uint64(f.key.mode))
+		b = binary.AppendVarint(b, f.key.mtime)
+		b = binary.AppendVarint(b, f.key.ctime)
+		b = binary.BigEndian.AppendUint64(b, f.sum)
 	}
-	b := make([]byte, 0, len(keptMagic)+2*binary.MaxVarintLen64+len(seg)+len(other)+8)
-	b = append(b, keptMagic...)
-	for _, s := range [][]byte{seg, other} {
-		if s != nil {
-			b = binary.AppendUvarint(b, uint64(len(s)))
-			b = append(b, s...)
-		}
+	segLen := len(b) - start
+	at := len(keptMagic) + binary.PutUvarint(b[len(keptMagic):], uint64(segLen))
+	b = b[:at+copy(b[at:], b[start:])]
+	if other != nil {
+		b = binary.AppendUvarint(b, uint64(len(other)))
+		b = append(b, other...)
 	}
 	return binary.BigEndian.AppendUint64(b, sumOf(b))
 }

@@ -98,6 +98,9 @@ func Create(dir string) (*Writer, error) {
 	go func() {
 		defer close(w.loaded)
 		w.trusted, w.carry = readKept(tmp, w.tmpID, w.dirID)
+		if w.trusted != nil {
+			w.kept = make([]keptPath, 0, len(w.trusted.files)) // most of them again
+		}
 	}()
 	return w, nil
 }
