@@ -230,7 +230,8 @@ func (w *Writer) fail(err error) error {
 }
 
 // Commit replaces the target folder with the files written, or, if any
-// write failed, removes them and returns the first error.
+// write failed, removes them and returns the first error. It is called
+// once every Write has returned.
 func (w *Writer) Commit() error { return w.CommitThen(nil) }
 
 // CommitThen is Commit, calling then, when it is not nil, once the new
