@@ -15,15 +15,16 @@ import (
 // two reads and a close) was a tenth of a repeated build of 2,000 pages.
 // So each build also records, for the files it found unchanged, their
 // stat key (device, inode, size, mode, modification and change times)
-// and a hash of their bytes (sumOf). That folder is the spare again two builds
-// later: a file whose key is still the one recorded and whose recorded
-// hash is that of the bytes to write is kept after one lstat, as git
-// trusts its index. Any change to a file changes its change time, which
-// no program can set back. A file that changed less than racyWindow
-// before the record was made is left out of it (git's "racy" files: a
-// second change within the file system's clock tick could leave the key
-// as it was), and so are the files the build wrote, which are recorded
-// by the build after, when it finds them unchanged.
+// and a hash of their bytes (sumOf). That folder is the spare again two
+// builds later: a file whose key is still the one recorded and whose
+// recorded hash is that of the bytes to write is kept after one lstat,
+// as git trusts its index. Any change to a file changes its change time,
+// which no program can set back. A file that changed less than
+// racyWindow before the recording build began is left out of the record
+// (git's "racy" files: a second change within the file system's clock
+// tick could leave the key as it was), and so are the files the build
+// wrote, which are recorded by the build after, when it finds them
+// unchanged. Keys are trusted only on local file systems (keysTrusted).
 //
 // The record is kept in the spare itself (keptFile), which is never
 // published: the next build deletes the file with whatever else it does
@@ -33,8 +34,9 @@ import (
 // keptFile is the record's file in the spare.
 const keptFile = ".handbook-kept"
 
-// racyWindow is how long before the record a file must have last changed
-// for its key to be trusted: longer than any file system's clock tick.
+// racyWindow is how long before the recording build began a file must
+// have last changed for its key to be trusted: longer than any file
+// system's clock tick.
 var racyWindow = 2 * time.Second
 
 // statKey says which file is at a path and when it last changed.
