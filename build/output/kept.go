@@ -169,8 +169,8 @@ func encodeKept(id statKey, files []keptPath, other []byte) []byte {
 // numbers of a byte at least and the hash.
 const minKeptEntry = 7 + 8
 
-// maxKept bounds the record's file: about 75 bytes a file, for two
-// folders, is 15 MB at 100,000 files.
+// maxKept bounds the record's file: at about 67 bytes a file, two
+// folders of 100,000 files take 13 MB.
 const maxKept = 256 << 20
 
 // decodeKept decodes the files of the record of folder id, which d holds
