@@ -14,6 +14,7 @@ import (
 
 	"github.com/rscp/handbook/build"
 	"github.com/rscp/handbook/build/history/historytest"
+	"github.com/rscp/handbook/internal/treetest"
 )
 
 // TestUnchangedSiteIsNotBuiltAgain: with a cache folder, a build that
@@ -40,8 +41,8 @@ func TestUnchangedSiteIsNotBuiltAgain(t *testing.T) {
 	opts := build.Options{SiteDir: r.Dir, Publishing: true, Now: time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)}
 	unchanged := func(what string, o build.Options, last *build.Result) {
 		t.Helper()
-		before := statsOf(t, out)
-		index := statsOf(t, build.IndexDir(out))
+		before := treetest.Stats(t, out)
+		index := treetest.Stats(t, build.IndexDir(out))
 		saved, _ := os.ReadFile(filepath.Join(cacheDir, "history.gob"))
 		res, err := buildTo(t, o, out, cacheDir)
 		if err != nil {
@@ -56,10 +57,10 @@ func TestUnchangedSiteIsNotBuiltAgain(t *testing.T) {
 		if s := fmt.Sprint(res.Diags.Sorted()); !strings.Contains(s, "no base_url is set") {
 			t.Errorf("%s, then nothing: the last build's warning is not given again:\n%s", what, s)
 		}
-		if after := statsOf(t, out); !maps.Equal(before, after) {
-			t.Errorf("%s, then nothing: the output was touched:\n%s", what, treeDiff(after, before))
+		if after := treetest.Stats(t, out); !maps.Equal(before, after) {
+			t.Errorf("%s, then nothing: the output was touched:\n%s", what, treetest.Diff(after, before))
 		}
-		if after := statsOf(t, build.IndexDir(out)); !maps.Equal(index, after) {
+		if after := treetest.Stats(t, build.IndexDir(out)); !maps.Equal(index, after) {
 			t.Errorf("%s, then nothing: the search index was touched", what)
 		}
 		if now, _ := os.ReadFile(filepath.Join(cacheDir, "history.gob")); !bytes.Equal(now, saved) {
@@ -83,8 +84,8 @@ func TestUnchangedSiteIsNotBuiltAgain(t *testing.T) {
 		if _, err := buildTo(t, o, want, ""); err != nil {
 			t.Fatal(err)
 		}
-		if got, want := treeOf(t, out), treeOf(t, want); !maps.Equal(got, want) {
-			t.Fatalf("%s: the output is not a clean build's:\n%s", what, treeDiff(got, want))
+		if got, want := treetest.Files(t, out), treetest.Files(t, want); !maps.Equal(got, want) {
+			t.Fatalf("%s: the output is not a clean build's:\n%s", what, treetest.Diff(got, want))
 		}
 		unchanged(what, o, res)
 	}
@@ -261,7 +262,13 @@ func TestUnchangedAfterRandomEdits(t *testing.T) {
 		case 7, 8:
 			changed, what = false, "nothing"
 		default:
-			victims := slices.Sorted(maps.Keys(treeOf(t, out)))
+			var victims []string
+			for p, v := range treetest.Files(t, out) {
+				if strings.HasPrefix(v, "-") { // a plain file
+					victims = append(victims, p)
+				}
+			}
+			slices.Sort(victims)
 			v := filepath.Join(out, filepath.FromSlash(victims[rng.IntN(len(victims))]))
 			if err := os.WriteFile(v, []byte("edited by hand"), 0o644); err != nil {
 				t.Fatal(err)
@@ -275,8 +282,8 @@ func TestUnchangedAfterRandomEdits(t *testing.T) {
 		}
 		clean := filepath.Join(t.TempDir(), "clean")
 		buildWith(clean, "")
-		if got, want := treeOf(t, out), treeOf(t, clean); !maps.Equal(got, want) {
-			t.Fatalf("step %d (%s): the output is not a clean build's:\n%s", step, what, treeDiff(got, want))
+		if got, want := treetest.Files(t, out), treetest.Files(t, clean); !maps.Equal(got, want) {
+			t.Fatalf("step %d (%s): the output is not a clean build's:\n%s", step, what, treetest.Diff(got, want))
 		}
 	}
 }
@@ -299,68 +306,6 @@ func buildTo(t *testing.T, o build.Options, dir, cacheDir string) (*build.Result
 		}
 	}
 	return res, err
-}
-
-// treeOf reads the folder dir: each file's mode and bytes by path.
-func treeOf(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	tree := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		st, err := d.Info()
-		if err != nil {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		tree[filepath.ToSlash(rel)] = fmt.Sprintf("%v %x", st.Mode(), b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tree
-}
-
-// statsOf lists the folder dir: each entry's mode, size and time by path.
-func statsOf(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	stats := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		st, err := d.Info()
-		rel, _ := filepath.Rel(dir, p)
-		if err == nil {
-			stats[filepath.ToSlash(rel)] = fmt.Sprintf("%v %d %v", st.Mode(), st.Size(), st.ModTime())
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return stats
-}
-
-// treeDiff names the paths whose values differ between got and want.
-func treeDiff(got, want map[string]string) string {
-	var b strings.Builder
-	for _, k := range slices.Sorted(maps.Keys(want)) {
-		if g, ok := got[k]; !ok {
-			fmt.Fprintf(&b, "  %s: missing\n", k)
-		} else if g != want[k] {
-			fmt.Fprintf(&b, "  %s: differs\n", k)
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(got)) {
-		if _, ok := want[k]; !ok {
-			fmt.Fprintf(&b, "  %s: extra\n", k)
-		}
-	}
-	return b.String()
 }
 
 // TestCacheFolderThatCannotKeepAStamp: a cache folder where the stamp

@@ -4,11 +4,9 @@ package output
 
 import (
 	"encoding/binary"
-	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"testing"
 	"time"
 )
@@ -33,26 +31,6 @@ func writeSite(t *testing.T, dir string, files []File) int {
 		t.Fatal(err)
 	}
 	return w.onTrust
-}
-
-// sameAsClean fails unless dir holds what a clean build of files makes.
-func sameAsClean(t *testing.T, what, dir string, files []File) {
-	t.Helper()
-	clean := filepath.Join(t.TempDir(), "public")
-	if err := WriteDir(clean, files); err != nil {
-		t.Fatal(err)
-	}
-	got, want := treeOf(t, dir), treeOf(t, clean)
-	for _, k := range slices.Sorted(maps.Keys(want)) {
-		if got[k] != want[k] {
-			t.Errorf("%s: %s is %q, a clean build has %q", what, k, got[k], want[k])
-		}
-	}
-	for k := range got {
-		if _, ok := want[k]; !ok {
-			t.Errorf("%s: %s is there, a clean build has none", what, k)
-		}
-	}
 }
 
 // TestUnchangedFilesAreKeptOnTheRecord: the builds of a site take turns in

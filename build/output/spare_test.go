@@ -2,14 +2,14 @@ package output
 
 import (
 	"bytes"
-	"io/fs"
-	"maps"
+	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/rscp/handbook/internal/treetest"
 )
 
 // siteEntries lists what parent holds besides the spare of a site: the
@@ -33,34 +33,17 @@ func siteEntries(t *testing.T, parent string) []string {
 	return out
 }
 
-// treeOf reads every file and folder under dir: its type, mode and bytes.
-func treeOf(t *testing.T, dir string) map[string]string {
+// sameAsClean fails unless dir holds what a clean build of files makes,
+// file for file, byte for byte, mode for mode.
+func sameAsClean(t *testing.T, what, dir string, files []File) {
 	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, name)
-		info, err := os.Lstat(name)
-		if err != nil {
-			return err
-		}
-		v := info.Mode().String()
-		if info.Mode().IsRegular() {
-			b, err := os.ReadFile(name)
-			if err != nil {
-				return err
-			}
-			v += " " + string(b)
-		}
-		out[filepath.ToSlash(rel)] = v
-		return nil
-	})
-	if err != nil {
+	clean := filepath.Join(t.TempDir(), "public")
+	if err := WriteDir(clean, files); err != nil {
 		t.Fatal(err)
 	}
-	return out
+	if d := treetest.Diff(treetest.Files(t, dir), treetest.Files(t, clean)); d != "" {
+		t.Errorf("%s: the folder is not a clean build's:\n%s", what, d)
+	}
 }
 
 func inode(t *testing.T, name string) uint64 {
@@ -140,23 +123,7 @@ func repeatedBuildsMatchCleanBuilds(t *testing.T) {
 		if err := WriteDir(dir, files); err != nil {
 			t.Fatalf("site %d: %v", i+1, err)
 		}
-		clean := filepath.Join(t.TempDir(), "public")
-		if err := WriteDir(clean, files); err != nil {
-			t.Fatal(err)
-		}
-		got, want := treeOf(t, dir), treeOf(t, clean)
-		if !maps.Equal(got, want) {
-			for _, k := range slices.Sorted(maps.Keys(want)) {
-				if got[k] != want[k] {
-					t.Errorf("site %d: %s is %q, a clean build has %q", i+1, k, got[k], want[k])
-				}
-			}
-			for k := range got {
-				if _, ok := want[k]; !ok {
-					t.Errorf("site %d: %s is there, a clean build has none", i+1, k)
-				}
-			}
-		}
+		sameAsClean(t, fmt.Sprintf("site %d", i+1), dir, files)
 		if entries := siteEntries(t, parent); len(entries) != 1 {
 			t.Errorf("site %d: the folder holds %v", i+1, entries)
 		}
@@ -228,14 +195,14 @@ func TestStoppedBuildKeepsTheSite(t *testing.T) {
 		t.Fatal("Stop refused")
 	}
 	w.unlock() // as the killed process's lock goes with it
-	if got := treeOf(t, dir); got["index.html"] != "-rw-r--r-- one" || got["a/index.html"] != "-rw-r--r-- a" {
+	if got := treetest.Files(t, dir); got["index.html"] != "-rw-r--r-- one" || got["a/index.html"] != "-rw-r--r-- a" {
 		t.Errorf("a stopped build changed the site: %v", got)
 	}
 	next := []File{{"index.html", []byte("two")}}
 	if err := WriteDir(dir, next); err != nil {
 		t.Fatal(err)
 	}
-	if got := treeOf(t, dir); len(got) != 3 || got["index.html"] != "-rw-r--r-- two" {
+	if got := treetest.Files(t, dir); len(got) != 3 || got["index.html"] != "-rw-r--r-- two" {
 		t.Errorf("after a stopped build, the next one wrote %v", got)
 	}
 	if entries := siteEntries(t, parent); len(entries) != 1 {

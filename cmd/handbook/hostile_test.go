@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"maps"
 	"os"
 	"os/exec"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rscp/handbook/build/output"
+	"github.com/rscp/handbook/internal/treetest"
 )
 
 // Limits every hostile input must stay within.
@@ -174,7 +174,7 @@ func TestHostileInputs(t *testing.T) {
 			// handbook check reads the same site: the same verdict, at
 			// the same file and line, and it writes nothing.
 			want, pattern := c.want, c.stderr
-			before := treeState(t, dir)
+			before := treetest.Stats(t, dir)
 			r = runBounded(t, bin, "check", "-s", site, "--today", "2024-06-01")
 			if r.code != want {
 				t.Fatalf("check: exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, want, r.stdout, r.stderr)
@@ -185,34 +185,12 @@ func TestHostileInputs(t *testing.T) {
 			if want == 1 && !regexp.MustCompile(`(?m)^checked \d+ pages?: \d+ errors?|^handbook check: `).MatchString(r.stdout+r.stderr) {
 				t.Errorf("check failed without saying why:\n%s%s", r.stdout, r.stderr)
 			}
-			if after := treeState(t, dir); !maps.Equal(before, after) {
+			if after := treetest.Stats(t, dir); !maps.Equal(before, after) {
 				t.Errorf("check changed files: %v", changedPaths(before, after))
 			}
 			t.Logf("check: exit %d in %s", r.code, r.elapsed.Round(time.Millisecond))
 		})
 	}
-}
-
-// treeState maps every file and folder under dir to its size and
-// modification time, to see whether a command wrote anything anywhere.
-func treeState(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	state := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		state[p] = fmt.Sprint(info.Mode(), info.Size(), info.ModTime().UnixNano())
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return state
 }
 
 // changedPaths lists the paths added, removed or changed between two states.
