@@ -24,7 +24,7 @@ import (
 // (git's "racy" files: a second change within the file system's clock
 // tick could leave the key as it was), and so are the files the build
 // wrote, which are recorded by the build after, when it finds them
-// unchanged. Keys are trusted only on local file systems (keysTrusted).
+// unchanged. Keys are trusted only on local file systems (localfs.Trusted).
 //
 // The record is kept in the spare itself (keptFile), which is never
 // published: the next build deletes the file with whatever else it does

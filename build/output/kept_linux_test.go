@@ -9,13 +9,15 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/rscp/handbook/internal/localfs"
 )
 
 // writeSite writes files into dir as one build, and returns how many of
 // them were kept on the record of kept files alone.
 func writeSite(t *testing.T, dir string, files []File) int {
 	t.Helper()
-	if !keysTrusted(filepath.Dir(dir)) {
+	if !localfs.Trusted(filepath.Dir(dir)) {
 		t.Skipf("%s is on a file system whose stat keys are not trusted", filepath.Dir(dir))
 	}
 	w, err := Create(dir)

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rscp/handbook/internal/localfs"
 	"github.com/rscp/handbook/internal/par"
 )
 
@@ -86,7 +87,7 @@ func Create(dir string) (*Writer, error) {
 	}
 	w := &Writer{dir: dir, tmp: tmp, reuse: reuse, unlock: unlock, dirs: map[string]*folder{}, paths: map[string]bool{}, loaded: make(chan struct{})}
 	w.start = time.Now()
-	if keysTrusted(tmp) {
+	if localfs.Trusted(tmp) {
 		w.tmpID, _ = folderID(tmp)
 		w.dirID, _ = folderID(dir)
 	}

@@ -19,6 +19,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/rscp/handbook/internal/localfs"
 )
 
 // Kinds of read.
@@ -46,6 +48,7 @@ type Reads struct {
 	fsys  fs.FS
 	dir   string    // the site folder fsys reads
 	start time.Time // when recording began
+	keyed bool      // dir is where stat keys are trusted (localfs)
 
 	mu    sync.Mutex
 	found map[readKey]found
@@ -64,7 +67,7 @@ type found struct{ found, key string }
 
 // Record returns fsys, the site folder dir, recording its reads.
 func Record(fsys fs.FS, dir string) *Reads {
-	return &Reads{fsys: fsys, dir: dir, start: time.Now(), found: map[readKey]found{}}
+	return &Reads{fsys: fsys, dir: dir, start: time.Now(), keyed: localfs.Trusted(dir), found: map[readKey]found{}}
 }
 
 // List returns what was read, in order, and whether it is a faithful
@@ -98,6 +101,9 @@ func (r *Reads) note(kind byte, name, what, key string) {
 // key is the fileKey of the file name, taken before its bytes are read:
 // a change after it gives the file another key.
 func (r *Reads) key(name string) string {
+	if !r.keyed {
+		return "" // every file is read again by the check
+	}
 	return fileKey(filepath.Join(r.dir, filepath.FromSlash(name)), r.start)
 }
 
@@ -205,11 +211,12 @@ func errFound(err error) string {
 }
 
 // again reads what rd recorded once more, from fsys, the site folder dir,
-// and says what it finds now. A file with the same key is not read.
-func again(fsys fs.FS, dir string, since time.Time, rd Read) string {
+// and says what it finds now. A file with the same key is not read, where
+// keys are trusted.
+func again(fsys fs.FS, dir string, since time.Time, keyed bool, rd Read) string {
 	switch rd.Kind {
 	case readFile:
-		if rd.Key != "" && fileKey(filepath.Join(dir, filepath.FromSlash(rd.Path)), since) == rd.Key {
+		if keyed && rd.Key != "" && fileKey(filepath.Join(dir, filepath.FromSlash(rd.Path)), since) == rd.Key {
 			return rd.Found
 		}
 		return fileFound(fs.ReadFile(fsys, rd.Path))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rscp/handbook/build/diag"
 	"github.com/rscp/handbook/internal/gobfile"
+	"github.com/rscp/handbook/internal/localfs"
 	"github.com/rscp/handbook/internal/par"
 )
 
@@ -97,10 +98,10 @@ func (s *Stamp) Current(fsys fs.FS, dir string) bool {
 		return false
 	}
 	// The reads first: an edit shows there, and most are a stat each.
-	now := time.Now()
+	now, keyed := time.Now(), localfs.Trusted(dir)
 	same := make([]bool, len(s.Reads))
 	par.Each(len(s.Reads), func(i int) {
-		same[i] = again(fsys, dir, now, s.Reads[i]) == s.Reads[i].Found
+		same[i] = again(fsys, dir, now, keyed, s.Reads[i]) == s.Reads[i].Found
 	})
 	if slices.Contains(same, false) {
 		return false

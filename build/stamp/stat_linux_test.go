@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rscp/handbook/build/history/historytest"
+	"github.com/rscp/handbook/internal/localfs"
 )
 
 // countingFS counts the files read through it.
@@ -30,6 +31,9 @@ func TestKeyedFilesAreNotReadAgain(t *testing.T) {
 	racyWindow = 0 // the files below are written just before the "build"
 
 	dir, out := t.TempDir(), t.TempDir()
+	if !localfs.Trusted(dir) {
+		t.Skipf("%s is not on a local file system: no file is keyed there", dir)
+	}
 	historytest.WriteFiles(t, dir, map[string]string{"handbook.yaml": "title: T\n", "content/a.md": "# A\n", "content/big.pdf": "%PDF", "data/contacts.yaml": "[]\n"})
 	a := filepath.Join(dir, "content/a.md")
 	old, err := os.Stat(a)
@@ -64,5 +68,41 @@ func TestKeyedFilesAreNotReadAgain(t *testing.T) {
 	}
 	if s.Current(c, dir) {
 		t.Error("the stamp holds after a page was rewritten with the same size and time")
+	}
+}
+
+// TestKeysOnlyWhereTrusted: where stat data cannot be trusted (a network
+// file system: localfs), no file the build read is keyed, and a key found
+// in a stamp is not used, so every file is read again by the check.
+func TestKeysOnlyWhereTrusted(t *testing.T) {
+	defer func(w time.Duration) { racyWindow = w }(racyWindow)
+	racyWindow = 0
+	dir := t.TempDir()
+	historytest.WriteFiles(t, dir, map[string]string{"content/a.md": "# A\n"})
+	time.Sleep(20 * time.Millisecond)
+	r := Record(os.DirFS(dir), dir)
+	r.keyed = false // as on NFS
+	if _, err := fs.ReadFile(r, "content/a.md"); err != nil {
+		t.Fatal(err)
+	}
+	reads, _ := r.List()
+	for _, rd := range reads {
+		if rd.Key != "" {
+			t.Errorf("%s was keyed where keys are not trusted", rd.Path)
+		}
+	}
+	key := fileKey(filepath.Join(dir, "content/a.md"), time.Now())
+	if key == "" {
+		t.Skip("no key here")
+	}
+	c := &countingFS{FS: os.DirFS(dir)}
+	rd := Read{Kind: readFile, Path: "content/a.md", Key: key}
+	again(c, dir, time.Now(), false, rd)
+	if c.reads.Load() != 1 {
+		t.Error("a file was taken on its key where keys are not trusted")
+	}
+	again(c, dir, time.Now(), true, rd)
+	if c.reads.Load() != 1 {
+		t.Error("a file with its key was read again where keys are trusted")
 	}
 }
