@@ -163,10 +163,12 @@ func BuildFS(fsys fs.FS, opts Options) (*Result, error) {
 // is not nil (BuildTo).
 func runStages(fsys fs.FS, opts Options, sink *output.Writer) (*Result, error) {
 	r := startRun(fsys, opts, sink)
+	defer r.waitIndex()
 	for _, stage := range []func() error{
 		r.readSources,
 		r.loadTheme,
 		r.buildModel,
+		r.startIndex,
 		r.addVersions,
 		r.renderSite,
 	} {
@@ -191,9 +193,18 @@ type run struct {
 	themeFS  fs.FS       // loadTheme
 	theme    *render.Theme
 	site     *site.Site          // buildModel
+	index    *indexRun           // startIndex
 	eds      []*editions.Edition // addVersions
 	versions *render.Versions
 	files    []output.File // renderSite: the site's files, when kept in memory
+}
+
+// indexRun is the search index being built beside the later stages.
+type indexRun struct {
+	release       *bodyRelease // drops each page's Markdown once render and the index are done with it
+	files, static []output.File
+	err           error
+	done          chan struct{}
 }
 
 // startRun starts reading git: on a site with a long history "git log"
@@ -258,6 +269,35 @@ func (r *run) buildModel() error {
 	return r.res.Diags.Err()
 }
 
+// startIndex starts the search index of the current edition on its own
+// goroutine. It reads the model and nothing else, so it is built while git's
+// history is waited for and read (on a long history, seconds in which a
+// core would be idle) and the pages are rendered.
+func (r *run) startIndex() error {
+	x := &indexRun{done: make(chan struct{})}
+	// A written build drops each page's Markdown once both render and the
+	// search index are done with it (release.go).
+	if r.sink != nil {
+		x.release = newBodyRelease(r.site, !r.opts.NoSearch)
+	}
+	r.index = x
+	go func() {
+		defer close(x.done)
+		if !r.opts.NoSearch {
+			x.files, x.static, x.err = searchdocs.Index(r.site, x.release.done)
+		}
+	}()
+	return nil
+}
+
+// waitIndex waits for the search index, if it was started: a build that
+// stops at an error leaves nothing running.
+func (r *run) waitIndex() {
+	if r.index != nil {
+		<-r.index.done
+	}
+}
+
 // addVersions adds what git and handbook.yaml say of the site's versions:
 // redirects for moved pages, the published editions and each page's
 // history. git was read once, beside the sources; render never runs it.
@@ -296,26 +336,7 @@ func (r *run) renderSite() error {
 		r.opts.OnModel(&Result{Site: r.site, Diags: &diag.List{}, Editions: r.res.Editions, patch: r.patchState()})
 	}
 	sink := r.sink
-	// A written build drops each page's Markdown once both render and the
-	// search index are done with it (release.go).
-	var release *bodyRelease
-	if sink != nil {
-		release = newBodyRelease(r.site, !r.opts.NoSearch)
-	}
-
-	// The search index reads the same model as render and nothing else:
-	// build it on its own goroutine while the pages are rendered.
-	var index, staticSearch []output.File
-	var indexErr error
-	indexDone := make(chan struct{})
-	go func() {
-		defer close(indexDone)
-		if !r.opts.NoSearch {
-			index, staticSearch, indexErr = searchdocs.Index(r.site, release.done)
-		}
-	}()
-	defer func() { <-indexDone }()
-
+	release := r.index.release
 	var err error
 	if sink != nil {
 		err = r.theme.RenderTo(r.site, r.versions, sink.Write, release.done)
@@ -332,13 +353,13 @@ func (r *run) renderSite() error {
 		return r.res.Diags.Err()
 	}
 	rest = append(rest, r.assets()...)
-	<-indexDone
-	if indexErr != nil {
-		r.res.Diags.Errorf("", 0, "search index: %v", indexErr)
+	r.waitIndex()
+	if r.index.err != nil {
+		r.res.Diags.Errorf("", 0, "search index: %v", r.index.err)
 		return r.res.Diags.Err()
 	}
-	r.res.Index = index
-	rest = append(rest, staticSearch...)
+	r.res.Index = r.index.files
+	rest = append(rest, r.index.static...)
 	if sink == nil {
 		r.files = append(r.files, rest...)
 		return nil
