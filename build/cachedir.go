@@ -17,11 +17,11 @@ import (
 
 	"github.com/rscp/handbook/build/history"
 	"github.com/rscp/handbook/build/pagehistory"
-	"github.com/rscp/handbook/internal/gobfile"
+	"github.com/rscp/handbook/internal/atomicfile"
 )
 
 // cacheFile is the file of a cache folder that holds the git-derived work.
-const cacheFile = "history.gob"
+const cacheFile = "history.cache"
 
 // savedCache is what a cache folder holds. Key says what made it: the
 // program and the site's settings and data. A cache made by another
@@ -57,9 +57,13 @@ func OpenCache(dir, siteDir string) (*Cache, error) {
 func (c *Cache) read() {
 	c.used.Store(true)
 	c.versions, c.diffs = pagehistory.NewCache(), history.NewDiffCache()
-	var saved savedCache
-	if err := gobfile.Read(filepath.Join(c.dir, cacheFile), &saved); err != nil || saved.Key != c.key {
-		return // none yet, unreadable, or made by another program: start again
+	data, err := os.ReadFile(filepath.Join(c.dir, cacheFile))
+	if err != nil {
+		return // none yet, or unreadable: start again
+	}
+	saved, err := decodeCache(data)
+	if err != nil || saved.Key != c.key {
+		return // damaged, or made by another program or for other settings
 	}
 	c.versions = pagehistory.CacheOf(saved.Versions)
 	c.diffs = history.DiffCacheOf(saved.Diffs)
@@ -77,7 +81,9 @@ func (c *Cache) Save() error {
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return err
 	}
-	return gobfile.Write(filepath.Join(c.dir, cacheFile), savedCache{Key: c.key, Versions: c.versions.Entries(), Diffs: c.diffs.Entries()})
+	// The gob file of builds before this format is of no more use.
+	_ = os.Remove(filepath.Join(c.dir, "history.gob"))
+	return atomicfile.Write(filepath.Join(c.dir, cacheFile), encodeCache(savedCache{Key: c.key, Versions: c.versions.Entries(), Diffs: c.diffs.Entries()}))
 }
 
 // cacheKey names what the cached texts and diffs depend on besides git:

@@ -188,7 +188,7 @@ func TestCacheFolderDropsWhatNoBuildUses(t *testing.T) {
 	save := func() int64 {
 		t.Helper()
 		buildWithCacheFolder(t, r.Dir, cacheDir)
-		st, err := os.Stat(filepath.Join(cacheDir, "history.gob"))
+		st, err := os.Stat(filepath.Join(cacheDir, "history.cache"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -43,7 +43,7 @@ func TestUnchangedSiteIsNotBuiltAgain(t *testing.T) {
 		t.Helper()
 		before := treetest.Stats(t, out)
 		index := treetest.Stats(t, build.IndexDir(out))
-		saved, _ := os.ReadFile(filepath.Join(cacheDir, "history.gob"))
+		saved, _ := os.ReadFile(filepath.Join(cacheDir, "history.cache"))
 		res, err := buildTo(t, o, out, cacheDir)
 		if err != nil {
 			t.Fatalf("%s, then nothing: %v", what, err)
@@ -63,7 +63,7 @@ func TestUnchangedSiteIsNotBuiltAgain(t *testing.T) {
 		if after := treetest.Stats(t, build.IndexDir(out)); !maps.Equal(index, after) {
 			t.Errorf("%s, then nothing: the search index was touched", what)
 		}
-		if now, _ := os.ReadFile(filepath.Join(cacheDir, "history.gob")); !bytes.Equal(now, saved) {
+		if now, _ := os.ReadFile(filepath.Join(cacheDir, "history.cache")); !bytes.Equal(now, saved) {
 			t.Errorf("%s, then nothing: the cache folder's history changed", what)
 		}
 	}

@@ -17,13 +17,19 @@ func TestBuildCacheFolder(t *testing.T) {
 	writeFile(t, filepath.Join(site, "content", "_index.md"), []byte("---\ntitle: Home\nsummary: Home.\n---\nText.\n"))
 	out := filepath.Join(t.TempDir(), "public")
 	cache := filepath.Join(t.TempDir(), "cache")
+	// A CI cache restored from an older handbook holds its gob file, which
+	// no build reads any more.
+	writeFile(t, filepath.Join(cache, "history.gob"), []byte("gob of an older handbook"))
 	var stderr bytes.Buffer
 	m := &Main{Stdout: &bytes.Buffer{}, Stderr: &stderr}
 	if code := m.Run(context.Background(), []string{"build", "-s", site, "-o", out, "--cache", cache}); code != 0 {
 		t.Fatalf("build --cache exited with %d: %s", code, stderr.String())
 	}
-	if _, err := os.Stat(filepath.Join(cache, "history.gob")); err != nil {
+	if _, err := os.Stat(filepath.Join(cache, "history.cache")); err != nil {
 		t.Errorf("the cache folder holds no cache after the build: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(cache, "history.gob")); err == nil {
+		t.Error("the older handbook's history.gob is still in the cache folder")
 	}
 	stderr.Reset()
 	if code := m.Run(context.Background(), []string{"build", "-s", site, "-o", out, "--cache", filepath.Join(out, "cache")}); code != 2 {

@@ -7,7 +7,8 @@ import (
 	"bytes"
 	"encoding/gob"
 	"os"
-	"path/filepath"
+
+	"github.com/rscp/handbook/internal/atomicfile"
 )
 
 // Read decodes file into v, which must be a pointer.
@@ -26,17 +27,5 @@ func Write(file string, v any) error {
 	if err := gob.NewEncoder(&b).Encode(v); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), filepath.Base(file)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b.Bytes()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), file)
+	return atomicfile.Write(file, b.Bytes())
 }

@@ -1,0 +1,120 @@
+package build
+
+import (
+	"encoding/binary"
+	"errors"
+	"reflect"
+	"runtime"
+	"testing"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/rscp/handbook/build/history"
+	"github.com/rscp/handbook/build/pagehistory"
+)
+
+func sampleCache() savedCache {
+	return savedCache{
+		Key: "program and settings",
+		Versions: pagehistory.Entries{
+			Texts: map[string]string{
+				"3b18e512dba79e4c8300dd08aeb37f8e728b8dad": "Escalation\n\nRaise it with the named lead — within 24 hours.",
+				"e69de29bb2d1d6434b8b29ae775ad8c2e48c5391": "",
+			},
+			Drafts: map[string]bool{
+				"3b18e512dba79e4c8300dd08aeb37f8e728b8dad": false,
+				"a0423896973644771497bdc03eb99d5281615b51": true,
+			},
+		},
+		Diffs: map[history.DiffKey][][]history.Segment{
+			{{1}, {2}}: {
+				{{Op: history.Equal, Text: "Raise it with the "}, {Op: history.Delete, Text: "lead"}, {Op: history.Insert, Text: "named lead"}},
+				{},
+				{{Op: history.Equal, Text: "Ring 999 in an emergency."}},
+			},
+			{{3}, {4}}: {},
+		},
+	}
+}
+
+func TestCacheFileRoundTrip(t *testing.T) {
+	want := sampleCache()
+	data := encodeCache(want)
+	got, err := decodeCache(data)
+	if err != nil {
+		t.Fatalf("decodeCache: %v", err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the cache read back is\n%#v\nwant\n%#v", got, want)
+	}
+	for range 5 {
+		if again := encodeCache(want); string(again) != string(data) {
+			t.Fatal("the same cache made two different files")
+		}
+	}
+}
+
+// A file cut short or changed in any byte is not used: the build starts
+// again without it rather than showing a wrong text or diff.
+func TestDamagedCacheFileIsNotUsed(t *testing.T) {
+	data := encodeCache(sampleCache())
+	for n := range len(data) {
+		if _, err := decodeCache(data[:n]); !errors.Is(err, errBadCache) {
+			t.Fatalf("a file cut at byte %d of %d was read: %v", n, len(data), err)
+		}
+	}
+	for i := range data {
+		bad := append([]byte(nil), data...)
+		bad[i] ^= 0x20
+		if _, err := decodeCache(bad); !errors.Is(err, errBadCache) {
+			t.Fatalf("a file with byte %d changed was read: %v", i, err)
+		}
+	}
+}
+
+// sealed ends body with its checksum, as encodeCache does, so the decoder
+// gets past the checksum to what body holds.
+func sealed(body []byte) []byte {
+	return binary.BigEndian.AppendUint64(body, xxhash.Sum64(body))
+}
+
+// A file whose checksum is right but whose contents are not what
+// encodeCache writes (another program's, or a bug's) is refused too, and
+// a count it claims never makes the reader allocate what the file could
+// not hold.
+func TestMalformedCacheFileIsRefused(t *testing.T) {
+	head := append([]byte(cacheMagic), 0) // an empty key
+	cases := map[string][]byte{
+		"a count of 2^40 texts":       binary.AppendUvarint(append([]byte(nil), head...), 1<<40),
+		"a count of 2^20 diffs":       binary.AppendUvarint(append(append([]byte(nil), head...), 0, 0), 1<<20),
+		"bytes after the last diff":   append(append(append([]byte(nil), head...), 0, 0, 0), 7),
+		"a text longer than the file": append(append(append([]byte(nil), head...), 1, 1, 'a'), 0xff, 0x7f),
+	}
+	// One diff of one paragraph of one run whose operation is 7.
+	diff := append(append([]byte(nil), head...), 0, 0, 1)
+	diff = append(diff, make([]byte, 64)...)
+	diff = append(diff, 1, 1, 1, 7, 1, 'x')
+	cases["an unknown operation"] = diff
+	// The same diff with a paragraph claiming more runs than the diff has.
+	over := append([]byte(nil), diff...)
+	over[len(over)-4], over[len(over)-3] = 5, 1
+	cases["a paragraph of more runs than its diff"] = over
+	for name, body := range cases {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := decodeCache(sealed(body))
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, errBadCache) {
+			t.Errorf("%s: read, err %v", name, err)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+			t.Errorf("%s: the reader allocated %d bytes", name, grew)
+		}
+	}
+	// The good diff is read, so the cases above fail where they say.
+	good := append([]byte(nil), diff...)
+	good[len(good)-3] = 1
+	if _, err := decodeCache(sealed(good)); err != nil {
+		t.Errorf("a well-formed diff was refused: %v", err)
+	}
+}
