@@ -215,6 +215,11 @@ func startRun(fsys fs.FS, opts Options, sink *output.Writer) *run {
 		r.now = time.Now()
 	}
 	go func() { r.git <- readHistory(opts.SiteDir) }()
+	if opts.Cache != nil {
+		// The cache folder's file, a tenth of a gigabyte on a long history,
+		// is read while git and the sources are.
+		go opts.Cache.entries()
+	}
 	return r
 }
 

@@ -52,8 +52,9 @@ func OpenCache(dir, siteDir string) (*Cache, error) {
 	return c, nil
 }
 
-// read reads the folder's file, once, when the build first needs it: a
-// build that finds nothing changed (Stamp) never does.
+// read reads the folder's file, once, when a build starts (beside git and
+// the sources) or first needs it: a build that finds nothing changed
+// (Stamp) never does.
 func (c *Cache) read() {
 	c.used.Store(true)
 	c.versions, c.diffs = pagehistory.NewCache(), history.NewDiffCache()
@@ -83,7 +84,8 @@ func (c *Cache) Save() error {
 	}
 	// The gob file of builds before this format is of no more use.
 	_ = os.Remove(filepath.Join(c.dir, "history.gob"))
-	return atomicfile.Write(filepath.Join(c.dir, cacheFile), encodeCache(savedCache{Key: c.key, Versions: c.versions.Entries(), Diffs: c.diffs.Entries()}))
+	saved := savedCache{Key: c.key, Versions: c.versions.Entries(), Diffs: c.diffs.Entries()}
+	return atomicfile.WriteFunc(filepath.Join(c.dir, cacheFile), func(w io.Writer) error { return encodeCache(w, saved) })
 }
 
 // cacheKey names what the cached texts and diffs depend on besides git:

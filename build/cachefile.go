@@ -1,10 +1,12 @@
 package build
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"encoding/binary"
 	"errors"
+	"io"
 	"maps"
 	"slices"
 	"unsafe"
@@ -33,68 +35,67 @@ const cacheMagic = "handbook build cache 1\n"
 // then starts again without it.
 var errBadCache = errors.New("not a cache this program wrote, or damaged")
 
-func encodeCache(s savedCache) []byte {
-	size := len(cacheMagic) + len(s.Key) + 64
-	for id, t := range s.Versions.Texts {
-		size += len(id) + len(t) + 2*binary.MaxVarintLen64
+// encodeCache writes s to w. It writes as it goes: the file is a tenth of
+// a gigabyte on a long history, and one buffer of it took longer to
+// allocate than the rest of the work.
+func encodeCache(w io.Writer, s savedCache) error {
+	sum := xxhash.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(w, sum), 256<<10)
+	var buf [binary.MaxVarintLen64]byte
+	number := func(v int) {
+		_, _ = bw.Write(binary.AppendUvarint(buf[:0], uint64(v)))
 	}
-	size += len(s.Versions.Drafts) * (41 + binary.MaxVarintLen64)
-	for _, d := range s.Diffs {
-		size += 64 + 2*binary.MaxVarintLen64
-		for _, p := range d {
-			size += binary.MaxVarintLen64
-			for _, seg := range p {
-				size += 1 + binary.MaxVarintLen64 + len(seg.Text)
-			}
-		}
-	}
-	b := make([]byte, 0, size)
 	str := func(v string) {
-		b = binary.AppendUvarint(b, uint64(len(v)))
-		b = append(b, v...)
+		number(len(v))
+		_, _ = bw.WriteString(v)
 	}
-	b = append(b, cacheMagic...)
+	_, _ = bw.WriteString(cacheMagic)
 	str(s.Key)
 	// In order of key, so that the same cache makes the same file.
-	b = binary.AppendUvarint(b, uint64(len(s.Versions.Texts)))
+	number(len(s.Versions.Texts))
 	for _, id := range slices.Sorted(maps.Keys(s.Versions.Texts)) {
 		str(id)
 		str(s.Versions.Texts[id])
 	}
-	b = binary.AppendUvarint(b, uint64(len(s.Versions.Drafts)))
+	number(len(s.Versions.Drafts))
 	for _, id := range slices.Sorted(maps.Keys(s.Versions.Drafts)) {
 		str(id)
 		if s.Versions.Drafts[id] {
-			b = append(b, 1)
+			_ = bw.WriteByte(1)
 		} else {
-			b = append(b, 0)
+			_ = bw.WriteByte(0)
 		}
 	}
-	b = binary.AppendUvarint(b, uint64(len(s.Diffs)))
+	number(len(s.Diffs))
 	keys := slices.SortedFunc(maps.Keys(s.Diffs), func(x, y history.DiffKey) int {
 		return cmp.Or(bytes.Compare(x[0][:], y[0][:]), bytes.Compare(x[1][:], y[1][:]))
 	})
 	for _, k := range keys {
 		d := s.Diffs[k]
-		b = append(b, k[0][:]...)
-		b = append(b, k[1][:]...)
+		_, _ = bw.Write(k[0][:])
+		_, _ = bw.Write(k[1][:])
 		runs := 0
 		for _, p := range d {
 			runs += len(p)
 		}
-		b = binary.AppendUvarint(b, uint64(len(d)))
-		b = binary.AppendUvarint(b, uint64(runs))
+		number(len(d))
+		number(runs)
 		for _, p := range d {
-			b = binary.AppendUvarint(b, uint64(len(p)))
+			number(len(p))
 		}
 		for _, p := range d {
 			for _, seg := range p {
-				b = append(b, byte(seg.Op+1)) // Delete, Equal, Insert: 0, 1, 2
+				_ = bw.WriteByte(byte(seg.Op + 1)) // Delete, Equal, Insert: 0, 1, 2
 				str(seg.Text)
 			}
 		}
 	}
-	return binary.BigEndian.AppendUint64(b, xxhash.Sum64(b))
+	// The checksum of all before it, which bw has passed to sum once flushed.
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	_, err := w.Write(binary.BigEndian.AppendUint64(nil, sum.Sum64()))
+	return err
 }
 
 // decodeCache reads what encodeCache wrote. The strings it returns are

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"reflect"
@@ -37,9 +38,18 @@ func sampleCache() savedCache {
 	}
 }
 
+func encoded(t *testing.T, s savedCache) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := encodeCache(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
 func TestCacheFileRoundTrip(t *testing.T) {
 	want := sampleCache()
-	data := encodeCache(want)
+	data := encoded(t, want)
 	got, err := decodeCache(data)
 	if err != nil {
 		t.Fatalf("decodeCache: %v", err)
@@ -48,7 +58,7 @@ func TestCacheFileRoundTrip(t *testing.T) {
 		t.Errorf("the cache read back is\n%#v\nwant\n%#v", got, want)
 	}
 	for range 5 {
-		if again := encodeCache(want); string(again) != string(data) {
+		if again := encoded(t, want); string(again) != string(data) {
 			t.Fatal("the same cache made two different files")
 		}
 	}
@@ -57,7 +67,7 @@ func TestCacheFileRoundTrip(t *testing.T) {
 // A file cut short or changed in any byte is not used: the build starts
 // again without it rather than showing a wrong text or diff.
 func TestDamagedCacheFileIsNotUsed(t *testing.T) {
-	data := encodeCache(sampleCache())
+	data := encoded(t, sampleCache())
 	for n := range len(data) {
 		if _, err := decodeCache(data[:n]); !errors.Is(err, errBadCache) {
 			t.Fatalf("a file cut at byte %d of %d was read: %v", n, len(data), err)

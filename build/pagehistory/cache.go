@@ -126,9 +126,17 @@ func (c *Cache) Entries() Entries {
 	return Entries{Texts: maps.Clone(c.texts), Drafts: maps.Clone(c.drafts)}
 }
 
-// CacheOf returns a cache that knows e, kept by an earlier process.
+// CacheOf returns a cache that knows e, kept by an earlier process. It
+// takes e's maps (a long history's are a hundred thousand entries), which
+// the caller must not use again.
 func CacheOf(e Entries) *Cache {
 	c := NewCache()
-	c.earlier = Entries{Texts: maps.Clone(e.Texts), Drafts: maps.Clone(e.Drafts)}
+	c.earlier = e
+	if c.earlier.Texts == nil {
+		c.earlier.Texts = map[string]string{}
+	}
+	if c.earlier.Drafts == nil {
+		c.earlier.Drafts = map[string]bool{}
+	}
 	return c
 }
