@@ -214,7 +214,7 @@ func startRun(fsys fs.FS, opts Options, sink *output.Writer) *run {
 	if r.now.IsZero() {
 		r.now = time.Now()
 	}
-	go func() { r.git <- readHistory(opts.SiteDir) }()
+	go func() { r.git <- readHistory(opts.SiteDir, opts.Cache) }()
 	if opts.Cache != nil {
 		// The cache folder's file, a tenth of a gigabyte on a long history,
 		// is read while git and the sources are.

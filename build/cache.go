@@ -1,6 +1,7 @@
 package build
 
 import (
+	"sync"
 	"sync/atomic"
 
 	"github.com/rscp/handbook/build/history"
@@ -18,6 +19,13 @@ type Cache struct {
 	dir, key string // OpenCache's folder and what the entries were made with
 	load     func() // reads the folder's entries once (OpenCache); nil when there is no folder
 	used     atomic.Bool
+
+	// The git log: the one the folder kept (lastLog), and the one this
+	// process read, to keep (keepLog).
+	lastLog   func() *history.RawLog
+	logMu     sync.Mutex
+	readLog   *history.RawLog
+	logReused bool
 }
 
 // entries makes sure the cache holds what its folder kept.
@@ -55,4 +63,24 @@ func (c *Cache) diffCache() *history.DiffCache {
 	}
 	c.entries()
 	return c.diffs
+}
+
+// keepsLog reports whether c keeps the git log between builds: only a
+// cache folder does (the dev server reads the log once).
+func (c *Cache) keepsLog() bool { return c != nil && c.lastLog != nil }
+
+// keepLog records the git log a build read, for Save, and whether it
+// was read partly from the folder's.
+func (c *Cache) keepLog(l *history.RawLog, reused bool) {
+	c.logMu.Lock()
+	defer c.logMu.Unlock()
+	c.readLog, c.logReused = l, reused
+}
+
+// LogReused reports whether the last build's git log was read partly from
+// the one the cache folder kept: git was asked only for newer commits.
+func (c *Cache) LogReused() bool {
+	c.logMu.Lock()
+	defer c.logMu.Unlock()
+	return c.logReused
 }

@@ -20,8 +20,12 @@ import (
 	"github.com/rscp/handbook/internal/atomicfile"
 )
 
-// cacheFile is the file of a cache folder that holds the git-derived work.
-const cacheFile = "history.cache"
+// cacheFile is the file of a cache folder that holds the git-derived work,
+// and logFile the one that holds the last build's git log.
+const (
+	cacheFile = "history.cache"
+	logFile   = "log.cache"
+)
 
 // savedCache is what a cache folder holds. Key says what made it: the
 // program and the site's settings and data. A cache made by another
@@ -49,7 +53,22 @@ func OpenCache(dir, siteDir string) (*Cache, error) {
 	}
 	c := &Cache{dir: dir, key: key}
 	c.load = sync.OnceFunc(c.read)
+	c.lastLog = sync.OnceValue(c.readLogFile)
 	return c, nil
+}
+
+// readLogFile reads the git log the folder kept, or returns nil when it
+// holds none this program wrote for these settings.
+func (c *Cache) readLogFile() *history.RawLog {
+	data, err := os.ReadFile(filepath.Join(c.dir, logFile))
+	if err != nil {
+		return nil
+	}
+	key, l, err := decodeLog(data)
+	if err != nil || key != c.key {
+		return nil
+	}
+	return l
 }
 
 // read reads the folder's file, once, when a build starts (beside git and
@@ -76,16 +95,34 @@ func (c *Cache) Save() error {
 	if c.dir == "" {
 		return errors.New("the cache was not opened from a folder")
 	}
-	if !c.used.Load() {
-		return nil // no build used it: the folder holds what it did
-	}
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return err
+	}
+	if err := c.saveLog(); err != nil {
+		return err
+	}
+	if !c.used.Load() {
+		return nil // no build used it: the folder holds what it did
 	}
 	// The gob file of builds before this format is of no more use.
 	_ = os.Remove(filepath.Join(c.dir, "history.gob"))
 	saved := savedCache{Key: c.key, Versions: c.versions.Entries(), Diffs: c.diffs.Entries()}
 	return atomicfile.WriteFunc(filepath.Join(c.dir, cacheFile), func(w io.Writer) error { return encodeCache(w, saved) })
+}
+
+// saveLog writes the git log the last build read, unless the folder
+// holds it already.
+func (c *Cache) saveLog() error {
+	c.logMu.Lock()
+	l := c.readLog
+	c.logMu.Unlock()
+	if l == nil {
+		return nil
+	}
+	if last := c.lastLog(); last != nil && last.Head == l.Head && last.Key == l.Key {
+		return nil
+	}
+	return atomicfile.WriteFunc(filepath.Join(c.dir, logFile), func(w io.Writer) error { return encodeLog(w, c.key, l) })
 }
 
 // cacheKey names what the cached texts and diffs depend on besides git:

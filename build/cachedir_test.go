@@ -52,7 +52,7 @@ func TestCacheFolderGivesACleanBuild(t *testing.T) {
 	r.Commit(day(2024, 1, 1), "Publish the first pages")
 
 	cacheDir := filepath.Join(t.TempDir(), "cache")
-	hits := 0
+	hits, logsReused, merges := 0, 0, 0
 	for step := 1; step <= 30; step++ {
 		files := slices.Sorted(func(yield func(string) bool) {
 			for f := range pages {
@@ -85,6 +85,22 @@ func TestCacheFolderGivesACleanBuild(t *testing.T) {
 			delete(pages, f)
 			delete(status, f)
 			what = "delete " + f
+		case n == 9:
+			// A page added on a branch and merged: the branch starts at
+			// the commit before the last build's, then at the last build's
+			// (whose log the cache folder keeps), in turn.
+			merges++
+			base, branch := "HEAD", fmt.Sprintf("side-%d", step)
+			if merges%2 == 1 {
+				base = "HEAD~1"
+			}
+			r.Git("checkout", "-q", "-b", branch, base)
+			side := add()
+			r.Commit(day(2024, 1, 1).AddDate(0, 0, step), "add "+side+" on a branch")
+			r.Git("checkout", "-q", "main")
+			// The work tree of main lacks the page until the merge.
+			r.Git("merge", "-q", "--no-ff", "-m", "merge "+branch, branch)
+			what = "merge " + branch + " from " + base
 		default:
 			for _, g := range files {
 				if status[g] == "draft" {
@@ -120,6 +136,9 @@ func TestCacheFolderGivesACleanBuild(t *testing.T) {
 		}
 		h, _ := opts.Cache.TextStats()
 		hits += h
+		if opts.Cache.LogReused() {
+			logsReused++
+		}
 		t.Logf("step %d: %s (%d texts from the cache)", step, what, h)
 		if len(cached.Files) != len(clean.Files) {
 			t.Fatalf("step %d (%s): %d files with the cache, %d in a clean build", step, what, len(cached.Files), len(clean.Files))
@@ -132,6 +151,9 @@ func TestCacheFolderGivesACleanBuild(t *testing.T) {
 	}
 	if hits == 0 {
 		t.Error("no build found an earlier page text in the cache folder: the test proves nothing")
+	}
+	if logsReused < 20 {
+		t.Errorf("%d of 30 builds read git's log partly from the cache folder's", logsReused)
 	}
 }
 

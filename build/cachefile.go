@@ -215,3 +215,51 @@ func (d *cacheDecoder) byte() byte {
 	}
 	return 0
 }
+
+// The log file (logFile) keeps the git log a build read (history.RawLog),
+// so that the next build asks git only for the commits made since. It is
+// logMagic, the cache's key, the log's commit, its own key and git's
+// output, then the xxHash64 of all before it.
+const logMagic = "handbook git log cache 1\n"
+
+func encodeLog(w io.Writer, key string, l *history.RawLog) error {
+	sum := xxhash.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(w, sum), 256<<10)
+	var buf [binary.MaxVarintLen64]byte
+	str := func(v []byte) {
+		_, _ = bw.Write(binary.AppendUvarint(buf[:0], uint64(len(v))))
+		_, _ = bw.Write(v)
+	}
+	_, _ = bw.WriteString(logMagic)
+	str([]byte(key))
+	str([]byte(l.Head))
+	str([]byte(l.Key))
+	str(l.Raw)
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	_, err := w.Write(binary.BigEndian.AppendUint64(nil, sum.Sum64()))
+	return err
+}
+
+// decodeLog reads what encodeLog wrote, and the cache key it was written
+// with. The log's output is part of data, which must not change afterwards.
+func decodeLog(data []byte) (key string, l *history.RawLog, err error) {
+	n := len(data) - 8
+	if n < len(logMagic) || string(data[:len(logMagic)]) != logMagic ||
+		xxhash.Sum64(data[:n]) != binary.BigEndian.Uint64(data[n:]) {
+		return "", nil, errBadCache
+	}
+	d := cacheDecoder{b: data[:n], s: unsafe.String(unsafe.SliceData(data), n), at: len(logMagic)}
+	key = d.str()
+	l = &history.RawLog{Head: d.str(), Key: d.str()}
+	size := d.count(1)
+	if !d.bad {
+		l.Raw = d.b[d.at : d.at+size : d.at+size]
+		d.at += size
+	}
+	if d.bad || d.at != len(d.s) {
+		return "", nil, errBadCache
+	}
+	return key, l, nil
+}

@@ -128,3 +128,33 @@ func TestMalformedCacheFileIsRefused(t *testing.T) {
 		t.Errorf("a well-formed diff was refused: %v", err)
 	}
 }
+
+func TestLogFileRoundTrip(t *testing.T) {
+	want := &history.RawLog{Head: "3b18e512dba79e4c8300dd08aeb37f8e728b8dad", Key: "prefix and mailmap", Raw: []byte("3b18e512\x00raw\x00log\x00")}
+	var b bytes.Buffer
+	if err := encodeLog(&b, "program and settings", want); err != nil {
+		t.Fatal(err)
+	}
+	data := b.Bytes()
+	key, got, err := decodeLog(data)
+	if err != nil || key != "program and settings" || !reflect.DeepEqual(got, want) {
+		t.Fatalf("read back %q, %#v, %v; want %#v", key, got, err, want)
+	}
+	for n := range len(data) {
+		if _, _, err := decodeLog(data[:n]); !errors.Is(err, errBadCache) {
+			t.Fatalf("a log file cut at byte %d of %d was read: %v", n, len(data), err)
+		}
+	}
+	for i := range data {
+		bad := append([]byte(nil), data...)
+		bad[i] ^= 0x20
+		if _, _, err := decodeLog(bad); !errors.Is(err, errBadCache) {
+			t.Fatalf("a log file with byte %d changed was read: %v", i, err)
+		}
+	}
+	// A log longer than the file, with a right checksum.
+	body := append([]byte(logMagic), 0, 0, 0)
+	if _, _, err := decodeLog(sealed(binary.AppendUvarint(body, 1<<40))); !errors.Is(err, errBadCache) {
+		t.Errorf("a log claiming 2^40 bytes was read: %v", err)
+	}
+}

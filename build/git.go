@@ -15,11 +15,21 @@ type gitHistory struct {
 // readHistory reads the history of the site folder: one git log for every
 // file. Without a site folder (a build from an in-memory file system) there
 // is nothing to read.
-func readHistory(siteDir string) *gitHistory {
+func readHistory(siteDir string, cache *Cache) *gitHistory {
 	if siteDir == "" {
 		return &gitHistory{missing: "the site was not read from a folder"}
 	}
-	log, err := history.Load(siteDir)
+	var log *history.Log
+	var err error
+	if cache.keepsLog() {
+		// A cache folder keeps the log: git is asked only for the commits
+		// since the last build's.
+		var kept *history.RawLog
+		log, kept, err = history.LoadReusing(siteDir, cache.lastLog())
+		cache.keepLog(kept, log.Reused())
+	} else {
+		log, err = history.Load(siteDir)
+	}
 	h := &gitHistory{log: log}
 	var ue *history.UnavailableError
 	if errors.As(err, &ue) {

@@ -75,11 +75,17 @@ type Log struct {
 	repo    bool   // dir is inside a work tree and git runs: Tree and Blobs may work
 	files   map[string][]Change
 	commits int
+	reused  bool // LoadReusing read an earlier build's log
+
 	// Skipped counts the records of git's output that did not read as a
 	// commit; FirstSkipped says what was wrong with the first.
 	Skipped      int
 	FirstSkipped string
 }
+
+// Reused reports whether the log was read partly from an earlier build's
+// (LoadReusing).
+func (l *Log) Reused() bool { return l != nil && l.reused }
 
 // Commits is the number of commits read.
 func (l *Log) Commits() int {
@@ -197,28 +203,55 @@ const logFormat = "%H%x00%aI%x00%aN%x00%s%x00%B%x00"
 
 // readLog runs one "git log" of revs and reads its output as it comes.
 func (l *Log) readLog(revs string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), gitTimeout)
-	defer cancel()
-	cmd := l.command(ctx, l.dir, "log", "-z", "--raw", "--no-abbrev", "-M", "--topo-order", "--no-color",
-		"--format="+logFormat, revs, "--", ".")
+	_, err := l.readLogThen(revs, nil, false)
+	return err
+}
+
+// readLogThen runs one "git log" of revs (none when revs is "") and reads
+// its output as it comes, then the output of an earlier log, after. With
+// keep, it returns all it read.
+func (l *Log) readLogThen(revs string, after []byte, keep bool) ([]byte, error) {
+	var got bytes.Buffer
+	var in io.Reader = bytes.NewReader(after)
+	var cmd *exec.Cmd
+	var stdout io.ReadCloser
 	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return fmt.Errorf("git log: %w", err)
+	if revs != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), gitTimeout)
+		defer cancel()
+		cmd = l.command(ctx, l.dir, "log", "-z", "--raw", "--no-abbrev", "-M", "--topo-order", "--no-color",
+			"--format="+logFormat, revs, "--", ".")
+		cmd.Stderr = &stderr
+		var err error
+		if stdout, err = cmd.StdoutPipe(); err != nil {
+			return nil, fmt.Errorf("git log: %w", err)
+		}
+		if err := cmd.Start(); err != nil {
+			return nil, fmt.Errorf("git log: %w", err)
+		}
+		var out io.Reader = stdout
+		if keep {
+			out = io.TeeReader(stdout, &got)
+		}
+		in = io.MultiReader(out, in)
 	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("git log: %w", err)
-	}
-	parseErr := l.parse(bufio.NewReaderSize(stdout, 64<<10))
-	_, _ = io.Copy(io.Discard, stdout) // let git finish when parsing stopped early
-	if err := cmd.Wait(); err != nil {
-		return fmt.Errorf("git log failed: %s", firstLine(stderr.String(), err))
+	parseErr := l.parse(bufio.NewReaderSize(in, 64<<10))
+	if cmd != nil {
+		_, _ = io.Copy(io.Discard, stdout) // let git finish when parsing stopped early
+		if err := cmd.Wait(); err != nil {
+			return nil, fmt.Errorf("git log failed: %s", firstLine(stderr.String(), err))
+		}
 	}
 	if parseErr != nil {
-		return fmt.Errorf("cannot read git log: %w", parseErr)
+		return nil, fmt.Errorf("cannot read git log: %w", parseErr)
 	}
-	return nil
+	if !keep {
+		return nil, nil
+	}
+	if got.Len() == 0 {
+		return after, nil // nothing new: not copied
+	}
+	return append(got.Bytes(), after...), nil
 }
 
 // ended marks a path whose file was added by a commit already read: an
