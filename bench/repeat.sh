@@ -44,10 +44,9 @@ OUT=${OUT:-$WORK/out}
 mkdir -p "$WORK" "$OUT"
 # shellcheck source=bench/timing.sh
 . "$ROOT/bench/timing.sh"
-HUGO=$(command -v hugo || true)
 
 echo "== machine: $(nproc) CPUs, $(uname -sr); output in $OUT ($(df -T "$OUT" | awk 'NR==2{print $2}'))"
-(cd "$ROOT" && go build -o "$WORK/handbook" ./cmd/handbook && go build -o "$WORK/gencorpus" ./bench/gencorpus)
+build_tools "$WORK"
 
 
 for variant in $VARIANTS; do

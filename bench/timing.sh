@@ -1,8 +1,16 @@
-# timing.sh: what repeat.sh and history.sh share. Source it after setting
-# WORK (where the timings go); it needs GNU time.
+# timing.sh: what repeat.sh, history.sh and tree.sh share. Source it after
+# setting ROOT (this checkout) and WORK (where the timings go); it needs GNU
+# time. HUGO is the hugo program, or empty when there is none.
 
 TIME=/usr/bin/time
 "$TIME" -v true >/dev/null 2>&1 || { echo "$0: GNU time is needed (apt-get install -y time)" >&2; exit 1; }
+
+HUGO=$(command -v hugo || true)
+
+# build_tools DIR: builds handbook and gencorpus from this checkout into DIR.
+build_tools() {
+	(cd "$ROOT" && go build -o "$1/handbook" ./cmd/handbook && go build -o "$1/gencorpus" ./bench/gencorpus)
+}
 
 # median: the median of the numbers on stdin, one a line.
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
