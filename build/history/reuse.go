@@ -85,9 +85,11 @@ func (l *Log) descendsOnlyFrom(last string) bool {
 }
 
 // logKey names what git's log of the same commits depends on besides
-// them: where the site is in the repository, and the settings that change
-// the names, renames and encoding git writes (.mailmap, mailmap.*,
-// diff.renameLimit, i18n.*).
+// them: where the site is in the repository, the settings that change the
+// names, renames, paths and encoding git writes (.mailmap, mailmap.*,
+// diff.renameLimit and others), and replaced commits (git replace). Not
+// the whole configuration: a CI's checkout sets a new token in it at
+// every run.
 func (l *Log) logKey() string {
 	h := sha256.New()
 	h.Write([]byte(l.prefix + "\x00"))
@@ -95,9 +97,13 @@ func (l *Log) logKey() string {
 		h.Write(b)
 	}
 	h.Write([]byte("\x00"))
-	// No setting matched is not an error here: git says so with status 1.
-	conf, _ := l.git(nil, "config", "--get-regexp", `^(mailmap\.|diff\.renamelimit|i18n\.)`)
+	// No setting or ref matched is not an error here (git config says so
+	// with status 1).
+	conf, _ := l.git(nil, "config", "--get-regexp", `^(mailmap\.|diff\.(renamelimit|relative|ignoresubmodules)|i18n\.|core\.precomposeunicode)`)
 	h.Write(conf)
+	replaced, _ := l.git(nil, "for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/")
+	h.Write([]byte("\x00"))
+	h.Write(replaced)
 	for _, line := range strings.Split(string(conf), "\n") {
 		if file, ok := strings.CutPrefix(line, "mailmap.file "); ok {
 			if b, err := os.ReadFile(file); err == nil {

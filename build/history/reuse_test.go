@@ -82,6 +82,12 @@ func TestLoadReusingGivesTheWholeLog(t *testing.T) {
 	r.CommitFiles(day(2023, 6, 1), "Names", map[string]string{".mailmap": "Mapped Author <author@example.org>\n"})
 	step("a new .mailmap", false)
 	step("the same .mailmap", true)
+	r.Git("config", "diff.renameLimit", "1")
+	step("another rename limit", false)
+	r.Git("replace", "--graft", old)
+	step("a commit replaced", false)
+	r.Git("replace", "-d", old)
+	step("no commit replaced", false)
 
 	// The history rewritten: the last build's commit is no longer an
 	// ancestor of HEAD.
