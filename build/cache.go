@@ -17,6 +17,7 @@ type Cache struct {
 	versions *pagehistory.Cache
 	diffs    *history.DiffCache
 	dir, key string // OpenCache's folder and what the entries were made with
+	program  string // the program alone, for the kept git log
 	load     func() // reads the folder's entries once (OpenCache); nil when there is no folder
 	used     atomic.Bool
 

@@ -47,11 +47,11 @@ type savedCache struct {
 // by what it was made from), so a stale entry is never used: a page
 // version that changed has another blob id.
 func OpenCache(dir, siteDir string) (*Cache, error) {
-	key, err := cacheKey(siteDir)
+	key, program, err := cacheKey(siteDir)
 	if err != nil {
 		return nil, err
 	}
-	c := &Cache{dir: dir, key: key}
+	c := &Cache{dir: dir, key: key, program: program}
 	c.load = sync.OnceFunc(c.read)
 	c.lastLog = sync.OnceValue(c.readLogFile)
 	return c, nil
@@ -65,7 +65,7 @@ func (c *Cache) readLogFile() *history.RawLog {
 		return nil
 	}
 	key, l, err := decodeLog(data)
-	if err != nil || key != c.key {
+	if err != nil || key != c.program {
 		return nil
 	}
 	return l
@@ -122,17 +122,19 @@ func (c *Cache) saveLog() error {
 	if last := c.lastLog(); last != nil && last.Head == l.Head && last.Key == l.Key {
 		return nil
 	}
-	return atomicfile.WriteFunc(filepath.Join(c.dir, logFile), func(w io.Writer) error { return encodeLog(w, c.key, l) })
+	return atomicfile.WriteFunc(filepath.Join(c.dir, logFile), func(w io.Writer) error { return encodeLog(w, c.program, l) })
 }
 
 // cacheKey names what the cached texts and diffs depend on besides git:
 // this program, and the site's settings and data files (the Markdown
-// settings and the glossary shape a page's text).
-func cacheKey(siteDir string) (string, error) {
+// settings and the glossary shape a page's text). program names the
+// program alone, which is all the kept git log depends on besides git.
+func cacheKey(siteDir string) (key, program string, err error) {
 	h := sha256.New()
 	if err := writeProgramID(h); err != nil {
-		return "", err
+		return "", "", err
 	}
+	program = hex.EncodeToString(h.Sum(nil))
 	fsys := os.DirFS(siteDir)
 	files := []string{"handbook.yaml"}
 	if entries, err := fs.ReadDir(fsys, "data"); err == nil {
@@ -146,12 +148,12 @@ func cacheKey(siteDir string) (string, error) {
 	for _, name := range files {
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return "", err
+			return "", "", err
 		}
 		fmt.Fprintf(h, "%s %d\n", name, len(b))
 		h.Write(b)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), program, nil
 }
 
 // writeProgramID writes what names this program's exact bytes to h: the

@@ -110,49 +110,62 @@ func decodeCache(data []byte) (savedCache, error) {
 	d := cacheDecoder{b: data[:n], s: unsafe.String(unsafe.SliceData(data), n), at: len(cacheMagic)}
 	var s savedCache
 	s.Key = d.str()
-	texts := d.count(2)
+	// Blob ids are 40 or 64 hex digits, so an entry takes at least
+	// minEntry bytes; a count larger than the rest of the file could hold
+	// is refused before anything is made for it.
+	texts := d.count(minEntry)
 	s.Versions.Texts = make(map[string]string, texts)
 	for range texts {
-		id := d.str()
+		id := d.blobID()
 		s.Versions.Texts[id] = d.str()
 	}
-	drafts := d.count(2)
+	drafts := d.count(minEntry)
 	s.Versions.Drafts = make(map[string]bool, drafts)
 	for range drafts {
-		id := d.str()
+		id := d.blobID()
 		s.Versions.Drafts[id] = d.byte() == 1
 	}
 	diffs := d.count(66)
 	s.Diffs = make(map[history.DiffKey][][]history.Segment, diffs)
+	var counts []int // each paragraph's number of runs
 	for range diffs {
 		var k history.DiffKey
 		copy(k[0][:], d.take(32))
 		copy(k[1][:], d.take(32))
 		paras, runs := d.count(1), d.count(2)
-		diff := make([][]history.Segment, paras)
-		segs := make([]history.Segment, runs)
-		used := 0
-		for i := range diff {
+		// What is made grows with what is read, not with what the
+		// counts claim.
+		counts = counts[:0]
+		total := 0
+		for range paras {
 			m := d.count(0)
-			if m > runs-used {
-				d.bad = true
-				m = 0
+			if d.bad {
+				break
 			}
-			diff[i] = segs[used : used+m : used+m]
-			used += m
+			counts, total = append(counts, m), total+m
 		}
-		if used != runs {
+		if total != runs {
 			d.bad = true
 		}
-		for i := range segs[:used] {
+		var segs []history.Segment
+		for range runs {
 			op := history.Op(d.byte()) - 1
 			if op < history.Delete || op > history.Insert {
 				d.bad = true
 			}
-			segs[i] = history.Segment{Op: op, Text: d.str()}
+			if d.bad {
+				break
+			}
+			segs = append(segs, history.Segment{Op: op, Text: d.str()})
 		}
 		if d.bad {
 			break
+		}
+		diff := make([][]history.Segment, len(counts))
+		used := 0
+		for i, m := range counts {
+			diff[i] = segs[used : used+m : used+m]
+			used += m
 		}
 		s.Diffs[k] = diff
 	}
@@ -208,6 +221,19 @@ func (d *cacheDecoder) take(n int) string {
 }
 
 func (d *cacheDecoder) str() string { return d.take(d.count(1)) }
+
+// minEntry is the fewest bytes a text or draft flag takes: a blob id's
+// length and 40 digits, and the text's length or the flag.
+const minEntry = 42
+
+// blobID reads a blob id: 40 or 64 hex digits (SHA-1 or SHA-256).
+func (d *cacheDecoder) blobID() string {
+	id := d.str()
+	if len(id) != 40 && len(id) != 64 {
+		d.bad = true
+	}
+	return id
+}
 
 func (d *cacheDecoder) byte() byte {
 	if v := d.take(1); v != "" {

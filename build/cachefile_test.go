@@ -98,7 +98,8 @@ func TestMalformedCacheFileIsRefused(t *testing.T) {
 		"a count of 2^40 texts":       binary.AppendUvarint(append([]byte(nil), head...), 1<<40),
 		"a count of 2^20 diffs":       binary.AppendUvarint(append(append([]byte(nil), head...), 0, 0), 1<<20),
 		"bytes after the last diff":   append(append(append([]byte(nil), head...), 0, 0, 0), 7),
-		"a text longer than the file": append(append(append([]byte(nil), head...), 1, 1, 'a'), 0xff, 0x7f),
+		"a text longer than the file": append(append(append(append([]byte(nil), head...), 1, 40), bytes.Repeat([]byte("a"), 40)...), 0xff, 0x7f),
+		"a blob id of 3 digits":       append(append(append(append([]byte(nil), head...), 1, 3), "abc"...), bytes.Repeat([]byte{0}, 40)...),
 	}
 	// One diff of one paragraph of one run whose operation is 7.
 	diff := append(append([]byte(nil), head...), 0, 0, 1)

@@ -506,9 +506,12 @@ func (l *Log) gitIn(dir string, stdin []byte, args ...string) ([]byte, error) {
 }
 
 // command is git with args, run in dir, with settings that keep its
-// output the same on every machine.
+// output the same on every machine: log.follow would turn off the history
+// simplification that leaves out what a merge threw away, and
+// log.showRoot=false the files the first commit added.
 func (l *Log) command(ctx context.Context, dir string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, "git", append([]string{"-c", "core.quotepath=off", "-c", "log.showSignature=false"}, args...)...)
+	fixed := []string{"-c", "core.quotepath=off", "-c", "log.showSignature=false", "-c", "log.follow=false", "-c", "log.showRoot=true"}
+	cmd := exec.CommandContext(ctx, "git", append(fixed, args...)...)
 	cmd.Dir = dir
 	return cmd
 }

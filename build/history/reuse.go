@@ -34,14 +34,16 @@ func LoadReusing(dir string, earlier *RawLog) (*Log, *RawLog, error) {
 	if err != nil {
 		return l, nil, &UnavailableError{"git cannot read the repository: " + err.Error()}
 	}
+	// The commit itself, not HEAD, from here on: a commit made while the
+	// log is read must not be read twice in the next build.
 	kept := &RawLog{Head: strings.TrimSpace(string(head)), Key: l.logKey()}
-	revs, after := "HEAD", []byte(nil)
+	revs, after := kept.Head, []byte(nil)
 	if earlier != nil && earlier.Key == kept.Key && isHash([]byte(earlier.Head)) {
 		switch {
 		case earlier.Head == kept.Head:
 			revs, after = "", earlier.Raw
-		case l.descendsOnlyFrom(earlier.Head):
-			revs, after = earlier.Head+"..HEAD", earlier.Raw
+		case l.descendsOnlyFrom(earlier.Head, kept.Head):
+			revs, after = earlier.Head+".."+kept.Head, earlier.Raw
 		}
 	}
 	raw, err := l.readLogThen(revs, after, true)
@@ -53,12 +55,12 @@ func LoadReusing(dir string, earlier *RawLog) (*Log, *RawLog, error) {
 	return l, kept, nil
 }
 
-// descendsOnlyFrom reports whether every commit reachable from HEAD and
+// descendsOnlyFrom reports whether every commit reachable from head and
 // not from last has parents, all of them such commits or last itself: then
 // git's topological order lists all of them before last and its ancestors,
 // which it lists as it would from last.
-func (l *Log) descendsOnlyFrom(last string) bool {
-	out, err := l.git(nil, "rev-list", "--parents", last+"..HEAD")
+func (l *Log) descendsOnlyFrom(last, head string) bool {
+	out, err := l.git(nil, "rev-list", "--parents", last+".."+head)
 	if err != nil {
 		return false
 	}
@@ -85,31 +87,61 @@ func (l *Log) descendsOnlyFrom(last string) bool {
 }
 
 // logKey names what git's log of the same commits depends on besides
-// them: where the site is in the repository, the settings that change the
-// names, renames, paths and encoding git writes (.mailmap, mailmap.*,
-// diff.renameLimit and others), and replaced commits (git replace). Not
-// the whole configuration: a CI's checkout sets a new token in it at
-// every run.
+// them: git's version; where the site is in the repository; the settings
+// and environment that change the names, renames, paths, order and
+// encoding git writes (.mailmap and mailmap.*, log.*, diff.renameLimit and
+// others); and which commits are replaced or grafted. Not the whole
+// configuration: a CI's checkout sets a new token in it at every run.
 func (l *Log) logKey() string {
 	h := sha256.New()
-	h.Write([]byte(l.prefix + "\x00"))
-	if b, err := os.ReadFile(filepath.Join(l.top, ".mailmap")); err == nil {
+	part := func(b []byte) {
 		h.Write(b)
+		h.Write([]byte{0})
 	}
-	h.Write([]byte("\x00"))
+	version, _ := l.git(nil, "version")
+	part(version)
+	part([]byte(l.prefix))
+	b, _ := os.ReadFile(filepath.Join(l.top, ".mailmap"))
+	part(b)
 	// No setting or ref matched is not an error here (git config says so
 	// with status 1).
-	conf, _ := l.git(nil, "config", "--get-regexp", `^(mailmap\.|diff\.(renamelimit|relative|ignoresubmodules)|i18n\.|core\.precomposeunicode)`)
-	h.Write(conf)
-	replaced, _ := l.git(nil, "for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/")
-	h.Write([]byte("\x00"))
-	h.Write(replaced)
+	conf, _ := l.git(nil, "config", "--get-regexp",
+		`^(mailmap\.|log\.|diff\.(renamelimit|relative|ignoresubmodules|orderfile)|i18n\.|core\.(precomposeunicode|usereplacerefs))`)
+	part(conf)
 	for _, line := range strings.Split(string(conf), "\n") {
-		if file, ok := strings.CutPrefix(line, "mailmap.file "); ok {
-			if b, err := os.ReadFile(file); err == nil {
-				h.Write(b)
-			}
+		switch key, value, _ := strings.Cut(line, " "); key {
+		case "mailmap.file":
+			part(l.readConfigFile(value))
+		case "mailmap.blob":
+			id, _ := l.git(nil, "rev-parse", "--verify", "--quiet", value)
+			part(id)
+		case "diff.orderfile":
+			part(l.readConfigFile(value))
 		}
 	}
+	for _, v := range []string{"GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE", "GIT_GRAFT_FILE"} {
+		part([]byte(v + "=" + os.Getenv(v)))
+	}
+	replaced, _ := l.git(nil, "for-each-ref", "--format=%(refname) %(objectname)", "refs/replace/")
+	part(replaced)
+	if grafts, err := l.git(nil, "rev-parse", "--git-path", "info/grafts"); err == nil {
+		part(l.readConfigFile(strings.TrimSpace(string(grafts))))
+	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// readConfigFile reads a file a git setting names as git does: a path
+// relative to the folder git runs in, or under the home folder with "~/".
+func (l *Log) readConfigFile(name string) []byte {
+	if rest, ok := strings.CutPrefix(name, "~/"); ok {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return nil
+		}
+		name = filepath.Join(home, rest)
+	} else if !filepath.IsAbs(name) {
+		name = filepath.Join(l.dir, name)
+	}
+	b, _ := os.ReadFile(name)
+	return b
 }

@@ -88,6 +88,16 @@ func TestLoadReusingGivesTheWholeLog(t *testing.T) {
 	step("a commit replaced", false)
 	r.Git("replace", "-d", old)
 	step("no commit replaced", false)
+	r.Git("config", "core.useReplaceRefs", "false")
+	step("replacements turned off", false)
+	// A map of names in a file the configuration names, relative to the
+	// folder git runs in: its contents count, not only its name.
+	r.Write(map[string]string{"names.txt": "First Name <author@example.org>\n"})
+	r.Git("config", "mailmap.file", "names.txt")
+	step("a mailmap file", false)
+	r.Write(map[string]string{"names.txt": "Second Name <author@example.org>\n"})
+	step("the mailmap file changed", false)
+	step("the same mailmap file", true)
 
 	// The history rewritten: the last build's commit is no longer an
 	// ancestor of HEAD.
@@ -96,4 +106,35 @@ func TestLoadReusingGivesTheWholeLog(t *testing.T) {
 	step("history rewritten", false)
 	r.Git("reset", "-q", "--hard", "HEAD~1")
 	step("HEAD moved back to an ancestor", false)
+}
+
+// git settings a machine may have do not change the history read: with
+// log.follow git would list the commits of a branch a merge threw away,
+// and with log.showRoot=false it would leave out what the first commit
+// added.
+func TestLoadIgnoresLogSettings(t *testing.T) {
+	day := historytest.Date
+	r := historytest.New(t)
+	r.CommitFiles(day(2023, 1, 10), "Add a page", map[string]string{"content/a.md": "# A\n"})
+	r.Git("checkout", "-q", "-b", "side")
+	r.CommitFiles(day(2023, 1, 11), "Side edit, thrown away", map[string]string{"content/a.md": "# A\n\nSide.\n"})
+	r.Git("checkout", "-q", "main")
+	r.Git("merge", "-q", "-s", "ours", "-m", "Merge side, keeping main", "side")
+	r.CommitFiles(day(2023, 1, 12), "Main edit", map[string]string{"content/a.md": "# A\n\nMain.\n"})
+	plain, err := Load(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Git("config", "log.follow", "true")
+	r.Git("config", "log.showRoot", "false")
+	set, err := Load(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := logText(set), logText(plain); got != want {
+		t.Errorf("with log.follow and log.showRoot=false set, the log is\n%s\nwithout\n%s", got, want)
+	}
+	if n := len(plain.File("content/a.md")); n != 2 {
+		t.Errorf("content/a.md has %d changes, want 2 (added, edited on main): %s", n, logText(plain))
+	}
 }
