@@ -58,7 +58,7 @@ func OpenCache(dir, siteDir string) (*Cache, error) {
 }
 
 // readLogFile reads the git log the folder kept, or returns nil when it
-// holds none this program wrote for these settings.
+// holds none this program wrote.
 func (c *Cache) readLogFile() *history.RawLog {
 	data, err := os.ReadFile(filepath.Join(c.dir, logFile))
 	if err != nil {

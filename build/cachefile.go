@@ -39,8 +39,8 @@ var errBadCache = errors.New("not a cache this program wrote, or damaged")
 // a gigabyte on a long history, and one buffer of it took longer to
 // allocate than the rest of the work.
 func encodeCache(w io.Writer, s savedCache) error {
-	sum := xxhash.New()
-	bw := bufio.NewWriterSize(io.MultiWriter(w, sum), 256<<10)
+	sw := newSealedWriter(w)
+	bw := sw.bw
 	var buf [binary.MaxVarintLen64]byte
 	number := func(v int) {
 		_, _ = bw.Write(binary.AppendUvarint(buf[:0], uint64(v)))
@@ -90,24 +90,16 @@ func encodeCache(w io.Writer, s savedCache) error {
 			}
 		}
 	}
-	// The checksum of all before it, which bw has passed to sum once flushed.
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	_, err := w.Write(binary.BigEndian.AppendUint64(nil, sum.Sum64()))
-	return err
+	return sw.seal()
 }
 
 // decodeCache reads what encodeCache wrote. The strings it returns are
 // parts of data, which must not change afterwards.
 func decodeCache(data []byte) (savedCache, error) {
-	n := len(data) - 8
-	if n < len(cacheMagic) || string(data[:len(cacheMagic)]) != cacheMagic ||
-		xxhash.Sum64(data[:n]) != binary.BigEndian.Uint64(data[n:]) {
+	d, ok := openSealed(data, cacheMagic)
+	if !ok {
 		return savedCache{}, errBadCache
 	}
-	// One string for the whole file; data is never written again.
-	d := cacheDecoder{b: data[:n], s: unsafe.String(unsafe.SliceData(data), n), at: len(cacheMagic)}
 	var s savedCache
 	s.Key = d.str()
 	// Blob ids are 40 or 64 hex digits, so an entry takes at least
@@ -173,6 +165,41 @@ func decodeCache(data []byte) (savedCache, error) {
 		return savedCache{}, errBadCache
 	}
 	return s, nil
+}
+
+// sealedWriter writes a file of the cache folder through a buffer,
+// keeping the xxHash64 of what it wrote, which seal adds at the end.
+type sealedWriter struct {
+	w   io.Writer
+	sum *xxhash.Digest
+	bw  *bufio.Writer
+}
+
+func newSealedWriter(w io.Writer) *sealedWriter {
+	sum := xxhash.New()
+	return &sealedWriter{w: w, sum: sum, bw: bufio.NewWriterSize(io.MultiWriter(w, sum), 256<<10)}
+}
+
+// seal writes what is buffered, then the checksum of all of it.
+func (sw *sealedWriter) seal() error {
+	if err := sw.bw.Flush(); err != nil {
+		return err
+	}
+	_, err := sw.w.Write(binary.BigEndian.AppendUint64(nil, sw.sum.Sum64()))
+	return err
+}
+
+// openSealed checks that data starts with magic and ends with the
+// checksum of the rest, and returns a decoder of what follows magic. The
+// decoder's strings are parts of data, which must not change afterwards.
+func openSealed(data []byte, magic string) (*cacheDecoder, bool) {
+	n := len(data) - 8
+	if n < len(magic) || string(data[:len(magic)]) != magic ||
+		xxhash.Sum64(data[:n]) != binary.BigEndian.Uint64(data[n:]) {
+		return nil, false
+	}
+	// One string for the whole file; data is never written again.
+	return &cacheDecoder{b: data[:n], s: unsafe.String(unsafe.SliceData(data), n), at: len(magic)}, true
 }
 
 // cacheDecoder reads the parts of a cache file in order: b is the file
@@ -249,34 +276,27 @@ func (d *cacheDecoder) byte() byte {
 const logMagic = "handbook git log cache 1\n"
 
 func encodeLog(w io.Writer, key string, l *history.RawLog) error {
-	sum := xxhash.New()
-	bw := bufio.NewWriterSize(io.MultiWriter(w, sum), 256<<10)
+	sw := newSealedWriter(w)
 	var buf [binary.MaxVarintLen64]byte
 	str := func(v []byte) {
-		_, _ = bw.Write(binary.AppendUvarint(buf[:0], uint64(len(v))))
-		_, _ = bw.Write(v)
+		_, _ = sw.bw.Write(binary.AppendUvarint(buf[:0], uint64(len(v))))
+		_, _ = sw.bw.Write(v)
 	}
-	_, _ = bw.WriteString(logMagic)
+	_, _ = sw.bw.WriteString(logMagic)
 	str([]byte(key))
 	str([]byte(l.Head))
 	str([]byte(l.Key))
 	str(l.Raw)
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	_, err := w.Write(binary.BigEndian.AppendUint64(nil, sum.Sum64()))
-	return err
+	return sw.seal()
 }
 
 // decodeLog reads what encodeLog wrote, and the cache key it was written
 // with. The log's output is part of data, which must not change afterwards.
 func decodeLog(data []byte) (key string, l *history.RawLog, err error) {
-	n := len(data) - 8
-	if n < len(logMagic) || string(data[:len(logMagic)]) != logMagic ||
-		xxhash.Sum64(data[:n]) != binary.BigEndian.Uint64(data[n:]) {
+	d, ok := openSealed(data, logMagic)
+	if !ok {
 		return "", nil, errBadCache
 	}
-	d := cacheDecoder{b: data[:n], s: unsafe.String(unsafe.SliceData(data), n), at: len(logMagic)}
 	key = d.str()
 	l = &history.RawLog{Head: d.str(), Key: d.str()}
 	size := d.count(1)
