@@ -43,8 +43,8 @@ func TestCacheGivesTheSameSite(t *testing.T) {
 			}
 			firstMisses = misses
 		case 1:
-			if misses != 0 || hits != firstMisses {
-				t.Errorf("the second build found %d earlier texts in the cache and read %d from git; want %d and 0", hits, misses, firstMisses)
+			if misses != 0 || hits == 0 {
+				t.Errorf("the second build found %d earlier texts or diffs in the cache and read %d texts from git (the first read %d); want some and 0", hits, misses, firstMisses)
 			}
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/cespare/xxhash/v2"
 
 	"github.com/rscp/handbook/build/history"
+	"github.com/rscp/handbook/build/pagehistory"
 )
 
 // The cache folder's file is a binary record of savedCache rather than gob.
@@ -25,11 +26,13 @@ import (
 //
 // The file is: cacheMagic; the key; the texts (a count, then each blob id
 // and text); the draft flags (a count, then each blob id and a byte); the
-// diffs (a count, then each: its key's 64 bytes, its number of paragraphs
-// and of runs, each paragraph's number of runs, and each run's operation
-// and text); and last the xxHash64 of all before it, so a file cut short
-// or damaged is not used. Lengths and counts are unsigned varints.
-const cacheMagic = "handbook build cache 1\n"
+// diffs by text (a count, then each: its key's 64 bytes, then the diff: its
+// number of paragraphs and of runs, each paragraph's number of runs, and
+// each run's operation and text); the change pages' diffs by version (a
+// count, then each: the blob ids before and after, and the diff); and last
+// the xxHash64 of all before it, so a file cut short or damaged is not
+// used. Lengths and counts are unsigned varints.
+const cacheMagic = "handbook build cache 2\n"
 
 // errBadCache is what decodeCache says of a file it cannot use: the build
 // then starts again without it.
@@ -70,10 +73,7 @@ func encodeCache(w io.Writer, s savedCache) error {
 	keys := slices.SortedFunc(maps.Keys(s.Diffs), func(x, y history.DiffKey) int {
 		return cmp.Or(bytes.Compare(x[0][:], y[0][:]), bytes.Compare(x[1][:], y[1][:]))
 	})
-	for _, k := range keys {
-		d := s.Diffs[k]
-		_, _ = bw.Write(k[0][:])
-		_, _ = bw.Write(k[1][:])
+	diff := func(d [][]history.Segment) {
 		runs := 0
 		for _, p := range d {
 			runs += len(p)
@@ -89,6 +89,20 @@ func encodeCache(w io.Writer, s savedCache) error {
 				str(seg.Text)
 			}
 		}
+	}
+	for _, k := range keys {
+		_, _ = bw.Write(k[0][:])
+		_, _ = bw.Write(k[1][:])
+		diff(s.Diffs[k])
+	}
+	number(len(s.Versions.Diffs))
+	pairs := slices.SortedFunc(maps.Keys(s.Versions.Diffs), func(x, y pagehistory.VersionPair) int {
+		return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1]))
+	})
+	for _, k := range pairs {
+		str(k[0])
+		str(k[1])
+		diff(s.Versions.Diffs[k])
 	}
 	return sw.seal()
 }
@@ -119,47 +133,30 @@ func decodeCache(data []byte) (savedCache, error) {
 	}
 	diffs := d.count(66)
 	s.Diffs = make(map[history.DiffKey][][]history.Segment, diffs)
-	var counts []int // each paragraph's number of runs
 	for range diffs {
 		var k history.DiffKey
 		copy(k[0][:], d.take(32))
 		copy(k[1][:], d.take(32))
-		paras, runs := d.count(1), d.count(2)
-		// What is made grows with what is read, not with what the
-		// counts claim.
-		counts = counts[:0]
-		total := 0
-		for range paras {
-			m := d.count(0)
-			if d.bad {
-				break
-			}
-			counts, total = append(counts, m), total+m
-		}
-		if total != runs {
-			d.bad = true
-		}
-		var segs []history.Segment
-		for range runs {
-			op := history.Op(d.byte()) - 1
-			if op < history.Delete || op > history.Insert {
-				d.bad = true
-			}
-			if d.bad {
-				break
-			}
-			segs = append(segs, history.Segment{Op: op, Text: d.str()})
-		}
+		diff := d.diff()
 		if d.bad {
 			break
 		}
-		diff := make([][]history.Segment, len(counts))
-		used := 0
-		for i, m := range counts {
-			diff[i] = segs[used : used+m : used+m]
-			used += m
-		}
 		s.Diffs[k] = diff
+	}
+	// A page added has no version before it: "".
+	pairs := d.count(minEntry + 1)
+	s.Versions.Diffs = make(map[pagehistory.VersionPair][][]history.Segment, pairs)
+	for range pairs {
+		var k pagehistory.VersionPair
+		if k[0] = d.str(); k[0] != "" && len(k[0]) != 40 && len(k[0]) != 64 {
+			d.bad = true
+		}
+		k[1] = d.blobID()
+		diff := d.diff()
+		if d.bad {
+			break
+		}
+		s.Versions.Diffs[k] = diff
 	}
 	if d.bad || d.at != len(d.s) {
 		return savedCache{}, errBadCache
@@ -248,6 +245,44 @@ func (d *cacheDecoder) take(n int) string {
 }
 
 func (d *cacheDecoder) str() string { return d.take(d.count(1)) }
+
+// diff reads a diff: its number of paragraphs and of runs, each
+// paragraph's number of runs, and the runs. What is made grows with what
+// is read, not with what the counts claim.
+func (d *cacheDecoder) diff() [][]history.Segment {
+	paras, runs := d.count(1), d.count(2)
+	var counts []int
+	total := 0
+	for range paras {
+		m := d.count(0)
+		if d.bad {
+			return nil
+		}
+		counts, total = append(counts, m), total+m
+	}
+	if total != runs {
+		d.bad = true
+		return nil
+	}
+	var segs []history.Segment
+	for range runs {
+		op := history.Op(d.byte()) - 1
+		if op < history.Delete || op > history.Insert {
+			d.bad = true
+		}
+		if d.bad {
+			return nil
+		}
+		segs = append(segs, history.Segment{Op: op, Text: d.str()})
+	}
+	diff := make([][]history.Segment, len(counts))
+	used := 0
+	for i, m := range counts {
+		diff[i] = segs[used : used+m : used+m]
+		used += m
+	}
+	return diff
+}
 
 // minEntry is the fewest bytes a text or draft flag takes: a blob id's
 // length and 40 digits, and the text's length or the flag.

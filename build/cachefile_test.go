@@ -15,7 +15,7 @@ import (
 )
 
 func sampleCache() savedCache {
-	return savedCache{
+	c := savedCache{
 		Key: "program and settings",
 		Versions: pagehistory.Entries{
 			Texts: map[string]string{
@@ -36,6 +36,12 @@ func sampleCache() savedCache {
 			{{3}, {4}}: {},
 		},
 	}
+	c.Versions.Diffs = map[pagehistory.VersionPair][][]history.Segment{
+		{"", "3b18e512dba79e4c8300dd08aeb37f8e728b8dad"}:                                         {{{Op: history.Equal, Text: "Escalation"}}},
+		{"3b18e512dba79e4c8300dd08aeb37f8e728b8dad", "a0423896973644771497bdc03eb99d5281615b51"}: {{{Op: history.Insert, Text: "Signs."}}},
+		{"a0423896973644771497bdc03eb99d5281615b51", "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"}: {},
+	}
+	return c
 }
 
 func encoded(t *testing.T, s savedCache) []byte {
@@ -101,15 +107,18 @@ func TestMalformedCacheFileIsRefused(t *testing.T) {
 		"a text longer than the file": append(append(append(append([]byte(nil), head...), 1, 40), bytes.Repeat([]byte("a"), 40)...), 0xff, 0x7f),
 		"a blob id of 3 digits":       append(append(append(append([]byte(nil), head...), 1, 3), "abc"...), bytes.Repeat([]byte{0}, 40)...),
 	}
-	// One diff of one paragraph of one run whose operation is 7.
+	// One diff of one paragraph of one run whose operation is 7, and no
+	// diffs by version.
 	diff := append(append([]byte(nil), head...), 0, 0, 1)
 	diff = append(diff, make([]byte, 64)...)
-	diff = append(diff, 1, 1, 1, 7, 1, 'x')
+	diff = append(diff, 1, 1, 1, 7, 1, 'x', 0)
 	cases["an unknown operation"] = diff
 	// The same diff with a paragraph claiming more runs than the diff has.
 	over := append([]byte(nil), diff...)
-	over[len(over)-4], over[len(over)-3] = 5, 1
+	over[len(over)-5], over[len(over)-4] = 5, 1
 	cases["a paragraph of more runs than its diff"] = over
+	// A diff by version whose version after is 3 digits.
+	cases["a version of 3 digits"] = append(append(append(append([]byte(nil), head...), 0, 0, 0, 1, 0, 3), "abc"...), bytes.Repeat([]byte{0}, 40)...)
 	for name, body := range cases {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
@@ -124,7 +133,7 @@ func TestMalformedCacheFileIsRefused(t *testing.T) {
 	}
 	// The good diff is read, so the cases above fail where they say.
 	good := append([]byte(nil), diff...)
-	good[len(good)-3] = 1
+	good[len(good)-4] = 1
 	if _, err := decodeCache(sealed(good)); err != nil {
 		t.Errorf("a well-formed diff was refused: %v", err)
 	}

@@ -16,7 +16,8 @@ type Cache struct {
 	mu           sync.Mutex
 	texts        map[string]string // blob id → page text
 	drafts       map[string]bool   // blob id → whether that version was a draft
-	hits, misses int               // texts asked for, found and not found
+	diffs        map[VersionPair][][]history.Segment
+	hits, misses int               // texts or diffs asked for and found; texts not found
 	// What an earlier process kept (CacheOf) and no build of this one has
 	// used yet: an entry moves to texts or drafts when it is used, and
 	// Entries leaves the others out.
@@ -25,7 +26,47 @@ type Cache struct {
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{texts: map[string]string{}, drafts: map[string]bool{}}
+	return &Cache{texts: map[string]string{}, drafts: map[string]bool{}, diffs: map[VersionPair][][]history.Segment{}}
+}
+
+// VersionPair names a change page's diff by the blob ids of the version
+// before ("" for a page added) and after. Under one cache (one program,
+// one set of settings and data, which decide the text readers see and
+// what is redacted) the two versions decide the diff, so a kept diff
+// needs neither text.
+type VersionPair = [2]string
+
+// knownDiff returns the diff kept for the two versions; nil when their
+// texts are the same.
+func (c *Cache) knownDiff(before, after string) ([][]history.Segment, bool) {
+	if c == nil {
+		return nil, false
+	}
+	k := VersionPair{before, after}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, ok := c.diffs[k]
+	if e, was := c.earlier.Diffs[k]; !ok && was {
+		d, ok = e, true
+		c.diffs[k] = e
+		delete(c.earlier.Diffs, k)
+	}
+	if ok {
+		c.hits++
+	}
+	if len(d) == 0 {
+		d = nil // as made: an empty diff read back is the same
+	}
+	return d, ok
+}
+
+func (c *Cache) rememberDiff(before, after string, d [][]history.Segment) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.diffs[VersionPair{before, after}] = d
 }
 
 // knownTexts returns the cached texts of ids and the ids it does not have.
@@ -56,8 +97,9 @@ func (c *Cache) knownTexts(ids []string) (known map[string]string, missing []str
 	return known, missing
 }
 
-// TextStats says how many earlier page texts the builds using c asked for
-// were found in it, and how many had to be read from git.
+// TextStats says how many earlier page texts, or diffs between two
+// versions, the builds using c asked for were found in it, and how many
+// texts had to be read from git.
 func (c *Cache) TextStats() (hits, misses int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -114,6 +156,7 @@ func (c *Cache) draftVersions(ids []string, log *history.Log, diags *diag.List) 
 type Entries struct {
 	Texts  map[string]string // blob id → the text readers saw of that version
 	Drafts map[string]bool   // blob id → whether that version was a draft
+	Diffs  map[VersionPair][][]history.Segment
 }
 
 // Entries returns a copy of what the builds that used c read or used: an
@@ -123,7 +166,7 @@ type Entries struct {
 func (c *Cache) Entries() Entries {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return Entries{Texts: maps.Clone(c.texts), Drafts: maps.Clone(c.drafts)}
+	return Entries{Texts: maps.Clone(c.texts), Drafts: maps.Clone(c.drafts), Diffs: maps.Clone(c.diffs)}
 }
 
 // CacheOf returns a cache that knows e, kept by an earlier process. It
@@ -137,6 +180,9 @@ func CacheOf(e Entries) *Cache {
 	}
 	if c.earlier.Drafts == nil {
 		c.earlier.Drafts = map[string]bool{}
+	}
+	if c.earlier.Diffs == nil {
+		c.earlier.Diffs = map[VersionPair][][]history.Segment{}
 	}
 	return c
 }

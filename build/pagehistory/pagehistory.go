@@ -30,6 +30,9 @@ type shownChange struct {
 	history.Change
 	before string // blob id of the previous published version; "" for the first
 	diff   bool   // the change gets a page showing its text
+	// The diff the cache kept for the two versions, if it did.
+	keptDiff [][]history.Segment
+	kept     bool
 }
 
 // pageHistories builds each page's history from its commits and its
@@ -97,10 +100,13 @@ func Build(s *site.Site, redactions []site.Redaction, log *history.Log, cache *C
 		}
 		diffed = kept
 	}
+	// A diff the cache keeps needs neither text.
 	var blobIDs []string
 	for _, ch := range diffed {
 		ch.diff = true
-		blobIDs = append(blobIDs, ch.before, ch.NewBlob)
+		if ch.keptDiff, ch.kept = cache.knownDiff(ch.before, ch.NewBlob); !ch.kept {
+			blobIDs = append(blobIDs, ch.before, ch.NewBlob)
+		}
 	}
 	inLogOrder(blobIDs, seq)
 	texts, missing := cache.knownTexts(blobIDs)
@@ -144,14 +150,8 @@ func Build(s *site.Site, redactions []site.Redaction, log *history.Log, cache *C
 			}
 			u := render.Update{Date: ch.Date, Note: red.text(ch.Note), Subject: red.text(ch.Subject), Author: author(s.Config.History, ch.Author),
 				Hash: ch.Hash, Seq: ch.Seq, Added: ch.before == "", Older: !ch.diff}
-			before, okB := text(ch.before)
-			after, okA := text(ch.NewBlob)
-			switch {
-			case !ch.diff || !okB || !okA:
-			case u.Added:
-				u.Diff = diffs.Paragraphs(after, after)
-			case before != after:
-				u.Diff = diffs.Paragraphs(before, after)
+			if ch.diff {
+				u.Diff = changeDiff(cache, diffs, ch, text)
 			}
 			ph.All = append(ph.All, u)
 		}
@@ -206,6 +206,34 @@ func Build(s *site.Site, redactions []site.Redaction, log *history.Log, cache *C
 		out[p] = ph
 	}
 	return out
+}
+
+// changeDiff is the diff a change page shows: kept by the cache, or made
+// from the two versions' texts (text), the whole text for a page added,
+// nil when a text could not be read or readers saw no change. With a
+// cache, the diff is kept by the versions' blob ids (not in diffs, by the
+// texts, which the next build would need to have to find it).
+func changeDiff(cache *Cache, diffs *history.DiffCache, ch shownChange, text func(string) (string, bool)) [][]history.Segment {
+	if ch.kept {
+		return ch.keptDiff
+	}
+	before, okB := text(ch.before)
+	after, okA := text(ch.NewBlob)
+	if !okB || !okA {
+		return nil
+	}
+	if ch.before == "" {
+		before = after // a page added: its whole text, as it first read
+	}
+	var d [][]history.Segment
+	switch {
+	case cache != nil && (ch.before == "" || before != after):
+		d = history.DiffParagraphs(before, after)
+	case ch.before == "" || before != after:
+		d = diffs.Paragraphs(before, after)
+	}
+	cache.rememberDiff(ch.before, ch.NewBlob, d)
+	return d
 }
 
 // versionBatch is how many earlier versions are parsed at a time: enough
