@@ -17,7 +17,7 @@ type Cache struct {
 	texts        map[string]string // blob id → page text
 	drafts       map[string]bool   // blob id → whether that version was a draft
 	diffs        map[VersionPair][][]history.Segment
-	hits, misses int               // texts or diffs asked for and found; texts not found
+	hits, misses int // texts or diffs asked for and found; texts not found
 	// What an earlier process kept (CacheOf) and no build of this one has
 	// used yet: an entry moves to texts or drafts when it is used, and
 	// Entries leaves the others out.
