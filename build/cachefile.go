@@ -29,10 +29,11 @@ import (
 // diffs by text (a count, then each: its key's 64 bytes, then the diff: its
 // number of paragraphs and of runs, each paragraph's number of runs, and
 // each run's operation and text); the change pages' diffs by version (a
-// count, then each: the blob ids before and after, and the diff); and last
+// count, then each: the blob ids before and after, the redactions' key,
+// and the diff); and last
 // the xxHash64 of all before it, so a file cut short or damaged is not
 // used. Lengths and counts are unsigned varints.
-const cacheMagic = "handbook build cache 2\n"
+const cacheMagic = "handbook build cache 3\n"
 
 // errBadCache is what decodeCache says of a file it cannot use: the build
 // then starts again without it.
@@ -97,11 +98,12 @@ func encodeCache(w io.Writer, s savedCache) error {
 	}
 	number(len(s.Versions.Diffs))
 	pairs := slices.SortedFunc(maps.Keys(s.Versions.Diffs), func(x, y pagehistory.VersionPair) int {
-		return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1]))
+		return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1]), cmp.Compare(x[2], y[2]))
 	})
 	for _, k := range pairs {
 		str(k[0])
 		str(k[1])
+		str(k[2])
 		diff(s.Versions.Diffs[k])
 	}
 	return sw.seal()
@@ -152,6 +154,7 @@ func decodeCache(data []byte) (savedCache, error) {
 			d.bad = true
 		}
 		k[1] = d.blobID()
+		k[2] = d.str()
 		diff := d.diff()
 		if d.bad {
 			break

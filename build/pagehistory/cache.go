@@ -30,19 +30,20 @@ func NewCache() *Cache {
 }
 
 // VersionPair names a change page's diff by the blob ids of the version
-// before ("" for a page added) and after. Under one cache (one program,
-// one set of settings and data, which decide the text readers see and
-// what is redacted) the two versions decide the diff, so a kept diff
-// needs neither text.
-type VersionPair = [2]string
+// before ("" for a page added) and after, and the passages redacted from
+// them (redactor.key). Under one cache (one program, one set of settings
+// and data, which decide the text readers see) these decide the diff, so
+// a kept diff needs neither text. The dev server keeps one cache while
+// data/redactions.yaml is edited: hence the passages.
+type VersionPair = [3]string
 
 // knownDiff returns the diff kept for the two versions; nil when their
 // texts are the same.
-func (c *Cache) knownDiff(before, after string) ([][]history.Segment, bool) {
+func (c *Cache) knownDiff(before, after, redactions string) ([][]history.Segment, bool) {
 	if c == nil {
 		return nil, false
 	}
-	k := VersionPair{before, after}
+	k := VersionPair{before, after, redactions}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	d, ok := c.diffs[k]
@@ -60,13 +61,13 @@ func (c *Cache) knownDiff(before, after string) ([][]history.Segment, bool) {
 	return d, ok
 }
 
-func (c *Cache) rememberDiff(before, after string, d [][]history.Segment) {
+func (c *Cache) rememberDiff(before, after, redactions string, d [][]history.Segment) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.diffs[VersionPair{before, after}] = d
+	c.diffs[VersionPair{before, after, redactions}] = d
 }
 
 // knownTexts returns the cached texts of ids and the ids it does not have.

@@ -104,7 +104,7 @@ func Build(s *site.Site, redactions []site.Redaction, log *history.Log, cache *C
 	var blobIDs []string
 	for _, ch := range diffed {
 		ch.diff = true
-		if ch.keptDiff, ch.kept = cache.knownDiff(ch.before, ch.NewBlob); !ch.kept {
+		if ch.keptDiff, ch.kept = cache.knownDiff(ch.before, ch.NewBlob, red.key); !ch.kept {
 			blobIDs = append(blobIDs, ch.before, ch.NewBlob)
 		}
 	}
@@ -151,7 +151,7 @@ func Build(s *site.Site, redactions []site.Redaction, log *history.Log, cache *C
 			u := render.Update{Date: ch.Date, Note: red.text(ch.Note), Subject: red.text(ch.Subject), Author: author(s.Config.History, ch.Author),
 				Hash: ch.Hash, Seq: ch.Seq, Added: ch.before == "", Older: !ch.diff}
 			if ch.diff {
-				u.Diff = changeDiff(cache, diffs, ch, text)
+				u.Diff = changeDiff(cache, diffs, ch, red.key, text)
 			}
 			ph.All = append(ph.All, u)
 		}
@@ -213,7 +213,7 @@ func Build(s *site.Site, redactions []site.Redaction, log *history.Log, cache *C
 // nil when a text could not be read or readers saw no change. With a
 // cache, the diff is kept by the versions' blob ids (not in diffs, by the
 // texts, which the next build would need to have to find it).
-func changeDiff(cache *Cache, diffs *history.DiffCache, ch shownChange, text func(string) (string, bool)) [][]history.Segment {
+func changeDiff(cache *Cache, diffs *history.DiffCache, ch shownChange, redactions string, text func(string) (string, bool)) [][]history.Segment {
 	if ch.kept {
 		return ch.keptDiff
 	}
@@ -232,7 +232,7 @@ func changeDiff(cache *Cache, diffs *history.DiffCache, ch shownChange, text fun
 	case ch.before == "" || before != after:
 		d = diffs.Paragraphs(before, after)
 	}
-	cache.rememberDiff(ch.before, ch.NewBlob, d)
+	cache.rememberDiff(ch.before, ch.NewBlob, redactions, d)
 	return d
 }
 

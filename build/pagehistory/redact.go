@@ -2,6 +2,8 @@ package pagehistory
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 
@@ -20,6 +22,7 @@ const redacted = "[removed]"
 type redactor struct {
 	commits []string // hashes or their prefixes, lower case
 	texts   []string
+	key     string // names texts: "" when there are none
 }
 
 // newRedactor checks the redactions and returns what applies them. An
@@ -51,6 +54,10 @@ func newRedactor(rs []site.Redaction, log *history.Log, diags *diag.List) *redac
 	}
 	// The longest passage first, so that one inside another goes whole.
 	slices.SortFunc(r.texts, func(a, b string) int { return len(b) - len(a) })
+	if len(r.texts) > 0 {
+		sum := sha256.Sum256([]byte(strings.Join(r.texts, "\x00")))
+		r.key = hex.EncodeToString(sum[:])
+	}
 	return r
 }
 
