@@ -8,10 +8,9 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/cespare/xxhash/v2"
-
 	"github.com/rscp/handbook/build/history"
 	"github.com/rscp/handbook/build/pagehistory"
+	"github.com/rscp/handbook/internal/record"
 )
 
 func sampleCache() savedCache {
@@ -88,12 +87,6 @@ func TestDamagedCacheFileIsNotUsed(t *testing.T) {
 	}
 }
 
-// sealed ends body with its checksum, as encodeCache does, so the decoder
-// gets past the checksum to what body holds.
-func sealed(body []byte) []byte {
-	return binary.BigEndian.AppendUint64(body, xxhash.Sum64(body))
-}
-
 // A file whose checksum is right but whose contents are not what
 // encodeCache writes (another program's, or a bug's) is refused too, and
 // a count it claims never makes the reader allocate what the file could
@@ -122,7 +115,7 @@ func TestMalformedCacheFileIsRefused(t *testing.T) {
 	for name, body := range cases {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		_, err := decodeCache(sealed(body))
+		_, err := decodeCache(record.Seal(body))
 		runtime.ReadMemStats(&after)
 		if !errors.Is(err, errBadCache) {
 			t.Errorf("%s: read, err %v", name, err)
@@ -134,7 +127,7 @@ func TestMalformedCacheFileIsRefused(t *testing.T) {
 	// The good diff is read, so the cases above fail where they say.
 	good := append([]byte(nil), diff...)
 	good[len(good)-4] = 1
-	if _, err := decodeCache(sealed(good)); err != nil {
+	if _, err := decodeCache(record.Seal(good)); err != nil {
 		t.Errorf("a well-formed diff was refused: %v", err)
 	}
 }
@@ -164,7 +157,7 @@ func TestLogFileRoundTrip(t *testing.T) {
 	}
 	// A log longer than the file, with a right checksum.
 	body := append([]byte(logMagic), 0, 0, 0)
-	if _, _, err := decodeLog(sealed(binary.AppendUvarint(body, 1<<40))); !errors.Is(err, errBadCache) {
+	if _, _, err := decodeLog(record.Seal(binary.AppendUvarint(body, 1<<40))); !errors.Is(err, errBadCache) {
 		t.Errorf("a log claiming 2^40 bytes was read: %v", err)
 	}
 }

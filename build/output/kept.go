@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/cespare/xxhash/v2"
+
+	"github.com/rscp/handbook/internal/record"
 )
 
 // A build that writes into the spare compares each file with what is
@@ -85,8 +87,8 @@ func folderID(name string) (statKey, bool) {
 	return statKey{dev: k.dev, ino: k.ino}, ok
 }
 
-// The file holds keptMagic, then each record as a length and its bytes,
-// then sumOf all that, 8 bytes big-endian. A record
+// The file is a record file (internal/record) of the format keptMagic:
+// each record as a length and its bytes. A record
 // is decoded only for the folder a build writes into; the other is handed
 // on as it was read.
 const keptMagic = "handbook kept files 2\n"
@@ -100,30 +102,31 @@ func readKept(folder string, a, b statKey) (ra *keptRecord, rb []byte) {
 		return nil, nil
 	}
 	data, err := os.ReadFile(name)
-	if err != nil || len(data) < len(keptMagic)+8 || !bytes.HasPrefix(data, []byte(keptMagic)) {
+	if err != nil {
 		return nil, nil
 	}
-	body, tail := data[:len(data)-8], data[len(data)-8:]
-	if sumOf(body) != binary.BigEndian.Uint64(tail) {
+	d, ok := record.Open(data, keptMagic)
+	if !ok {
 		return nil, nil
 	}
-	d := keptDecoder{b: body[len(keptMagic):]}
-	for len(d.b) > 0 && !d.bad {
-		seg := d.bytes(int(d.uint(len(d.b))))
-		sd := keptDecoder{b: seg}
-		id := statKey{dev: sd.uint(-1), ino: sd.uint(-1)}
+	for d.Left() > 0 && !d.Bad() {
+		// Each record on bytes of its own (a's paths are parts of them):
+		// not to keep the whole file.
+		seg := bytes.Clone(d.Bytes(d.Count(1)))
+		sd := record.NewDecoder(seg)
+		id := statKey{dev: sd.Uint(-1), ino: sd.Uint(-1)}
 		switch {
-		case sd.bad:
+		case sd.Bad():
 			return nil, nil
 		case id == a && ra == nil:
 			if ra = decodeKept(id, sd); ra == nil {
 				return nil, nil
 			}
 		case id == b && rb == nil:
-			rb = bytes.Clone(seg) // not to keep the whole file
+			rb = seg
 		}
 	}
-	if d.bad {
+	if d.Bad() {
 		return nil, nil
 	}
 	return ra, rb
@@ -162,7 +165,7 @@ func encodeKept(id statKey, files []keptPath, other []byte) []byte {
 		b = binary.AppendUvarint(b, uint64(len(other)))
 		b = append(b, other...)
 	}
-	return binary.BigEndian.AppendUint64(b, sumOf(b))
+	return record.Seal(b)
 }
 
 // minKeptEntry is the fewest bytes a file's entry takes: a length, six
@@ -174,68 +177,26 @@ const minKeptEntry = 7 + 8
 const maxKept = 256 << 20
 
 // decodeKept decodes the files of the record of folder id, which d holds
-// after the folder's own key; nil if it is damaged.
-func decodeKept(id statKey, d keptDecoder) *keptRecord {
-	n := d.uint(len(d.b) / minKeptEntry)
+// after the folder's own key; nil if it is damaged. The paths are parts
+// of d's bytes: no allocation a file.
+func decodeKept(id statKey, d *record.Decoder) *keptRecord {
+	n := d.Count(minKeptEntry)
 	r := &keptRecord{folder: id, files: make(map[string]keptEntry, n)}
-	// The paths are cut from one string: one allocation, not one a file.
-	all := string(d.b)
 	for range n {
-		l := int(d.uint(len(d.b)))
-		at := len(all) - len(d.b)
-		d.bytes(l)
-		if d.bad {
+		p := d.Str()
+		var e keptEntry
+		e.key.dev, e.key.ino, e.key.size = d.Uint(-1), d.Uint(-1), d.Int()
+		e.key.mode, e.key.mtime, e.key.ctime = uint32(d.Uint(-1)), d.Int(), d.Int()
+		e.sum = d.Uint64()
+		if d.Bad() {
 			return nil
 		}
-		p := all[at : at+l]
-		var e keptEntry
-		e.key.dev, e.key.ino, e.key.size = d.uint(-1), d.uint(-1), d.int()
-		e.key.mode, e.key.mtime, e.key.ctime = uint32(d.uint(-1)), d.int(), d.int()
-		e.sum = binary.BigEndian.Uint64(d.bytes(8))
 		r.files[p] = e
 	}
-	if d.bad || len(d.b) > 0 {
+	if d.Bad() || d.Left() > 0 {
 		return nil
 	}
 	return r
-}
-
-// keptDecoder reads what writeKept wrote; bad says it ran out or found
-// a number over its bound.
-type keptDecoder struct {
-	b   []byte
-	bad bool
-}
-
-// uint reads an unsigned number, which must be at most most (-1: any).
-func (d *keptDecoder) uint(most int) uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 || most >= 0 && v > uint64(most) {
-		d.bad, d.b = true, nil
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *keptDecoder) int() int64 {
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.bad, d.b = true, nil
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *keptDecoder) bytes(n int) []byte {
-	if n > len(d.b) {
-		d.bad, d.b = true, nil
-		return make([]byte, n)
-	}
-	v := d.b[:n]
-	d.b = d.b[n:]
-	return v
 }
 
 // file returns the entry of p, on a record that may be nil.

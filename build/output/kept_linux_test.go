@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rscp/handbook/internal/localfs"
+	"github.com/rscp/handbook/internal/record"
 )
 
 // writeSite writes files into dir as one build, and returns how many of
@@ -174,7 +175,7 @@ func TestKeptRecordRoundTrip(t *testing.T) {
 	seg = append(seg, make([]byte, 8<<20)...)
 	huge := binary.AppendUvarint([]byte(keptMagic), uint64(len(seg)))
 	huge = append(huge, seg...)
-	if err := os.WriteFile(filepath.Join(folder, keptFile), binary.BigEndian.AppendUint64(huge, sumOf(huge)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(folder, keptFile), record.Seal(huge), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var before, after runtime.MemStats
